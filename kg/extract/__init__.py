@@ -1,0 +1,114 @@
+"""The extractors registry and the document every extractor reads.
+
+An extractor is a small function ``(doc: Document) -> Iterable[Extraction]``, registered under a
+name like spaCy pipeline components. :func:`extract` runs them in order and fails loudly, naming
+the extractor, when one returns something that is not an :class:`~kg.model.Extraction`.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from kg.model import Evidence, Extraction, Paper
+from kg.text import Sentence, split_sentences
+from kg.vocab import Vocabulary, default_vocabulary
+
+_BUILTIN_MODULES = ("kg.extract.proposes", "kg.extract.datasets", "kg.extract.compares")
+
+
+class ExtractorError(RuntimeError):
+    """An extractor broke its contract (wrong return type) or crashed on a paper."""
+
+
+@dataclass
+class Document:
+    """A paper prepared for extraction: the text, its sentences, the vocabulary.
+
+    ``text`` is the title, a blank line, then the abstract; evidence spans index into it.
+    """
+
+    paper: Paper
+    vocab: Vocabulary
+    cache: dict = field(default_factory=dict)   # per-document results shared by extractors
+
+    @cached_property
+    def text(self) -> str:
+        return f"{self.paper.title}\n\n{self.paper.abstract}"
+
+    @cached_property
+    def title_sentence(self) -> Sentence:
+        return Sentence(self.paper.title, 0, len(self.paper.title))
+
+    @cached_property
+    def abstract_sentences(self) -> list[Sentence]:
+        return split_sentences(self.paper.abstract, offset=len(self.paper.title) + 2)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return [self.title_sentence, *self.abstract_sentences]
+
+    def evidence(self, sentence: Sentence) -> Evidence:
+        return Evidence(sentence.text, sentence.start, sentence.end)
+
+
+ExtractorFn = Callable[[Document], Iterable[Extraction]]
+
+
+@dataclass(frozen=True)
+class Extractor:
+    name: str
+    predicate: str
+    fn: ExtractorFn
+    description: str = ""
+
+
+_REGISTRY: dict[str, Extractor] = {}
+_loaded = False
+
+
+def register_extractor(name: str, predicate: str) -> Callable[[ExtractorFn], ExtractorFn]:
+    """Decorator: add ``fn`` to the registry under ``name`` (for relation ``predicate``)."""
+
+    def decorate(fn: ExtractorFn) -> ExtractorFn:
+        doc = (fn.__doc__ or "").strip().splitlines()
+        _REGISTRY[name] = Extractor(name, predicate, fn, doc[0] if doc else "")
+        return fn
+
+    return decorate
+
+
+def available_extractors() -> dict[str, Extractor]:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in _BUILTIN_MODULES:
+            importlib.import_module(module)
+    return dict(_REGISTRY)
+
+
+def extract(paper: Paper, vocab: Vocabulary | None = None,
+            names: Iterable[str] | None = None) -> list[Extraction]:
+    """Run the extractors (all registered ones by default) over one paper."""
+    registry = available_extractors()
+    doc = Document(paper, vocab if vocab is not None else default_vocabulary())
+    out: list[Extraction] = []
+    for name in (names or registry):
+        if name not in registry:
+            raise ExtractorError(f"unknown extractor {name!r}; known: {', '.join(registry)}")
+        extractor = registry[name]
+        try:
+            results = list(extractor.fn(doc))
+        except Exception as exc:  # name the stage, keep the cause
+            raise ExtractorError(f"extractor {name!r} failed on {paper.title[:60]!r}: {exc}") from exc
+        for item in results:
+            if not isinstance(item, Extraction):
+                raise ExtractorError(
+                    f"extractor {name!r} returned {type(item).__name__}, expected Extraction")
+            if item.predicate != extractor.predicate:
+                raise ExtractorError(
+                    f"extractor {name!r} is registered for {extractor.predicate!r} "
+                    f"but returned a {item.predicate!r} triple")
+        out.extend(results)
+    return out

@@ -1,0 +1,187 @@
+"""method → comparesTo → method, with the outcome of the comparison.
+
+A sentence with a comparative cue ("outperforms", "inferior to", "on par with", "compared with",
+"+1.3% over X") is split at the cue: the named method or family on its left is the subject, every
+named one on its right an object ("outperforms X, Y and Z" → three). "our method" and a cue
+with no subject on its left resolve to the paper's primary method. Unnamed sides
+("state-of-the-art methods") give nothing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.extract import Document, register_extractor
+from kg.extract.names import WORD, is_namey
+from kg.extract.proposes import find_proposals, primary_method
+from kg.model import Extraction
+
+# (pattern, outcome, confidence); the first matching cue of a sentence region wins.
+_CUES: list[tuple[re.Pattern[str], str, float]] = [
+    (re.compile(p, re.IGNORECASE), outcome, conf)
+    for p, outcome, conf in [
+        (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"
+         r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8),
+        (r"\b(?:inferior\s+to|worse\s+than|lag(?:s|ging)?\s+(?:far\s+)?behind|underperform\w*|"
+         r"fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of|not\s+as\s+(?:good|accurate|efficient)\s+as|"
+         r"trail(?:s|ing)?\s+behind|lower\s+(?:accuracy|performance)\s+than|less\s+(?:accurate|effective)\s+than)",
+         "underperforms", 0.85),
+        (r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed(?:s|ed|ing)?|outrun\w*|eclips\w*|supersed\w*|"
+         r"dominat\w*\s+over|"
+         r"superior\s+(?:performance\s+)?(?:to|over)|better\s+(?:\w+\s+){0,3}?than|"
+         r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|lower\s+(?:latency|cost|"
+         r"complexity|memory|flops|error)\w*)\s+(?:\w+\s+){0,3}?than|"
+         r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
+         r"(?:%|points?|pp|AP|mIoU|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against))",
+         "outperforms", 0.85),
+        (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?to|"
+         r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|well|fast|efficient)\s+as|"
+         r"match(?:es|ing)?|rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to))",
+         "comparable", 0.75),
+        (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|versus|vs\.?|"
+         r"against|compare[sd]?)\b", "compared", 0.65),
+    ]
+]
+_OUR_REF = re.compile(
+    r"\b(?:our|the\s+proposed|this)\s+(?:[\w-]+\s+){0,2}?(?:method|model|approach|network|framework|"
+    r"architecture|algorithm|technique|system|design|module|backbone|scheme|solution|strategy)s?\b|"
+    r"\bours\b|\b(?:our|the\s+proposed)\s+(?:proposed\s+)?(?:method|model|approach)\b",
+    re.IGNORECASE,
+)
+_NAMEY_TOKEN = re.compile(WORD)
+# Name-shaped words that are not methods: metrics, hardware, units, formats.
+_NOT_METHODS = frozenset(x.casefold() for x in """
+AP AP50 AP75 mAP mIoU IoU FLOPs GFLOPs MFLOPs MACs GMACs FPS PSNR SSIM LPIPS FID IS BLEU ROUGE WER
+CER EER AUC ROC F1 top-1 top-5 Top1 Top-1 top1 GPU GPUs TPU TPUs CPU CPUs NPU V100 A100 H100 RTX
+TensorRT CoreML ONNX PyTorch TensorFlow JAX CUDA GB MB KB TB ms TFLOPs SOTA SoTA SoA MAE MSE RMSE
+IoT AI ML DL NLP CV AR VR LiDAR RGB RGB-D 2D 3D 4D HD 4K 1080p COVID-19 COVID ID OOD URL API
+""".split())
+
+
+@dataclass(frozen=True)
+class MethodMention:
+    name: str           # the name to emit (canonical surface for "our method")
+    start: int          # offsets inside the sentence
+    end: int
+    key: str            # identity for de-duplication within a sentence
+    strength: float     # how sure we are this is a method
+
+
+def _mentions(doc: Document, text: str) -> list[MethodMention]:
+    """Methods and method families named in ``text`` (one sentence)."""
+    found: list[MethodMention] = []
+    primary = primary_method(doc)
+    own = [(n, p) for p in find_proposals(doc) for n in (p.name, *p.aliases)]
+    for name, p in own:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?:s|es)?(?![\w])", text, re.IGNORECASE):
+            found.append(MethodMention(p.name, m.start(), m.end(), "own:" + p.name.casefold(), 1.0))
+    if primary is not None:
+        for m in _OUR_REF.finditer(text):
+            found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
+    datasets = doc.vocab.find(text, kind="dataset")
+    for m in doc.vocab.find(text, kind="method"):
+        found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
+    for m in _NAMEY_TOKEN.finditer(text):
+        word = m.group().rstrip(".")
+        if (is_namey(word) and word.casefold() not in _NOT_METHODS
+                and not re.fullmatch(r"[\d.x×%-]+[A-Za-z]{0,2}", word)
+                and not re.fullmatch(r"[A-Z]\d*", word)):
+            found.append(MethodMention(word, m.start(), m.start() + len(word), "name:" + word.casefold(), 0.7))
+    # drop overlaps (stronger, then longer, wins) and anything inside a dataset name
+    found.sort(key=lambda x: (-x.strength, -(x.end - x.start), x.start))
+    kept: list[MethodMention] = []
+    for x in found:
+        if any(x.start < k.end and k.start < x.end for k in kept):
+            continue
+        if any(x.start < d.end and d.start < x.end for d in datasets):
+            continue
+        # "RNN-based ReNet": the modifier is not a side of the comparison
+        if re.match(r"\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained)\b", text[x.end:], re.I):
+            continue
+        kept.append(x)
+    kept.sort(key=lambda x: x.start)
+    return kept
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the objects of a cue stop: the end of the clause that follows it."""
+    m = re.search(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|our|they)|thus|leading|"
+                  r"demonstrating|showing|achieving|making|resulting)\b|\bwhile\b|\bwhereas\b|\bbut\b",
+                  text[start:])
+    return start + m.start() if m else len(text)
+
+
+def _clause_start(text: str, end: int) -> int:
+    m = None
+    for m in re.finditer(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b", text[:end]):
+        pass
+    return m.end() if m else 0
+
+
+@register_extractor("compares", "comparesTo")
+def extract_compares(doc: Document) -> Iterator[Extraction]:
+    """method comparesTo method with the outcome, from comparative cues."""
+    primary = primary_method(doc)
+    seen: set[frozenset[str]] = set()
+    for sentence in doc.sentences:
+        text = sentence.text
+        mentions = _mentions(doc, text)
+        if len(mentions) < 1:
+            continue
+        for pattern, outcome, confidence in _CUES:
+            for cue in pattern.finditer(text):
+                if any(m.start <= cue.start() < m.end for m in mentions):
+                    continue  # the cue word is part of a name
+                yield from _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen)
+
+
+def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen) -> Iterator[Extraction]:
+    left_start = _clause_start(text, cue.start())
+    left = [m for m in mentions if left_start <= m.start and m.end <= cue.start()]
+    right_end = _clause_end(text, cue.end())
+    right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end]
+    verbal = re.match(r"compare[sd]?$|comparing$", cue.group().lower())
+    if verbal:
+        # "we compare A with B": A sits between the verb and "with"
+        w = re.search(r"\b(?:with|to|against|and)\b", text[cue.end():right_end])
+        if w:
+            split = cue.end() + w.start()
+            subj = [m for m in right if m.end <= split]
+            right = [m for m in right if m.start >= split]
+            left = subj or left
+        else:
+            return
+    if not right:
+        return
+    if left:
+        subject = left[-1]
+        if subject.strength < 0.8 and len(left) > 1:
+            subject = max(left, key=lambda m: m.strength)
+        subj_name, conf = subject.name, confidence
+    elif primary is not None and outcome != "compared" or (primary is not None and verbal):
+        subj_name, conf = primary.name, confidence - 0.1
+        subject = None
+    else:
+        return
+    subj_key = subject.key if subject else "own:" + primary.name.casefold()
+    for obj in right:
+        if obj.key == subj_key or obj.name.casefold() == subj_name.casefold():
+            continue
+        pair = frozenset((subj_key, obj.key))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        strength = min(obj.strength, subject.strength if subject else 0.9)
+        yield Extraction(
+            paper_key=doc.paper.key,
+            subject=subj_name,
+            subject_kind="method",
+            predicate="comparesTo",
+            object=obj.name,
+            object_kind="method",
+            evidence=doc.evidence(sentence),
+            extractor="compares/cue",
+            confidence=round(max(0.05, min(1.0, conf * (0.5 + strength / 2))), 2),
+            outcome=outcome,
+        )

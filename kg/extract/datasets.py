@@ -1,0 +1,110 @@
+"""paper → evaluatesOn → dataset.
+
+Known datasets come from the vocabulary (``ontology/vocab/datasets.ttl``) with their aliases;
+unknown ones from patterns ("on the X dataset", "X and Y datasets", "the X benchmark").
+A dataset named only as pre-training or training data is not evaluated on.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.extract import Document, register_extractor
+from kg.extract.names import STOPWORDS, WORD, is_namey
+from kg.model import Extraction
+from kg.text import Sentence
+
+_PRETRAIN_BEFORE = re.compile(
+    r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
+    r"initiali[sz]ed|collected|crawled|transfer(?:red)?\s+from)\b[^.;]{0,25}?"
+    r"\b(?:on|with|using|from|of)\s+(?:the\s+)?(?:large-scale\s+)?$",
+    re.IGNORECASE,
+)
+_PRETRAIN_AFTER = re.compile(r"^\W{0,3}(?:pre-?train(?:ed|ing)|pretrain|weights|initiali[sz]ation|-based pre)",
+                             re.IGNORECASE)
+_EVAL_CUE = re.compile(
+    r"\b(?:evaluat|experiment|test|benchmark|achiev|obtain|report|result|outperform|surpass|"
+    r"accuracy|mAP|AP\b|mIoU|top-?1|score|state-of-the-art|SOTA|validat|fine-?tun|perform)",
+    re.IGNORECASE,
+)
+# "on the X dataset", "X and Y datasets", "the X benchmark", "X data set"
+_NAMED_SET = re.compile(
+    r"(?P<names>(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6})\s+"
+    r"(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b",
+)
+_GENERIC_SET_WORDS = STOPWORDS | frozenset("""
+public large-scale large small real-world real synthetic standard popular benchmark benchmarks
+challenging widely-used widely used several multiple four five three two six seven eight nine ten
+image images video videos text speech audio medical classification detection segmentation
+training test testing validation evaluation our this these those diverse downstream existing
+benchmark large scale common well-known famous proposed collected annotated labeled labelled
+""".split())
+
+
+def _is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool:
+    before = text[max(0, start - 90):start]
+    after = text[end:end + 25]
+    if _PRETRAIN_BEFORE.search(before) or _PRETRAIN_AFTER.search(after):
+        return True
+    return False
+
+
+def _unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
+    text = sentence.text
+    for m in _NAMED_SET.finditer(text):
+        chunk = m.group("names")
+        for part in re.split(r"\s*,\s*|\s+and\s+", chunk):
+            ws = part.split()
+            # keep the trailing name-like words: "widely-used YCB-V" → "YCB-V"
+            name_words: list[str] = []
+            for w in reversed(ws):
+                if w.lower() in _GENERIC_SET_WORDS or not (is_namey(w) or w[:1].isupper()):
+                    break
+                name_words.insert(0, w)
+            if not name_words or not any(is_namey(w) for w in name_words):
+                continue
+            name = " ".join(name_words)
+            start = text.find(name, m.start())
+            yield name, sentence.start + start, sentence.start + start + len(name)
+
+
+@register_extractor("datasets", "evaluatesOn")
+def extract_datasets(doc: Document) -> Iterator[Extraction]:
+    """paper evaluatesOn dataset: vocabulary matches and "X dataset/benchmark" patterns."""
+    seen: dict[str, Extraction] = {}
+    proposals = {p.casefold() for p in _own_names(doc)}
+    for sentence in doc.abstract_sentences:
+        text = doc.text
+        mentions = doc.vocab.find(sentence.text, kind="dataset", offset=sentence.start)
+        cue = bool(_EVAL_CUE.search(sentence.text))
+        candidates = [(m.surface, m.start, m.end, m.concept.label, 0.9 if cue else 0.75) for m in mentions]
+        covered = [(m.start, m.end) for m in mentions]
+        for name, start, end in _unknown_dataset_names(sentence, doc):
+            if any(s <= start < e or s < end <= e for s, e in covered):
+                continue
+            if name.casefold() in proposals or doc.vocab.lookup(name, kind="method"):
+                continue
+            candidates.append((name, start, end, name, 0.7 if cue else 0.6))
+        for surface, start, end, label, confidence in candidates:
+            if _is_pretraining(sentence, start, end, text):
+                continue
+            key = label.casefold()
+            if key in seen:
+                continue
+            seen[key] = Extraction(
+                paper_key=doc.paper.key,
+                subject=doc.paper.title,
+                subject_kind="paper",
+                predicate="evaluatesOn",
+                object=surface,
+                object_kind="dataset",
+                evidence=doc.evidence(sentence),
+                extractor="datasets/vocabulary" if label != surface or doc.vocab.lookup(surface) else "datasets/pattern",
+                confidence=confidence,
+            )
+    yield from seen.values()
+
+
+def _own_names(doc: Document) -> list[str]:
+    from kg.extract.proposes import find_proposals
+    return [n for p in find_proposals(doc) for n in (p.name, *p.aliases)]

@@ -1,0 +1,104 @@
+"""What a method name looks like in an abstract: shared by the proposes and compares extractors."""
+from __future__ import annotations
+
+import re
+
+# One word of a name: letters/digits joined by - + . ' / (Next-ViT, SeiT++, YOLOv8, NEVIS'22).
+WORD = r"[A-Za-z0-9][A-Za-z0-9\-+'’./]*[A-Za-z0-9+]|[A-Za-z0-9]"
+_WORD_RE = re.compile(WORD)
+
+# Words that never start or make up a coined name on their own.
+STOPWORDS = frozenset("""
+a an the this that these those our their its his her we they it is are was were be been being
+of for in on at by to from with without into onto over under via as and or but nor not no
+new novel simple efficient effective general generic unified simple strong lightweight robust
+which who whom whose where when while than then also both each every all any some such more most
+first second third two three four five several many various different other another same
+can could may might will would should shall must do does did has have had
+method methods model models approach approaches framework frameworks network networks
+module modules technique techniques algorithm algorithms architecture architectures scheme
+strategy strategies mechanism mechanisms system systems pipeline paradigm design block layer
+here there however moreover furthermore specifically finally additionally therefore thus
+""".split())
+
+GENERIC_HEADS = frozenset("""
+method model approach framework network architecture module technique algorithm scheme strategy
+mechanism system pipeline paradigm design block layer loss attention unit operator head
+learning training search procedure formulation structure backbone encoder decoder
+""".split())
+
+
+def words(text: str) -> list[str]:
+    return _WORD_RE.findall(text)
+
+
+def is_namey(word: str) -> bool:
+    """A word that can only be a name: CamelCase, an acronym, letters mixed with digits, ``++``.
+
+    >>> [is_namey(w) for w in ["VOLO", "DiffDis", "Next-ViT", "YOLOv8", "SeiT++", "Transformer", "a"]]
+    [True, True, True, True, True, False, False]
+    """
+    core = word.strip("-'’./")
+    if len(core) < 2:
+        return False
+    if "++" in core:
+        return True
+    letters = [c for c in core if c.isalpha()]
+    if not letters:
+        return False
+    if any(c.isupper() for c in core[1:] if c.isalpha()):
+        # "ImageNet", "ViT", "SCNN"; but not "Multi-Scale"-style Title-Case hyphenations
+        parts = re.split(r"[-/]", core)
+        if all(p[:1].isupper() and p[1:].islower() for p in parts if p) and len(parts) > 1:
+            return False
+        return True
+    return any(c.isdigit() for c in core) and core[0].isalpha() and len(core) <= 15
+
+
+def acronym_matches(acronym: str, phrase: str) -> bool:
+    """Whether ``acronym`` is built from the initials (or leading letters) of ``phrase``'s words.
+
+    >>> acronym_matches("VOLO", "Vision Outlooker")
+    True
+    >>> acronym_matches("SCNN", "Spatial CNN")
+    True
+    >>> acronym_matches("ATS", "Adaptive Token Sampler")
+    True
+    >>> acronym_matches("EWA", "random uniform partition")
+    False
+    """
+    letters = [c.lower() for c in acronym if c.isalnum()]
+    parts = [p for p in re.split(r"[\s\-]+", phrase) if p]
+    if not letters or not parts:
+        return False
+    return _match(letters, [p.lower() for p in parts], 0, 0, True)
+
+
+def _match(letters: list[str], parts: list[str], i: int, j: int, fresh: bool) -> bool:
+    # Letters are consumed from word starts; a word may give several leading letters
+    # ("Outlooker" → "O", "VOLO" = Vi-sion O-utLO-oker is accepted loosely by allowing any
+    # letters of the current word after its first).
+    if i == len(letters):
+        return j >= len(parts) - 1 or all(p in STOPWORDS for p in parts[j + 1:])
+    if j >= len(parts):
+        return False
+    word = parts[j]
+    if fresh:
+        if word[0] == letters[i] and _match_in_word(letters, parts, i, j, 1):
+            return True
+        # skip small words ("for", "of") that acronyms leave out
+        return word in STOPWORDS and _match(letters, parts, i, j + 1, True)
+    return False
+
+
+def _match_in_word(letters: list[str], parts: list[str], i: int, j: int, k: int) -> bool:
+    # letters[i] matched parts[j][k-1]; continue inside the word or move to the next word
+    if i + 1 == len(letters):
+        return j == len(parts) - 1 or all(p in STOPWORDS for p in parts[j + 1:])
+    if _match(letters, parts, i + 1, j + 1, True):
+        return True
+    word = parts[j]
+    for kk in range(k, len(word)):
+        if word[kk] == letters[i + 1] and _match_in_word(letters, parts, i + 1, j, kk + 1):
+            return True
+    return False

@@ -1,0 +1,238 @@
+"""paper → proposes → method.
+
+Where a paper names its own contribution:
+- the title before a colon ("VOLO: Vision Outlooker for Visual Recognition" → VOLO);
+- a proposal sentence ("we propose / present / introduce X", "this paper proposes X");
+- a coined name ("called / named / termed / dubbed / coined X"), "Long Form (ABBR)" definitions;
+- "our X" where X is a name.
+The first of these is the paper's primary method; "our method" in other extractors resolves to it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kg.extract import Document, register_extractor
+from kg.extract.names import GENERIC_HEADS, STOPWORDS, WORD, acronym_matches, is_namey, words
+from kg.model import Extraction
+from kg.text import Sentence
+
+_PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
+                 r"unveil|build|construct|create|formulate|establish)")
+_PROPOSER = re.compile(
+    r"\b(?:we|this\s+(?:paper|work|study|article|letter|project)|the\s+(?:paper|work)|"
+    r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b\s*(?:with\s+|here\s+)?",
+    re.IGNORECASE,
+)
+_PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)\b",
+                      re.IGNORECASE)
+_COINED = re.compile(
+    r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
+    r"which\s+we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?[\"“'‘]?(?P<name>[^,.;:()\"”’]+?)"
+    r"[\"”'’]?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and|in|on|by|is|are|was|achieves|,)\b|$)",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})\s*\((?P<short>[^()]{1,30})\)")
+_OUR_NAME = re.compile(r"\b(?:our|the\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?(?P<name>" + WORD + r")")
+_TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
+_DATASET_WORDS = re.compile(r"\b(?:dataset|data\s*set|benchmark|corpus|challenge|database|stream\s+of)\b",
+                            re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:(?:a|an|the|our|two|three|several|multiple)\s+)?"
+                      r"(?:(?:novel|new|simple|simple\s+yet\s+\w+|general|generic|efficient|effective|"
+                      r"lightweight|unified|powerful|strong|plug-and-play|end-to-end|flexible|versatile|"
+                      r"principled|scalable|fast|straightforward|first|yet|and|,)\s+)*", re.IGNORECASE)
+_STOP_AFTER = re.compile(r"\s*(?:,|;|:|\.|\bto\b|\bthat\b|\bwhich\b|\bfor\b|\bwith\b|\bby\b|\bas\b|\bin\b|"
+                         r"\bon\b|\bbased\b|\busing\b|\bwhere\b|\bwhose\b|\bfrom\b|\bis\b|\bthat\b|\bvia\b|$)",
+                         re.IGNORECASE)
+
+
+@dataclass
+class Proposal:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    sentence: Sentence | None = None
+    confidence: float = 0.5
+    origin: str = ""
+
+
+def _clean(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" \t\"'“”‘’-,.")
+    return name
+
+
+def _name_ok(name: str, doc: Document, strong: bool) -> bool:
+    """Reject empty, generic, or already-known-as-something-else names."""
+    ws = words(name)
+    if not ws or len(ws) > 8 or len(name) > 80:
+        return False
+    if all(w.lower() in STOPWORDS or w.lower() in GENERIC_HEADS for w in ws):
+        return False
+    known = doc.vocab.lookup(name)
+    if known is not None and (known.kind == "dataset" or known.is_family):
+        return False
+    if known is not None and not strong:
+        return False  # an existing method the paper uses, not its own contribution
+    return True
+
+
+def _title_name(doc: Document) -> Proposal | None:
+    m = _TITLE_PREFIX.match(doc.paper.title)
+    if not m:
+        return None
+    prefix = _clean(m.group("name"))
+    rest = doc.paper.title[m.end() - 1:]
+    if _DATASET_WORDS.search(rest) and not re.search(r"\bbaseline|\bmodel|\bnetwork|\bmethod", rest, re.I):
+        return None  # "NEVIS'22: A Stream of 100 Tasks" / "VoxCeleb: a … dataset" name data, not methods
+    ws = words(prefix)
+    if not ws or len(ws) > 5:
+        return None
+    namey = [w for w in ws if is_namey(w)]
+    if len(ws) >= 3:
+        if len(namey) != 1:
+            return None
+        prefix = namey[0]         # "Keep It SimPool" → SimPool
+    elif not namey and not all(w[:1].isupper() for w in ws):
+        return None
+    if not _name_ok(prefix, doc, strong=True):
+        return None
+    proposal = Proposal(prefix, sentence=doc.title_sentence, confidence=0.95, origin="title")
+    expansion = re.split(r"\s+(?:for|of|with|via|in|on|towards?|from|using|through)\s+", rest.strip(" :"), 1)[0]
+    if len(words(prefix)) == 1 and acronym_matches(prefix, expansion):
+        proposal.aliases.append(_clean(expansion))
+    return proposal
+
+
+def _np_after(text: str) -> str:
+    """The noun phrase a proposal verb introduces, without articles and trailing clauses."""
+    text = _ARTICLE.sub("", text.lstrip())
+    stop = _STOP_AFTER.search(text)
+    return text[: stop.start()] if stop else text
+
+
+def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -> Proposal | None:
+    """A name in a proposal's object phrase: "SpaRTAN, a lightweight …", "a Spatial CNN (SCNN)"."""
+    np = _np_after(phrase)
+    d = _DEFINITION.match(_ARTICLE.sub("", phrase.lstrip()))
+    if d:
+        long_, short = _clean(d.group("long")), _clean(d.group("short"))
+        long_ = _trim_long(long_, short)
+        if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong):
+            return Proposal(short, [long_] if long_ else [], sentence, 0.9, "definition")
+    ws = words(np)
+    if not ws:
+        return None
+    if is_namey(ws[0]) or (ws[0][:1].isupper() and len(ws) <= 3 and all(w[:1].isupper() for w in ws)):
+        # leading capitalised/named words form the name ("Spatial CNN", "DiffDis", "Dual PatchNorm")
+        name_words = []
+        for w in ws:
+            if is_namey(w) or w[:1].isupper():
+                name_words.append(w)
+            else:
+                break
+        name = " ".join(name_words)
+        if _name_ok(name, doc, strong):
+            return Proposal(name, [], sentence, 0.9, "proposal")
+    # a coined lowercase term: at least two specific modifiers before a generic head noun
+    lowered = [w.lower() for w in ws]
+    if 3 <= len(ws) <= 6 and lowered[-1] in GENERIC_HEADS | {"algorithm", "keying", "sampling", "strategy"}:
+        core = ws[:-1] if lowered[-1] in GENERIC_HEADS else ws
+        specific = [w for w in core if w.lower() not in STOPWORDS]
+        if len(specific) >= 2 and _name_ok(" ".join(core), doc, False):
+            return Proposal(" ".join(core), [" ".join(ws)] if core != ws else [], sentence, 0.6, "coined-term")
+    if 2 <= len(ws) <= 3 and lowered[-1] not in GENERIC_HEADS and not any(w in STOPWORDS for w in lowered):
+        if _name_ok(np, doc, False) and doc.paper.title.lower().find(np.lower()) >= 0:
+            return Proposal(_clean(np), [], sentence, 0.6, "title-term")
+    return None
+
+
+def _trim_long(long_: str, short: str) -> str:
+    """Keep the words of ``long_`` that the acronym ``short`` spells (from the right)."""
+    ws = long_.split()
+    for k in range(1, len(ws) + 1):
+        cand = " ".join(ws[-k:])
+        if acronym_matches(short, cand):
+            return cand
+    return " ".join(w for w in ws if w.lower() not in STOPWORDS)[-60:]
+
+
+def find_proposals(doc: Document) -> list[Proposal]:
+    """Every named contribution of the paper, primary first. Cached on the document."""
+    if "proposals" in doc.cache:
+        return doc.cache["proposals"]
+    found: list[Proposal] = []
+    title = _title_name(doc)
+    if title:
+        found.append(title)
+    for sentence in doc.abstract_sentences:
+        text = sentence.text
+        for m in _PROPOSER.finditer(text):
+            p = _from_phrase(text[m.end():], doc, sentence, strong=True)
+            if p:
+                found.append(p)
+        for m in _COINED.finditer(text):
+            name = _clean(m.group("name"))
+            rest = text[m.end():]
+            paren = re.match(r"\s*\(([^()]{1,30})\)", rest)
+            aliases = []
+            if paren and is_namey(paren.group(1)):
+                aliases, name = [name], _clean(paren.group(1))
+            if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
+                found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
+        if _PASSIVE.search(text) or _PROPOSER.search(text):
+            for d in _DEFINITION.finditer(text):
+                short = _clean(d.group("short"))
+                if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
+                    found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
+                                          0.8, "definition"))
+        for m in _OUR_NAME.finditer(text):
+            name = m.group("name")
+            if is_namey(name) and _name_ok(name, doc, strong=False):
+                found.append(Proposal(name, [], sentence, 0.7, "our-name"))
+    merged = _merge(found)
+    doc.cache["proposals"] = merged
+    return merged
+
+
+def _merge(found: list[Proposal]) -> list[Proposal]:
+    """One proposal per name; aliases and the best confidence kept, order of first mention."""
+    out: list[Proposal] = []
+    for p in found:
+        keys = {k.casefold() for k in (p.name, *p.aliases)}
+        for q in out:
+            qkeys = {k.casefold() for k in (q.name, *q.aliases)}
+            if keys & qkeys or acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name):
+                for a in (p.name, *p.aliases):
+                    if a.casefold() not in {k.casefold() for k in (q.name, *q.aliases)}:
+                        q.aliases.append(a)
+                q.confidence = max(q.confidence, p.confidence)
+                break
+        else:
+            out.append(Proposal(p.name, list(p.aliases), p.sentence, p.confidence, p.origin))
+    # Several mentions raise confidence in a weak (coined-term) proposal.
+    return out
+
+
+def primary_method(doc: Document) -> Proposal | None:
+    """The paper's main method, or None when it proposes no named method."""
+    proposals = find_proposals(doc)
+    return proposals[0] if proposals else None
+
+
+@register_extractor("proposes", "proposes")
+def extract_proposes(doc: Document) -> Iterator[Extraction]:
+    """paper proposes method, from titles, proposal sentences and coined names."""
+    for i, p in enumerate(find_proposals(doc)):
+        sentence = p.sentence or doc.title_sentence
+        yield Extraction(
+            paper_key=doc.paper.key,
+            subject=doc.paper.title,
+            subject_kind="paper",
+            predicate="proposes",
+            object=p.name,
+            object_kind="method",
+            evidence=doc.evidence(sentence),
+            extractor=f"proposes/{p.origin}",
+            confidence=round(p.confidence if i else max(p.confidence, 0.8), 2),
+            object_aliases=tuple(a for a in p.aliases if a and a != p.name),
+        )

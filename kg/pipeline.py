@@ -1,0 +1,171 @@
+"""read papers → extract triples → normalise entities → build RDF → write outputs.
+
+Each arrow is a function of its own; :func:`build` strings them together and returns a
+:class:`BuildReport` that accounts for every entry read. The library never prints.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from kg.model import Fact, Paper, SkippedEntry, SourceRef
+
+ProgressFn = Callable[[int], None]
+
+
+@dataclass
+class BuildReport:
+    files: list[str] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    entries: int = 0            # entries seen in all files (papers + skipped)
+    papers: int = 0             # distinct papers
+    duplicates: int = 0         # entries merged into a paper read before
+    skipped: list[dict] = field(default_factory=list)   # {"source": "file:line", "reason": ...}
+    triples: int = 0
+    relations: dict[str, int] = field(default_factory=dict)
+    entities: dict[str, int] = field(default_factory=dict)
+    min_confidence: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.papers > 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Corpus:
+    """Distinct papers in reading order, with every listing each one came from."""
+
+    papers: dict[str, Paper] = field(default_factory=dict)
+    sources: dict[str, list[SourceRef]] = field(default_factory=dict)
+
+    def add(self, paper: Paper) -> bool:
+        """Add a paper; False when it was already there (its source is recorded)."""
+        key = paper.key
+        if key in self.papers:
+            self.sources[key].append(paper.source)
+            return False
+        self.papers[key] = paper
+        self.sources[key] = [paper.source]
+        return True
+
+    def __iter__(self) -> Iterator[tuple[Paper, list[SourceRef]]]:
+        for key, paper in self.papers.items():
+            yield paper, self.sources[key]
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+
+def read_corpus(paths: Iterable[str | Path], format: str | None = None,
+                report: BuildReport | None = None) -> Corpus:
+    """Read every file; a file that cannot be read is reported and the others still read."""
+    from kg.readers import ReaderError, read_papers
+
+    report = report if report is not None else BuildReport()
+    corpus = Corpus()
+    for path in paths:
+        report.files.append(str(path))
+        try:
+            for item in read_papers(path, format):
+                report.entries += 1
+                if isinstance(item, SkippedEntry):
+                    where = f"{item.source.path}:{item.source.line}" if item.source.line else item.source.path
+                    report.skipped.append({"source": where, "reason": item.reason})
+                elif not corpus.add(item):
+                    report.duplicates += 1
+        except ReaderError as exc:
+            report.file_errors.append(str(exc))
+    report.papers = len(corpus)
+    return corpus
+
+
+def extract_facts(papers: Iterable[Paper], min_confidence: float = 0.0,
+                  progress: ProgressFn | None = None) -> Iterator[Fact]:
+    """Extract and normalise every paper's triples, keeping those at or above ``min_confidence``."""
+    from kg.extract import extract
+    from kg.normalize import normalise
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    for i, paper in enumerate(papers, 1):
+        extractions = [e for e in extract(paper, vocab) if e.confidence >= min_confidence]
+        yield from normalise(paper, extractions, vocab)
+        if progress:
+            progress(i)
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``.
+
+    A crash mid-way leaves the previous file intact.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | None = None,
+          min_confidence: float = 0.0, html: bool = True,
+          progress: ProgressFn | None = None) -> BuildReport:
+    """Build the graph of the listings in ``paths`` into ``out_dir``.
+
+    Writes ``graph.ttl``, ``graph.html`` (unless ``html=False``) and ``report.json``. Nothing is
+    written when no paper could be read, so a failed run leaves the previous outputs intact.
+    """
+    from kg.rdf import build_graph
+    from kg.vocab import default_vocabulary
+
+    out = Path(out_dir)
+    report = BuildReport(min_confidence=min_confidence)
+    t0 = time.perf_counter()
+    corpus = read_corpus(paths, format, report)
+    t1 = time.perf_counter()
+    if not report.ok:
+        report.seconds = {"read": round(t1 - t0, 3)}
+        return report
+    facts = list(extract_facts((p for p, _ in corpus), min_confidence, progress))
+    t2 = time.perf_counter()
+    families = {k: c.label for k, c in default_vocabulary().concepts.items() if c.is_family}
+    graph = build_graph(corpus, facts, families)
+    t3 = time.perf_counter()
+    report.triples = len(graph)
+    for fact in facts:
+        report.relations[fact.predicate] = report.relations.get(fact.predicate, 0) + 1
+    report.entities = _entity_counts(graph)
+    write_atomic(out / "graph.ttl", lambda p: graph.serialize(p, format="turtle", encoding="utf-8"))
+    report.outputs.append(str(out / "graph.ttl"))
+    if html:
+        from kg.viz import write_html
+        write_atomic(out / "graph.html", lambda p: write_html(graph, p))
+        report.outputs.append(str(out / "graph.html"))
+    t4 = time.perf_counter()
+    report.seconds = {"read": round(t1 - t0, 3), "extract": round(t2 - t1, 3),
+                      "rdf": round(t3 - t2, 3), "write": round(t4 - t3, 3), "total": round(t4 - t0, 3)}
+    write_atomic(out / "report.json",
+                 lambda p: p.write_text(json.dumps(report.to_dict(), indent=2), encoding="utf-8"))
+    report.outputs.append(str(out / "report.json"))
+    return report
+
+
+def _entity_counts(graph) -> dict[str, int]:
+    from rdflib.namespace import RDF
+
+    from kg.rdf import KGO
+    return {name: len(set(graph.subjects(RDF.type, KGO[name])))
+            for name in ("Paper", "Method", "MethodFamily", "Dataset")}

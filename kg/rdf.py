@@ -1,0 +1,192 @@
+"""Papers and facts → RDF under our ontology (``ontology/kg.ttl``).
+
+The graph contract (read by ``../shared/eval/score.py`` and by users' SPARQL):
+- paper: ``a kgo:Paper``, ``dcterms:title`` (exact), ``dcterms:abstract``, ``kgo:source`` per listing;
+- method / dataset: ``rdfs:label`` (canonical) and ``skos:altLabel`` for each other surface form;
+- direct triples ``paper kgo:proposes method``, ``paper kgo:evaluatesOn dataset``,
+  ``method kgo:comparesTo method``;
+- each triple reified once per supporting paper as an ``rdf:Statement`` with
+  ``prov:wasDerivedFrom`` the paper, ``kgo:evidence`` (the sentence), its span, the extractor,
+  ``kgo:confidence`` and, for comparisons, ``kgo:outcome``.
+IRIs derive from content only (title hash, entity key, statement hash), so the same input gives
+the same IRIs and an isomorphic graph.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kg.model import Entity, Fact, Paper, SourceRef
+
+KGO = Namespace("https://w3id.org/kgpaper/ontology#")
+KG_ID = "https://w3id.org/kgpaper/id/"
+SCHEMA = Namespace("https://schema.org/")
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+PREFIXES = {"kgo": KGO, "dcterms": DCTERMS, "prov": PROV, "skos": SKOS, "rdfs": RDFS, "owl": OWL,
+            "xsd": XSD, "schema": SCHEMA, "paper": Namespace(KG_ID + "paper/"),
+            "method": Namespace(KG_ID + "method/"), "dataset": Namespace(KG_ID + "dataset/"),
+            "stmt": Namespace(KG_ID + "statement/")}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    return graph
+
+
+def paper_iri(paper_key: str) -> URIRef:
+    return URIRef(f"{KG_ID}paper/{paper_key}")
+
+
+def entity_iri(entity: Entity) -> URIRef:
+    return URIRef(f"{KG_ID}{entity.kind}/{entity.key}")
+
+
+def family_iri(key: str) -> URIRef:
+    return URIRef(f"{KG_ID}method/{key}")
+
+
+def statement_iri(paper_key: str, predicate: str, subject: str, obj: str) -> URIRef:
+    digest = hashlib.sha1(f"{paper_key}|{predicate}|{subject}|{obj}".encode()).hexdigest()[:20]
+    return URIRef(f"{KG_ID}statement/{digest}")
+
+
+def _source_text(source: SourceRef) -> str:
+    return f"{source.path}:{source.line}" if source.line else source.path
+
+
+def paper_triples(paper: Paper, sources: Iterable[SourceRef] = ()) -> Iterator[Triple]:
+    """A paper's own triples: type, title, abstract, every listing it was read from, metadata."""
+    s = paper_iri(paper.key)
+    yield s, RDF.type, KGO.Paper
+    yield s, DCTERMS.title, Literal(paper.title)
+    yield s, DCTERMS.abstract, Literal(paper.abstract)
+    for source in {paper.source, *sources}:
+        if source.path:
+            yield s, KGO.source, Literal(_source_text(source))
+    if paper.id:
+        yield s, DCTERMS.identifier, Literal(paper.id)
+    if paper.url:
+        yield s, SCHEMA.url, Literal(paper.url, datatype=XSD.anyURI)
+    if paper.date:
+        yield s, DCTERMS.date, Literal(paper.date)
+    if paper.doi:
+        yield s, KGO.doi, Literal(paper.doi)
+    if paper.arxiv_id:
+        yield s, KGO.arxivId, Literal(paper.arxiv_id)
+        yield s, OWL.sameAs, URIRef(f"http://arxiv.org/abs/{paper.arxiv_id}")
+    for category in paper.categories:
+        yield s, KGO.category, Literal(category)
+    for author in paper.authors:
+        yield s, DCTERMS.creator, Literal(author)
+
+
+def _kind_class(entity: Entity) -> URIRef:
+    if entity.kind == "dataset":
+        return KGO.Dataset
+    return KGO.MethodFamily if entity.is_family else KGO.Method
+
+
+def fact_triples(fact: Fact) -> Iterator[Triple]:
+    """The direct triple of a fact and its reified statement with provenance."""
+    ex = fact.extraction
+    p_iri = paper_iri(fact.paper.key)
+    subject = p_iri if fact.subject is None else entity_iri(fact.subject)
+    obj = entity_iri(fact.object)
+    predicate = KGO[fact.predicate]
+    yield subject, predicate, obj
+    st = statement_iri(fact.paper.key, fact.predicate, str(subject), str(obj))
+    yield st, RDF.type, RDF.Statement
+    yield st, RDF.subject, subject
+    yield st, RDF.predicate, predicate
+    yield st, RDF.object, obj
+    yield st, PROV.wasDerivedFrom, p_iri
+    yield st, KGO.evidence, Literal(ex.evidence.sentence)
+    yield st, KGO.evidenceStart, Literal(ex.evidence.start, datatype=XSD.integer)
+    yield st, KGO.evidenceEnd, Literal(ex.evidence.end, datatype=XSD.integer)
+    yield st, KGO.extractor, Literal(ex.extractor)
+    yield st, KGO.confidence, Literal(Decimal(str(round(ex.confidence, 2))), datatype=XSD.decimal)
+    if ex.outcome:
+        yield st, KGO.outcome, Literal(ex.outcome)
+
+
+def entity_triples(entity: Entity, label: str, alt_labels: Iterable[str]) -> Iterator[Triple]:
+    s = entity_iri(entity)
+    yield s, RDF.type, _kind_class(entity)
+    yield s, RDFS.label, Literal(label)
+    for alt in sorted(set(alt_labels) - {label}):
+        yield s, SKOS.altLabel, Literal(alt)
+    for family in entity.family_keys:
+        yield s, KGO.memberOf, family_iri(family)
+
+
+class EntityLabels:
+    """Collects the surface forms seen for each entity; picks a label deterministically."""
+
+    def __init__(self) -> None:
+        self.entities: dict[URIRef, Entity] = {}
+        self.surfaces: dict[URIRef, Counter[str]] = defaultdict(Counter)
+
+    def add(self, entity: Entity, *surfaces: str) -> None:
+        iri = entity_iri(entity)
+        self.entities.setdefault(iri, entity)
+        for s in surfaces:
+            if s:
+                self.surfaces[iri][s] += 1
+
+    def add_fact(self, fact: Fact) -> None:
+        ex = fact.extraction
+        self.add(fact.object, ex.object, *ex.object_aliases)
+        if fact.subject is not None:
+            self.add(fact.subject, ex.subject, *ex.subject_aliases)
+
+    def triples(self) -> Iterator[Triple]:
+        for iri in sorted(self.entities):
+            entity = self.entities[iri]
+            counts = self.surfaces[iri]
+            if entity.in_vocabulary:
+                label = entity.label
+            else:  # the most used surface form, ties broken alphabetically
+                label = min(counts, key=lambda s: (-counts[s], s)) if counts else entity.label
+            yield from entity_triples(entity, label, counts)
+
+
+def family_triples(families: dict[str, str]) -> Iterator[Triple]:
+    """Type and label of each method family referenced through kgo:memberOf."""
+    for key, label in sorted(families.items()):
+        iri = family_iri(key)
+        yield iri, RDF.type, KGO.MethodFamily
+        yield iri, RDFS.label, Literal(label)
+
+
+def build_graph(papers: Iterable[tuple[Paper, Iterable[SourceRef]]], facts: Iterable[Fact],
+                family_labels: dict[str, str] | None = None) -> Graph:
+    """An rdflib graph of papers and facts (the in-memory path)."""
+    graph = bind_prefixes(Graph())
+    for paper, sources in papers:
+        for t in paper_triples(paper, sources):
+            graph.add(t)
+    labels = EntityLabels()
+    families: set[str] = set()
+    for fact in facts:
+        labels.add_fact(fact)
+        for e in (fact.subject, fact.object):
+            if e is not None:
+                families.update(e.family_keys)
+        for t in fact_triples(fact):
+            graph.add(t)
+    for t in labels.triples():
+        graph.add(t)
+    known = family_labels or {}
+    for key in families:
+        if family_iri(key) not in labels.entities:
+            for t in family_triples({key: known.get(key, key)}):
+                graph.add(t)
+    return graph

@@ -1,0 +1,170 @@
+"""The readers registry: one entry per input format, like rdflib's plugin registry.
+
+A reader is a function ``read(path) -> Iterator[Paper | SkippedEntry]``. It yields a
+:class:`~kg.model.SkippedEntry` (with file, line and reason) for an entry it cannot use rather
+than dropping it, and raises :class:`ReaderError` when the file as a whole cannot be read.
+
+Adding a format is one call::
+
+    @register_reader("myformat", extensions=(".my",), sniff=lambda head: head.startswith("MY"))
+    def read_my(path): ...
+
+Built-in readers are imported on first use, not when :mod:`kg` is imported.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.model import Paper, SkippedEntry
+
+ReadFn = Callable[[Path], Iterator["Paper | SkippedEntry"]]
+SniffFn = Callable[[str], bool]
+
+# Modules that register the built-in readers when imported (lazily, see _ensure_builtins).
+_BUILTIN_MODULES = (
+    "kg.readers.hf_listing",
+    "kg.readers.tabular",
+)
+
+
+class ReaderError(Exception):
+    """A whole file could not be read. The message names the file (and line where known)."""
+
+    def __init__(self, path: str | Path, message: str, line: int = 0) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    read: ReadFn
+    extensions: tuple[str, ...] = ()
+    sniff: SniffFn | None = None
+    description: str = ""
+    priority: int = 0   # higher wins when several sniffers accept a file
+
+
+_REGISTRY: dict[str, Reader] = {}
+_builtins_loaded = False
+
+
+def register_reader(
+    name: str,
+    *,
+    extensions: tuple[str, ...] = (),
+    sniff: SniffFn | None = None,
+    description: str = "",
+    priority: int = 0,
+) -> Callable[[ReadFn], ReadFn]:
+    """Decorator that adds a reader to the registry under ``name``."""
+
+    def decorate(fn: ReadFn) -> ReadFn:
+        doc_lines = (fn.__doc__ or "").strip().splitlines()
+        _REGISTRY[name] = Reader(
+            name=name,
+            read=fn,
+            extensions=tuple(e.lower() for e in extensions),
+            sniff=sniff,
+            description=description or (doc_lines[0] if doc_lines else ""),
+            priority=priority,
+        )
+        return fn
+
+    return decorate
+
+
+def _ensure_builtins() -> None:
+    global _builtins_loaded
+    if not _builtins_loaded:
+        _builtins_loaded = True
+        for module in _BUILTIN_MODULES:
+            importlib.import_module(module)
+
+
+def available_readers() -> dict[str, Reader]:
+    """Every registered reader by name."""
+    _ensure_builtins()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_reader(name: str) -> Reader:
+    readers = available_readers()
+    if name not in readers:
+        raise ReaderError(name, f"unknown format {name!r}; known: {', '.join(readers)}")
+    return readers[name]
+
+
+def read_head(path: Path, size: int = 65536) -> str:
+    """The first bytes of a file as text, for sniffing (decoding errors replaced)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size).decode("utf-8", errors="replace").lstrip("\ufeff")
+    except FileNotFoundError:
+        raise ReaderError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ReaderError(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise ReaderError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def detect_format(path: str | Path) -> str:
+    """The name of the reader for ``path``: content sniffing first, then the file extension."""
+    path = Path(path)
+    head = read_head(path)
+    if not head.strip():
+        raise ReaderError(path, "empty file")
+    readers = available_readers()
+    sniffed = [r for r in readers.values() if r.sniff is not None and r.sniff(head)]
+    if sniffed:
+        return max(sniffed, key=lambda r: r.priority).name
+    suffixes = "".join(path.suffixes).lower()
+    for reader in readers.values():
+        if any(suffixes.endswith(ext) for ext in reader.extensions):
+            return reader.name
+    raise ReaderError(path, f"unknown format (known: {', '.join(readers)}); pass --format")
+
+
+def read_papers(path: str | Path, format: str | None = None) -> Iterator[Paper | SkippedEntry]:
+    """Read one file with the named reader, or the detected one."""
+    path = Path(path)
+    if not path.exists():
+        raise ReaderError(path, "no such file")
+    name = format or detect_format(path)
+    yield from get_reader(name).read(path)
+
+
+def read_text(path: Path) -> str:
+    """A whole file as UTF-8 text; invalid UTF-8 is a ReaderError naming the line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReaderError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReaderError(path, f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Lines of a file with 1-based numbers, streamed; invalid UTF-8 raises naming the line."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise ReaderError(path, f"cannot read: {exc.strerror or exc}") from None
+    with fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ReaderError(path, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", number) from None
+            if number == 1:
+                text = text.lstrip("\ufeff")
+            yield number, text.rstrip("\r\n")
