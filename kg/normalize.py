@@ -44,7 +44,9 @@ def normalise(paper: Paper, extractions: Iterable[Extraction], vocab: Vocabulary
     extractions = list(extractions)
     for ex in extractions:  # register the paper's own names (and aliases) first
         if ex.predicate == "proposes":
-            entity = resolve(ex.object, "method", vocab, ex.object_aliases)
+            # the paper's own name decides; an alias ("Efficient Vision Mamba") must not turn a
+            # new method into a known one it merely resembles
+            entity = resolve(ex.object, "method", vocab)
             for name in (ex.object, *ex.object_aliases):
                 local.setdefault(match_key(name), entity)
 

@@ -27,6 +27,15 @@ mechanism system pipeline paradigm design block layer loss attention unit operat
 learning training search procedure formulation structure backbone encoder decoder
 """.split())
 
+# Modifiers that make a phrase a common technique or task rather than a coined name.
+GENERIC_MODIFIERS = frozenset("""
+self-supervised semi-supervised unsupervised supervised weakly-supervised fully-supervised
+two-stage three-stage multi-stage one-stage single-stage end-to-end deep neural learning-based
+data-driven pre-training pretraining fine-tuning training frame interpolation classification
+detection segmentation recognition generation estimation prediction translation synthesis
+restoration denoising retrieval tracking captioning augmentation distillation pruning quantization
+""".split())
+
 
 def words(text: str) -> list[str]:
     return _WORD_RE.findall(text)
@@ -67,7 +76,12 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
     >>> acronym_matches("EWA", "random uniform partition")
     False
     """
-    letters = [c.lower() for c in acronym if c.isalnum()]
+    core = [c for c in acronym if c.isalnum()]
+    if any(c.islower() for c in core) and sum(c.isupper() for c in core) >= 2:
+        core = [c for c in core if c.isupper() or c.isdigit()]  # "EfficientViM" spells E-V-M
+        if core and core[-1].isdigit():
+            core = core[:-1]
+    letters = [c.lower() for c in core]
     parts = [p for p in re.split(r"[\s\-]+", phrase) if p]
     if not letters or not parts:
         return False

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract import Document, register_extractor
-from kg.extract.names import GENERIC_HEADS, STOPWORDS, WORD, acronym_matches, is_namey, words
+from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, STOPWORDS, WORD, acronym_matches, is_namey, words
 from kg.model import Extraction
 from kg.text import Sentence
 
@@ -33,7 +33,7 @@ _COINED = re.compile(
     r"[\"”'’]?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and|in|on|by|is|are|was|achieves|,)\b|$)",
     re.IGNORECASE,
 )
-_DEFINITION = re.compile(r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})\s*\((?P<short>[^()]{1,30})\)")
+_DEFINITION = re.compile(r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})[\s~]*\((?P<short>[^()]{1,30})\)")
 _OUR_NAME = re.compile(r"\b(?:our|the\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?(?P<name>" + WORD + r")")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
 _DATASET_WORDS = re.compile(r"\b(?:dataset|data\s*set|benchmark|corpus|challenge|database|stream\s+of)\b",
@@ -82,6 +82,8 @@ def _title_name(doc: Document) -> Proposal | None:
         return None
     prefix = _clean(m.group("name"))
     rest = doc.paper.title[m.end() - 1:]
+    if rest.rstrip().endswith("?"):
+        return None  # "CNNtention: Can CNNs do better with Attention?" names a study, not a method
     if _DATASET_WORDS.search(rest) and not re.search(r"\bbaseline|\bmodel|\bnetwork|\bmethod", rest, re.I):
         return None  # "NEVIS'22: A Stream of 100 Tasks" / "VoxCeleb: a … dataset" name data, not methods
     ws = words(prefix)
@@ -103,6 +105,12 @@ def _title_name(doc: Document) -> Proposal | None:
     return proposal
 
 
+_INTRODUCES_DATA = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:a|an|the)\s+)?(?:(?:new|novel|large-scale|challenging|public|"
+    r"comprehensive|first|unified|diverse)\s+)*(?:[\w-]+\s+){0,2}?(?:dataset|benchmark|corpus|database|"
+    r"data\s*set|test\s*bed|suite)\b", re.IGNORECASE)
+
+
 def _np_after(text: str) -> str:
     """The noun phrase a proposal verb introduces, without articles and trailing clauses."""
     text = _ARTICLE.sub("", text.lstrip())
@@ -112,8 +120,12 @@ def _np_after(text: str) -> str:
 
 def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -> Proposal | None:
     """A name in a proposal's object phrase: "SpaRTAN, a lightweight …", "a Spatial CNN (SCNN)"."""
+    if re.match(r"\s*and\s+\w+", phrase):
+        return None  # "we design and optimize …": a second verb, not a name
     np = _np_after(phrase)
     d = _DEFINITION.match(_ARTICLE.sub("", phrase.lstrip()))
+    if d and _INTRODUCES_DATA.match(phrase[phrase.find(d.group(0)) + len(d.group(0)):]):
+        return None  # a new dataset or benchmark, not a method
     if d:
         long_, short = _clean(d.group("long")), _clean(d.group("short"))
         long_ = _trim_long(long_, short)
@@ -130,14 +142,33 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
                 name_words.append(w)
             else:
                 break
+        coordinated = re.match(r"\s*and\s+(" + WORD + r")", phrase[phrase.find(" ".join(name_words)) + len(" ".join(name_words)):]) if " ".join(name_words) in phrase else None
+        if coordinated and is_namey(coordinated.group(1)) and _name_ok(coordinated.group(1), doc, strong):
+            doc.cache.setdefault("coordinated", []).append(Proposal(coordinated.group(1), [], sentence, 0.85, "proposal"))
         name = " ".join(name_words)
+        head = ws[len(name_words)] if len(ws) > len(name_words) else ""
+        if head.lower() in GENERIC_HEADS and doc.vocab.lookup(name) is not None:
+            name = f"{name} {head}"   # "an efficient KAN block": the block is new, KAN is not
+        after = phrase[phrase.find(name) + len(name):] if name in phrase else ""
+        if _INTRODUCES_DATA.match(after):
+            return None
         if _name_ok(name, doc, strong):
             return Proposal(name, [], sentence, 0.9, "proposal")
-    # a coined lowercase term: at least two specific modifiers before a generic head noun
+    # a coined lowercase term: at least two specific modifiers before a generic head noun,
+    # unless the sentence gives the contribution a real name ("a … framework, ED-ViT")
     lowered = [w.lower() for w in ws]
+    appositive = re.match(r"\s*,?\s*(?:(?:termed|called|named|dubbed|coined)\s+)?(?:as\s+)?(" + WORD + r")",
+                          _ARTICLE.sub("", phrase.lstrip())[len(np):])
+    if _COINED.search(phrase[len(np):len(np) + 80]):
+        return None  # "an early exiting framework for ViTs termed LGViT": the coined rule names it
+    if appositive and is_namey(appositive.group(1)):
+        name = appositive.group(1)
+        return Proposal(name, [], sentence, 0.85, "appositive") if _name_ok(name, doc, strong) else None
     if 3 <= len(ws) <= 6 and lowered[-1] in GENERIC_HEADS | {"algorithm", "keying", "sampling", "strategy"}:
         core = ws[:-1] if lowered[-1] in GENERIC_HEADS else ws
         specific = [w for w in core if w.lower() not in STOPWORDS]
+        if any(w.lower() in GENERIC_MODIFIERS or doc.vocab.lookup(w) for w in core) or "and" in lowered:
+            return None  # "self-supervised CNN pre-training", "two-stage training": generic, not coined
         if len(specific) >= 2 and _name_ok(" ".join(core), doc, False):
             return Proposal(" ".join(core), [" ".join(ws)] if core != ws else [], sentence, 0.6, "coined-term")
     if 2 <= len(ws) <= 3 and lowered[-1] not in GENERIC_HEADS and not any(w in STOPWORDS for w in lowered):
@@ -146,12 +177,32 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
     return None
 
 
+_LIST = re.compile(
+    r"^(?:(?:two|three|four|several|multiple)\s+)?(?:(?:novel|new|key|simple|effective)\s+)*"
+    r"(?:[\w-]+\s+){0,2}?(?:techniques|modules|components|strategies|methods|blocks|heads|losses|"
+    r"mechanisms|designs|schemes)\s*(?:,?\s*namely\s*,?|:)\s*"
+    r"(?P<items>[^.;()]{3,160})", re.IGNORECASE)
+_NAMELY = re.compile(r"\bnamely\s*,?\s*(?P<items>[^.;()]{3,160})", re.IGNORECASE)
+
+
+def _listed_items(phrase: str) -> list[str]:
+    """"two novel sampling techniques: A and B" / "…, namely, A and B" → [A, B]."""
+    m = _LIST.match(_ARTICLE.sub("", phrase.lstrip())) or _NAMELY.search(phrase)
+    if not m:
+        return []
+    items_text = re.split(r",\s*(?:to|which|that|for|where|while)\b|\s+(?:to|which|that|for)\s", m.group("items"))[0]
+    items = [i.strip() for i in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", items_text) if i.strip()]
+    if len(items) < 2 or any(len(words(i)) > 5 or len(words(i)) == 0 for i in items):
+        return []
+    return [_clean(i) for i in items]
+
+
 def _trim_long(long_: str, short: str) -> str:
-    """Keep the words of ``long_`` that the acronym ``short`` spells (from the right)."""
+    """Keep the words of ``long_`` that the acronym ``short`` spells (longest such tail)."""
     ws = long_.split()
-    for k in range(1, len(ws) + 1):
+    for k in range(len(ws), 0, -1):
         cand = " ".join(ws[-k:])
-        if acronym_matches(short, cand):
+        if cand.split()[0].lower() not in STOPWORDS and acronym_matches(short, cand):
             return cand
     return " ".join(w for w in ws if w.lower() not in STOPWORDS)[-60:]
 
@@ -170,6 +221,9 @@ def find_proposals(doc: Document) -> list[Proposal]:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
                 found.append(p)
+            for item in _listed_items(text[m.end():]):
+                if _name_ok(item, doc, strong=False):
+                    found.append(Proposal(item, [], sentence, 0.7, "listed"))
         for m in _COINED.finditer(text):
             name = _clean(m.group("name"))
             rest = text[m.end():]
@@ -179,7 +233,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 aliases, name = [name], _clean(paren.group(1))
             if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
-        if _PASSIVE.search(text) or _PROPOSER.search(text):
+        if _PASSIVE.search(text):
             for d in _DEFINITION.finditer(text):
                 short = _clean(d.group("short"))
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
@@ -189,6 +243,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
+    found.extend(doc.cache.pop("coordinated", []))
     merged = _merge(found)
     doc.cache["proposals"] = merged
     return merged
@@ -201,7 +256,8 @@ def _merge(found: list[Proposal]) -> list[Proposal]:
         keys = {k.casefold() for k in (p.name, *p.aliases)}
         for q in out:
             qkeys = {k.casefold() for k in (q.name, *q.aliases)}
-            if keys & qkeys or acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name):
+            multiword = len(p.name.split()) > 1 or len(q.name.split()) > 1
+            if keys & qkeys or (multiword and (acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name))):
                 for a in (p.name, *p.aliases):
                     if a.casefold() not in {k.casefold() for k in (q.name, *q.aliases)}:
                         q.aliases.append(a)
