@@ -33,7 +33,8 @@ _CUES: list[tuple[re.Pattern[str], str, float]] = [
          r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|lower\s+(?:latency|cost|"
          r"complexity|memory|flops|error)\w*)\s+(?:\w+\s+){0,3}?than|"
          r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
-         r"(?:%|points?|pp|AP|mIoU|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against))",
+         r"(?:%|points?|pp|AP|mIoU|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against)|"
+         r"improv\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
          "outperforms", 0.85),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?to|"
          r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|well|fast|efficient)\s+as|"
@@ -96,8 +97,15 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
             continue
         if any(x.start < d.end and d.start < x.end for d in datasets):
             continue
-        # "RNN-based ReNet": the modifier is not a side of the comparison
-        if re.match(r"\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained)\b", text[x.end:], re.I):
+        # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
+        # but "transformer-based architectures" is the family itself
+        after = text[x.end:]
+        modifier = re.match(r"\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained|free|specific)\b"
+                            r"(?P<family>\s+(?:architectures?|models?|networks?|methods?|approaches|backbones?))?",
+                            after, re.I)
+        if modifier and not (modifier.group("family") and x.key.startswith("vocab:")):
+            continue
+        if re.search(r"-(?:based|like|style|inspired|free|specific|aware|wise)$", x.name, re.I):
             continue
         kept.append(x)
     kept.sort(key=lambda x: x.start)

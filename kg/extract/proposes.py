@@ -146,9 +146,14 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
         if coordinated and is_namey(coordinated.group(1)) and _name_ok(coordinated.group(1), doc, strong):
             doc.cache.setdefault("coordinated", []).append(Proposal(coordinated.group(1), [], sentence, 0.85, "proposal"))
         name = " ".join(name_words)
-        head = ws[len(name_words)] if len(ws) > len(name_words) else ""
-        if head.lower() in GENERIC_HEADS and doc.vocab.lookup(name) is not None:
-            name = f"{name} {head}"   # "an efficient KAN block": the block is new, KAN is not
+        tail = ws[len(name_words):]
+        if len(tail) == 2 and tail[0] == "and" and is_namey(tail[1]):
+            tail = []   # "TokenAdapt and ColorAdapt": the second name is recorded above
+        if tail:
+            if len(tail) == 1 and tail[0].lower() in GENERIC_HEADS and doc.vocab.lookup(name) is not None:
+                name = f"{name} {tail[0]}"   # "an efficient KAN block": the block is new, KAN is not
+            elif len(tail) > 1 or tail[0].lower() not in GENERIC_HEADS:
+                return None  # "a novel BEV instance prediction architecture" describes, it does not name
         after = phrase[phrase.find(name) + len(name):] if name in phrase else ""
         if _INTRODUCES_DATA.match(after):
             return None
@@ -204,7 +209,7 @@ def _trim_long(long_: str, short: str) -> str:
         cand = " ".join(ws[-k:])
         if cand.split()[0].lower() not in STOPWORDS and acronym_matches(short, cand):
             return cand
-    return " ".join(w for w in ws if w.lower() not in STOPWORDS)[-60:]
+    return ""
 
 
 def find_proposals(doc: Document) -> list[Proposal]:
@@ -229,12 +234,20 @@ def find_proposals(doc: Document) -> list[Proposal]:
             rest = text[m.end():]
             paren = re.match(r"\s*\(([^()]{1,30})\)", rest)
             aliases = []
+            long_def = _DEFINITION.match(text[m.start("name"):])
             if paren and is_namey(paren.group(1)):
                 aliases, name = [name], _clean(paren.group(1))
+            elif long_def and is_namey(long_def.group("short")) and len(words(long_def.group("long"))) <= 8:
+                # "termed Mathematical Architecture Design for Deep CNN (DeepMAD)"
+                aliases, name = [_clean(long_def.group("long"))], _clean(long_def.group("short"))
             if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
         if _PASSIVE.search(text):
             for d in _DEFINITION.finditer(text):
+                after = text[d.end():d.end() + 40]
+                head = re.match(r"\s*(?:(\w+)\s+)?(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)", after)
+                if not head or (head.group(1) and head.group(1).lower() not in GENERIC_HEADS):
+                    continue  # "a … programming (MP) problem is proposed": not the contribution's name
                 short = _clean(d.group("short"))
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
                     found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
