@@ -60,7 +60,11 @@ def top_by_pagerank(g: nx.MultiDiGraph, n: int = 10, relation: str = "comparesTo
             h.add_edge(s, o, weight=w + d.get("papers", 1))
     if h.number_of_nodes() == 0:
         return []
-    pr = nx.pagerank(h, weight="weight")
+    try:
+        pr = nx.pagerank(h, weight="weight")
+    except ImportError:  # networkx's fast path needs scipy; the pure-Python one gives the same ranking
+        from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
+        pr = _pagerank_python(h, weight="weight")
     rows = [(g.nodes[v]["label"], round(score, 4)) for v, score in pr.items()]
     return sorted(rows, key=lambda r: (-r[1], r[0]))[:n]
 

@@ -54,6 +54,8 @@ class Vocabulary:
     concepts: dict[str, Concept] = field(default_factory=dict)
     # match key → [(concept, exact alnum surface for case-sensitive aliases or "")]
     index: dict[str, list[tuple[Concept, str]]] = field(default_factory=dict)
+    # first token (case-folded) of any alias → the most tokens an alias starting with it has
+    first_tokens: dict[str, int] = field(default_factory=dict)
 
     def add(self, concept: Concept) -> None:
         self.concepts[concept.key] = concept
@@ -61,12 +63,16 @@ class Vocabulary:
             key = match_key(alias)
             if not key:
                 continue
+            alias_tokens = [t.text.casefold() for t in tokens(alias)]
             exact = "".join(t.text for t in tokens(alias)) if _case_sensitive(alias) else ""
             variants = {key}
+            firsts = {alias_tokens[0]}
             if not key.endswith("s") and not key[-1:].isdigit():
                 variants.add(key + "s")        # ViT → ViTs
-                if exact:
-                    pass
+                if len(alias_tokens) == 1:
+                    firsts.add(alias_tokens[0] + "s")
+            for first in firsts:
+                self.first_tokens[first] = max(self.first_tokens.get(first, 0), len(alias_tokens))
             for k in variants:
                 entries = self.index.setdefault(k, [])
                 ex = exact if k == key else (exact + "s" if exact else "")
@@ -90,16 +96,20 @@ class Vocabulary:
              toks: list[Token] | None = None) -> list[Mention]:
         """Known entities mentioned in ``text``, longest match first, left to right."""
         toks = tokens(text) if toks is None else toks
+        low = [t.text.casefold() for t in toks]
         found: list[Mention] = []
         i = 0
         while i < len(toks):
             hit = None
-            for n in range(min(MAX_ALIAS_TOKENS, len(toks) - i), 0, -1):
+            longest = self.first_tokens.get(low[i], 0)
+            for n in range(min(longest, MAX_ALIAS_TOKENS, len(toks) - i), 0, -1):
                 window = toks[i:i + n]
                 # Tokens of one name are separated by at most one space or punctuation run.
                 if any(window[j + 1].start - window[j].end > 2 for j in range(n - 1)):
                     continue
-                key = "".join(t.text for t in window).casefold()
+                key = "".join(low[i:i + n])
+                if key not in self.index:
+                    continue
                 concept = self._resolve(key, "".join(t.text for t in window), kind)
                 if concept is not None:
                     hit = (concept, window)

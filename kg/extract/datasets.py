@@ -28,10 +28,9 @@ _EVAL_CUE = re.compile(
     re.IGNORECASE,
 )
 # "on the X dataset", "X and Y datasets", "the X benchmark", "X data set"
-_NAMED_SET = re.compile(
-    r"(?P<names>(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6})\s+"
-    r"(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b",
-)
+_SET_NOUN = re.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b",
+                      re.IGNORECASE)
+_NAMES_BEFORE = re.compile(r"(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6}\s+$")
 _GENERIC_SET_WORDS = STOPWORDS | frozenset("""
 public large-scale large small real-world real synthetic standard popular benchmark benchmarks
 challenging widely-used widely used several multiple four five three two six seven eight nine ten
@@ -51,8 +50,13 @@ def _is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool
 
 def _unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
-    for m in _NAMED_SET.finditer(text):
-        chunk = m.group("names")
+    for noun in _SET_NOUN.finditer(text):
+        # look back from "dataset(s)/benchmark" for the names in front of it
+        window_start = max(0, noun.start() - 120)
+        m = _NAMES_BEFORE.search(text, window_start, noun.start())
+        if not m:
+            continue
+        chunk = m.group()
         for part in re.split(r"\s*,\s*|\s+and\s+", chunk):
             ws = part.split()
             # keep the trailing name-like words: "widely-used YCB-V" → "YCB-V"
