@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract import Document, register_extractor
-from kg.extract.names import WORD, is_namey
+from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
 from kg.model import Extraction
 
@@ -51,13 +51,7 @@ _OUR_REF = re.compile(
     re.IGNORECASE,
 )
 _NAMEY_TOKEN = re.compile(WORD)
-# Name-shaped words that are not methods: metrics, hardware, units, formats.
-_NOT_METHODS = frozenset(x.casefold() for x in """
-AP AP50 AP75 mAP mIoU IoU FLOPs GFLOPs MFLOPs MACs GMACs FPS PSNR SSIM LPIPS FID IS BLEU ROUGE WER
-CER EER AUC ROC F1 top-1 top-5 Top1 Top-1 top1 GPU GPUs TPU TPUs CPU CPUs NPU V100 A100 H100 RTX
-TensorRT CoreML ONNX PyTorch TensorFlow JAX CUDA GB MB KB TB ms TFLOPs SOTA SoTA SoA MAE MSE RMSE
-IoT AI ML DL NLP CV AR VR LiDAR RGB RGB-D 2D 3D 4D HD 4K 1080p COVID-19 COVID ID OOD URL API
-""".split())
+
 
 
 @dataclass(frozen=True)
@@ -85,7 +79,7 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
         found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
     for m in _NAMEY_TOKEN.finditer(text):
         word = m.group().rstrip(".")
-        if (is_namey(word) and word.casefold() not in _NOT_METHODS
+        if (is_namey(word) and word.casefold() not in NOT_NAMES
                 and not re.fullmatch(r"[\d.x×%-]+[A-Za-z]{0,2}", word)
                 and not re.fullmatch(r"[A-Z]\d*", word)):
             found.append(MethodMention(word, m.start(), m.start() + len(word), "name:" + word.casefold(), 0.7))

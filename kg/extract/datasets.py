@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract import Document, register_extractor
-from kg.extract.names import STOPWORDS, WORD, is_namey
+from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.model import Extraction
 from kg.text import Sentence
 
@@ -72,6 +72,35 @@ def _unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[
             yield name, sentence.start + start, sentence.start + start + len(name)
 
 
+# "results on ImageNav and ObjectNav", "SOTA on Galaxy10 DECals": names right after on/across
+_ON_NAMES = re.compile(
+    r"\b(?:on|across|over)\s+(?:the\s+)?(?:(?:challenging|popular|standard|widely[- ]used|large-scale|public|"
+    r"real-world|benchmark|recent)\s+)*(?P<names>(?:" + WORD + r")(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:" + WORD + r")){0,6})"
+)
+
+
+def _plausible_dataset_name(name: str) -> bool:
+    core = name.strip()
+    if not core or core.casefold() in NOT_NAMES or not any(c.isalpha() for c in core):
+        return False
+    if re.fullmatch(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+", core, re.IGNORECASE):
+        return False  # "2D", "4K", "top-1"
+    return True
+
+
+def _names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:
+    text = sentence.text
+    for m in _ON_NAMES.finditer(text):
+        for part in re.finditer(WORD, m.group("names")):
+            word = part.group()
+            if word.lower() in ("and", "the"):
+                continue
+            if not is_namey(word):
+                break
+            start = m.start("names") + part.start()
+            yield word, sentence.start + start, sentence.start + start + len(word)
+
+
 @register_extractor("datasets", "evaluatesOn")
 def extract_datasets(doc: Document) -> Iterator[Extraction]:
     """paper evaluatesOn dataset: vocabulary matches and "X dataset/benchmark" patterns."""
@@ -83,12 +112,17 @@ def extract_datasets(doc: Document) -> Iterator[Extraction]:
         cue = bool(_EVAL_CUE.search(sentence.text))
         candidates = [(m.surface, m.start, m.end, m.concept.label, 0.9 if cue else 0.75) for m in mentions]
         covered = [(m.start, m.end) for m in mentions]
-        for name, start, end in _unknown_dataset_names(sentence, doc):
+        unknown = [(n, s, e, 0.7 if cue else 0.6) for n, s, e in _unknown_dataset_names(sentence, doc)]
+        if cue:
+            unknown += [(n, s, e, 0.6) for n, s, e in _names_after_on(sentence)]
+        for name, start, end, confidence in unknown:
             if any(s <= start < e or s < end <= e for s, e in covered):
                 continue
-            if name.casefold() in proposals or doc.vocab.lookup(name, kind="method"):
+            if (name.casefold() in proposals or doc.vocab.lookup(name, kind="method")
+                    or not _plausible_dataset_name(name)):
                 continue
-            candidates.append((name, start, end, name, 0.7 if cue else 0.6))
+            covered.append((start, end))
+            candidates.append((name, start, end, name, confidence))
         for surface, start, end, label, confidence in candidates:
             if _is_pretraining(sentence, start, end, text):
                 continue
