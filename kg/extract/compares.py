@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, WORD, is_namey
+from kg.extract.datasets import dataset_names
 from kg.extract.proposes import find_proposals, primary_method
 from kg.model import Extraction
 
@@ -34,7 +35,7 @@ _CUES: list[tuple[re.Pattern[str], str, float]] = [
          r"complexity|memory|flops|error)\w*)\s+(?:\w+\s+){0,3}?than|"
          r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|AP|mIoU|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against)|"
-         r"improv\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
+         r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
          "outperforms", 0.85),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?to|"
          r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|well|fast|efficient)\s+as|"
@@ -75,13 +76,15 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
         for m in _OUR_REF.finditer(text):
             found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
     datasets = doc.vocab.find(text, kind="dataset")
+    data_names = dataset_names(doc)
     for m in doc.vocab.find(text, kind="method"):
         found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
     for m in _NAMEY_TOKEN.finditer(text):
         word = m.group().rstrip(".")
         if (is_namey(word) and word.casefold() not in NOT_NAMES
                 and not re.fullmatch(r"[\d.x×%-]+[A-Za-z]{0,2}", word)
-                and not re.fullmatch(r"[A-Z]\d*", word)):
+                and not re.fullmatch(r"[A-Z]\d*", word)
+                and not re.match(r"(?:approx|sim|times|pm|leq?|geq?|mathrm|textbf)\d", word)):
             found.append(MethodMention(word, m.start(), m.start() + len(word), "name:" + word.casefold(), 0.7))
     # drop overlaps (stronger, then longer, wins) and anything inside a dataset name
     found.sort(key=lambda x: (-x.strength, -(x.end - x.start), x.start))
@@ -89,7 +92,7 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
     for x in found:
         if any(x.start < k.end and k.start < x.end for k in kept):
             continue
-        if any(x.start < d.end and d.start < x.end for d in datasets):
+        if any(x.start < d.end and d.start < x.end for d in datasets) or x.name.casefold() in data_names:
             continue
         # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
         # but "transformer-based architectures" is the family itself
@@ -129,18 +132,31 @@ def extract_compares(doc: Document) -> Iterator[Extraction]:
     for sentence in doc.sentences:
         text = sentence.text
         mentions = _mentions(doc, text)
-        if len(mentions) < 1:
+        if not mentions:
             continue
-        for pattern, outcome, confidence in _CUES:
-            for cue in pattern.finditer(text):
-                if any(m.start <= cue.start() < m.end for m in mentions):
-                    continue  # the cue word is part of a name
-                yield from _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen)
+        objects: list[MethodMention] = []   # mentions already used as objects in this sentence
+        for cue, outcome, confidence in _cues(text, mentions):
+            yield from _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects)
 
 
-def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen) -> Iterator[Extraction]:
+def _cues(text: str, mentions: list[MethodMention]) -> list[tuple[re.Match, str, float]]:
+    """Cue matches in reading order; where two overlap, the one listed first in _CUES wins."""
+    found: list[tuple[int, re.Match, str, float]] = []
+    for rank, (pattern, outcome, confidence) in enumerate(_CUES):
+        for cue in pattern.finditer(text):
+            if any(m.start <= cue.start() < m.end for m in mentions):
+                continue  # the cue word is part of a name
+            found.append((rank, cue, outcome, confidence))
+    kept: list[tuple[int, re.Match, str, float]] = []
+    for item in sorted(found, key=lambda x: x[0]):
+        if not any(item[1].start() < k[1].end() and k[1].start() < item[1].end() for k in kept):
+            kept.append(item)
+    return [(c, o, f) for _, c, o, f in sorted(kept, key=lambda x: x[1].start())]
+
+
+def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects) -> Iterator[Extraction]:
     left_start = _clause_start(text, cue.start())
-    left = [m for m in mentions if left_start <= m.start and m.end <= cue.start()]
+    left = [m for m in mentions if left_start <= m.start and m.end <= cue.start() and m not in objects]
     right_end = _clause_end(text, cue.end())
     right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end]
     verbal = re.match(r"compare[sd]?$|comparing$", cue.group().lower())
@@ -156,12 +172,15 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
             return
     if not right:
         return
+    objects.extend(right)
     if left:
-        subject = left[-1]
-        if subject.strength < 0.8 and len(left) > 1:
-            subject = max(left, key=lambda m: m.strength)
+        # the clause's subject: the paper's own method if named there, else the first name
+        own = [m for m in left if m.key.startswith("own:")]
+        subject = own[0] if own else left[0]
+        if subject.strength < 0.8 and any(m.strength >= 0.8 for m in left):
+            subject = next(m for m in left if m.strength >= 0.8)
         subj_name, conf = subject.name, confidence
-    elif primary is not None and outcome != "compared" or (primary is not None and verbal):
+    elif primary is not None and (outcome != "compared" or verbal):
         subj_name, conf = primary.name, confidence - 0.1
         subject = None
     else:

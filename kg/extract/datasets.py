@@ -57,17 +57,21 @@ def _unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[
         if not m:
             continue
         chunk = m.group()
-        for part in re.split(r"\s*,\s*|\s+and\s+", chunk):
+        parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", chunk.strip()) if p]
+        names: list[str] = []
+        for i, part in enumerate(reversed(parts)):
             ws = part.split()
-            # keep the trailing name-like words: "widely-used YCB-V" → "YCB-V"
+            # the part next to the noun keeps its trailing name words ("widely-used YCB-V" → "YCB-V");
+            # the parts coordinated before it must be names as a whole ("IAM and HWDB datasets")
             name_words: list[str] = []
             for w in reversed(ws):
                 if w.lower() in _GENERIC_SET_WORDS or not (is_namey(w) or w[:1].isupper()):
                     break
                 name_words.insert(0, w)
-            if not name_words or not any(is_namey(w) for w in name_words):
-                continue
-            name = " ".join(name_words)
+            if not name_words or not any(is_namey(w) for w in name_words) or (i and len(name_words) < len(ws)):
+                break
+            names.append(" ".join(name_words))
+        for name in reversed(names):
             start = text.find(name, m.start())
             yield name, sentence.start + start, sentence.start + start + len(name)
 
@@ -83,7 +87,7 @@ def _plausible_dataset_name(name: str) -> bool:
     core = name.strip()
     if not core or core.casefold() in NOT_NAMES or not any(c.isalpha() for c in core):
         return False
-    if re.fullmatch(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+", core, re.IGNORECASE):
+    if re.fullmatch(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+|(?:approx|sim|times|pm)\d.*", core, re.IGNORECASE):
         return False  # "2D", "4K", "top-1"
     return True
 
@@ -99,6 +103,23 @@ def _names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:
                 break
             start = m.start("names") + part.start()
             yield word, sentence.start + start, sentence.start + start + len(word)
+
+
+def dataset_names(doc: Document) -> set[str]:
+    """Case-folded names the paper uses for datasets (known or found by pattern), in any role.
+
+    The comparison extractor uses it so that "ImageNet-1K" never becomes a method.
+    """
+    if "dataset_names" not in doc.cache:
+        names = set()
+        for sentence in doc.abstract_sentences:
+            names.update(m.surface.casefold() for m in doc.vocab.find(sentence.text, kind="dataset"))
+            names.update(n.casefold() for n, _, _ in _unknown_dataset_names(sentence, doc))
+            if _EVAL_CUE.search(sentence.text):
+                names.update(n.casefold() for n, _, _ in _names_after_on(sentence)
+                             if not doc.vocab.lookup(n, kind="method"))
+        doc.cache["dataset_names"] = names
+    return doc.cache["dataset_names"]
 
 
 @register_extractor("datasets", "evaluatesOn")
