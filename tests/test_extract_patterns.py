@@ -1,0 +1,186 @@
+"""Each extraction pattern pinned with small hand-written sentences (none copied from a corpus)."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import Document, extract
+from kg.extract.names import acronym_matches, is_namey
+from kg.model import Paper
+from kg.text import split_sentences
+from kg.vocab import default_vocabulary
+
+
+def paper(title: str, abstract: str) -> Paper:
+    return Paper(title=title, abstract=abstract)
+
+
+def objects(p: Paper, predicate: str) -> list[str]:
+    return [e.object for e in extract(p) if e.predicate == predicate]
+
+
+def pairs(p: Paper) -> set[tuple[str, str, str]]:
+    return {(e.subject, e.object, e.outcome) for e in extract(p) if e.predicate == "comparesTo"}
+
+
+# ---------------------------------------------------------------- sentences
+@pytest.mark.parametrize("text,expected", [
+    ("Models such as ResNet, e.g. ResNet-50, work. They are fast.", 2),
+    ("Smith et al. showed this. We agree.", 2),
+    ("It reaches 81.3% vs. 79.8% for the baseline. Done.", 2),
+    ("Gains are +1.3% over MobileNetV3. Latency drops by 2.5x.", 2),
+    ("Accuracy rises to 77. 7% with few parameters. Good.", 2),
+    ("We use (i.e. reuse) weights. Then we fine-tune.", 2),
+])
+def test_sentence_splitting_survives_abbreviations_and_numbers(text, expected):
+    sentences = split_sentences(text)
+    assert len(sentences) == expected, [s.text for s in sentences]
+    for s in sentences:
+        assert text[s.start:s.end] == s.text
+
+
+def test_evidence_span_points_into_title_and_abstract():
+    p = paper("FooNet: Fast Things", "We propose FooNet. FooNet beats ResNet on ImageNet.")
+    doc = Document(p, default_vocabulary())
+    for e in extract(p):
+        assert doc.text[e.evidence.start:e.evidence.end] == e.evidence.sentence
+
+
+# ---------------------------------------------------------------- names
+def test_namey_words():
+    assert all(is_namey(w) for w in ["Next-ViT", "MobileNetV2", "YOLOv8", "SeiT++", "DeiT"])
+    assert not any(is_namey(w) for w in ["Transformer", "network", "Multi-Scale", "a"])
+
+
+def test_acronyms():
+    assert acronym_matches("SBN", "Shadow Batch Normalization")
+    assert acronym_matches("EfficientViM", "Efficient Vision Mamba")
+    assert not acronym_matches("EfficientViM", "Vision Mamba")
+
+
+# ---------------------------------------------------------------- proposes
+def test_title_prefix_is_the_primary_method():
+    p = paper("GlimmerNet: Seeing Sparks in Images", "Images contain sparks. We study them carefully.")
+    props = [e for e in extract(p) if e.predicate == "proposes"]
+    assert props[0].object == "GlimmerNet" and props[0].confidence >= 0.9
+
+
+def test_title_prefix_question_or_dataset_is_not_a_method():
+    assert objects(paper("Blurbo: Can Filters Dream?", "We ask whether filters dream."), "proposes") == []
+    assert "PlankSet" not in objects(
+        paper("PlankSet: A Large-scale Dataset for Wood Grain Recognition", "We collect planks."), "proposes")
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("In this work we propose QuillNet, a compact network for handwriting.", "QuillNet"),
+    ("This paper presents Sparrow-ViT to speed up inference.", "Sparrow-ViT"),
+    ("We introduce a lightweight block, called Ripple Mixer, that mixes tokens.", "Ripple Mixer"),
+    ("We design a new training recipe termed FlipMix for small data.", "FlipMix"),
+    ("A module dubbed HaloGate is inserted into every stage.", "HaloGate"),
+    ("We propose Gated Token Pooling (GTP), which removes redundant tokens.", "GTP"),
+])
+def test_proposal_sentences(sentence, name):
+    assert name in objects(paper("On efficient recognition", sentence), "proposes")
+
+
+def test_definition_keeps_long_form_as_alias():
+    p = paper("On pooling", "We propose Gated Token Pooling (GTP), which removes redundant tokens.")
+    e = next(e for e in extract(p) if e.predicate == "proposes")
+    assert e.object == "GTP" and "Gated Token Pooling" in e.object_aliases
+
+
+def test_unnamed_contribution_is_not_a_method():
+    p = paper("Better features for everyone", "We propose a novel adaptive mechanism that improves features.")
+    assert objects(p, "proposes") == []
+
+
+def test_existing_method_used_is_not_proposed():
+    p = paper("Reading receipts", "We build our system on ResNet and fine-tune it on receipts.")
+    assert "ResNet" not in objects(p, "proposes")
+
+
+def test_listed_components_are_proposed():
+    p = paper("KiteNet: Flying Features",
+              "We propose two novel pooling techniques: ridge pooling and valley pooling.")
+    assert {"ridge pooling", "valley pooling"} <= set(objects(p, "proposes"))
+
+
+def test_new_benchmark_is_not_a_method():
+    p = paper("On stream learning", "We introduce the Endless Pebble Stream (EPS), a benchmark of 50 tasks.")
+    assert "EPS" not in objects(p, "proposes")
+
+
+# ---------------------------------------------------------------- evaluatesOn
+def test_unknown_dataset_from_dataset_noun():
+    p = paper("On receipts", "Experiments on the ReceiptZ dataset show gains.")
+    assert "ReceiptZ" in objects(p, "evaluatesOn")
+
+
+def test_coordinated_unknown_datasets():
+    p = paper("On receipts", "Results on the ShopA and ShopB datasets confirm the trend.")
+    assert {"ShopA", "ShopB"} <= set(objects(p, "evaluatesOn"))
+
+
+def test_methods_before_benchmark_word_are_not_datasets():
+    p = paper("On nets", "Our net outperforms VGGNet, ResNet, and GoogleNet on several well-known benchmarks.")
+    assert not {"VGGNet", "ResNet", "GoogleNet"} & set(objects(p, "evaluatesOn"))
+
+
+def test_metrics_are_not_datasets():
+    p = paper("On boxes", "On the detection benchmark, it reaches 50.0% AP with 2D features on GPUs.")
+    assert not {"AP", "2D", "GPUs"} & set(objects(p, "evaluatesOn"))
+
+
+def test_names_after_on_in_result_sentences():
+    p = paper("Walking agents", "Our agent achieves state-of-the-art results on HallNav and DoorNav.")
+    assert {"HallNav", "DoorNav"} <= set(objects(p, "evaluatesOn"))
+
+
+# ---------------------------------------------------------------- comparesTo
+def test_outperforms_with_coordination_gives_one_edge_per_object():
+    p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms LionNet, TigerNet and PumaNet on every split.")
+    got = pairs(p)
+    assert {("ZebraNet", o, "outperforms") for o in ("LionNet", "TigerNet", "PumaNet")} <= got
+
+
+def test_our_method_resolves_to_primary():
+    p = paper("ZebraNet: Stripes Help", "Our method is 2.1x faster than LionNet with similar accuracy.")
+    assert ("ZebraNet", "LionNet", "outperforms") in pairs(p)
+
+
+def test_improvement_over_names_the_loser():
+    p = paper("ZebraNet: Stripes Help", "ZebraNet gives a +1.3% improvement over LionNet-B2.")
+    assert ("ZebraNet", "LionNet-B2", "outperforms") in pairs(p)
+
+
+def test_underperforms_and_negation():
+    p = paper("A study of nets", "Surprisingly, PlainNet does not outperform DeepNet2 on small images.")
+    assert ("PlainNet", "DeepNet2", "underperforms") in pairs(p)
+    q = paper("A study of nets", "Yet PlainNet remains inferior to DeepNet2 when data is scarce.")
+    assert ("PlainNet", "DeepNet2", "underperforms") in pairs(q)
+
+
+def test_comparable_and_compared():
+    p = paper("ZebraNet: Stripes Help", "ZebraNet performs on par with LionNet at half the cost.")
+    assert ("ZebraNet", "LionNet", "comparable") in pairs(p)
+    q = paper("ZebraNet: Stripes Help", "We compare ZebraNet with LionNet and TigerNet on three tasks.")
+    assert {("ZebraNet", "LionNet", "compared"), ("ZebraNet", "TigerNet", "compared")} <= pairs(q)
+
+
+def test_unnamed_side_gives_no_comparison():
+    p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms state-of-the-art methods by a large margin.")
+    assert pairs(p) == set()
+
+
+def test_dataset_is_never_a_comparison_side():
+    p = paper("ZebraNet: Stripes Help", "On the StripeSet dataset, ZebraNet surpasses LionNet.")
+    got = pairs(p)
+    assert ("ZebraNet", "LionNet", "outperforms") in got
+    assert not any("StripeSet" in (a, b) for a, b, _ in got)
+
+
+def test_confidence_and_outcome_on_every_comparison():
+    p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms LionNet. ZebraNet is comparable to TigerNet.")
+    for e in extract(p):
+        assert 0.0 <= e.confidence <= 1.0
+        if e.predicate == "comparesTo":
+            assert e.outcome in ("outperforms", "comparable", "underperforms", "compared")
