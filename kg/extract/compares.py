@@ -102,8 +102,11 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
                             after, re.I)
         if modifier and not (modifier.group("family") and x.key.startswith("vocab:")):
             continue
-        if re.search(r"-(?:based|like|style|inspired|free|specific|aware|wise)$", x.name, re.I):
+        if re.search(r"-(?:based|like|style|inspired|free|specific|aware|wise|pretrained|pre-trained|trained)$",
+                     x.name, re.I):
             continue
+        if re.match(r"\s*-?\s*(?:scores?|metrics?|benchmarks?|leaderboard)\b", after, re.I):
+            continue  # "CLIP score", "GenEval benchmark": a yardstick, not a competitor
         kept.append(x)
     kept.sort(key=lambda x: x.start)
     return kept
@@ -122,6 +125,24 @@ def _clause_start(text: str, end: int) -> int:
     for m in re.finditer(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b", text[:end]):
         pass
     return m.end() if m else 0
+
+
+_BETTER = re.compile(r"\b(?:higher|better|faster|more\s+accurate|improv\w+|gains?|fewer|less\s+(?:memory|"
+                     r"computation|latency)|lower\s+(?:latency|cost|error|flops|memory)|speed-?ups?|reduc\w+|"
+                     r"outperform\w*|superior|advantage)\b", re.IGNORECASE)
+_WORSE = re.compile(r"\b(?:worse|lower\s+(?:accuracy|performance)|drops?|degrad\w+|inferior|slower)\b", re.IGNORECASE)
+_SIMILAR = re.compile(r"\b(?:similar|comparable|competitive|on\s+par|same\s+level|matching)\b", re.IGNORECASE)
+
+
+def _verdict(left_text: str) -> str | None:
+    """The outcome a "compared with" clause states before the cue ("3% higher accuracy compared with X")."""
+    if _WORSE.search(left_text):
+        return "underperforms"
+    if _BETTER.search(left_text):
+        return "outperforms"
+    if _SIMILAR.search(left_text):
+        return "comparable"
+    return None
 
 
 @register_extractor("compares", "comparesTo")
@@ -173,6 +194,8 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     if not right:
         return
     objects.extend(right)
+    if outcome == "compared":
+        outcome = _verdict(text[left_start:cue.start()]) or outcome
     if left:
         # the clause's subject: the paper's own method if named there, else the first name
         own = [m for m in left if m.key.startswith("own:")]
