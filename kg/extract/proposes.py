@@ -30,7 +30,7 @@ _PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
     r"which\s+we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?[\"“'‘]?(?P<name>[^,.;:()\"”’]+?)"
-    r"[\"”'’]?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and|in|on|by|is|are|was|achieves|,)\b|$)",
+    r"[\"”'’]?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|,)\b|$)",
     re.IGNORECASE,
 )
 _DEFINITION = re.compile(r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})[\s~]*\((?P<short>[^()]{1,30})\)")
@@ -172,7 +172,8 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
     if 3 <= len(ws) <= 6 and lowered[-1] in GENERIC_HEADS | {"algorithm", "keying", "sampling", "strategy"}:
         core = ws[:-1] if lowered[-1] in GENERIC_HEADS else ws
         specific = [w for w in core if w.lower() not in STOPWORDS]
-        if any(w.lower() in GENERIC_MODIFIERS or doc.vocab.lookup(w) for w in core) or "and" in lowered:
+        if (any(w.lower() in GENERIC_MODIFIERS or doc.vocab.lookup(w) for w in core) or len(core) > 4
+                or {"and", "of", "the", "for", "to", "with", "in", "on", "version"} & set(lowered)):
             return None  # "self-supervised CNN pre-training", "two-stage training": generic, not coined
         if len(specific) >= 2 and _name_ok(" ".join(core), doc, False):
             return Proposal(" ".join(core), [" ".join(ws)] if core != ws else [], sentence, 0.6, "coined-term")
