@@ -69,7 +69,7 @@ def _append(out: list[Sentence], text: str, start: int, end: int, offset: int) -
     out.append(Sentence(stripped, s + offset, s + len(stripped) + offset))
 
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+(?:\+(?![^\W_]))*", re.UNICODE)  # "PointNet++" keeps its pluses
 
 
 @dataclass(frozen=True)

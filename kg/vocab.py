@@ -44,9 +44,9 @@ class Mention:
 
 
 def _case_sensitive(alias: str) -> bool:
-    """Short all-caps acronyms ("IAM", "AID", "DROP") match only in capitals: "aid" is a word."""
+    """All-caps names ("IAM", "AID", "DROP", "PROTEINS") match only in capitals: "aid" is a word."""
     letters = re.sub(r"[^A-Za-z]", "", alias)
-    return bool(letters) and letters.isupper() and len(letters) <= 5
+    return bool(letters) and letters.isupper()
 
 
 @dataclass

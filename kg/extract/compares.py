@@ -78,6 +78,11 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
     datasets = doc.vocab.find(text, kind="dataset")
     data_names = dataset_names(doc)
     for m in doc.vocab.find(text, kind="method"):
+        if m.concept.area == "technique":
+            # generic techniques (dropout, fine-tuning) are not comparison sides; the span still
+            # blocks name-shaped words inside it
+            found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key, 0.0))
+            continue
         found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
     for m in _NAMEY_TOKEN.finditer(text):
         word = m.group().rstrip(".")
@@ -109,7 +114,7 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
             continue  # "CLIP score", "GenEval benchmark": a yardstick, not a competitor
         kept.append(x)
     kept.sort(key=lambda x: x.start)
-    return kept
+    return [k for k in kept if k.strength > 0]
 
 
 def _clause_end(text: str, start: int) -> int:

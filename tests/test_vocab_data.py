@@ -1,0 +1,70 @@
+"""Invariants of the vocabulary data in ontology/vocab/ and the normalisation table it implies."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF, SKOS
+
+from kg.text import match_key
+from kg.vocab import KGO, default_vocabulary, ontology_dir
+
+VOCAB = ontology_dir() / "vocab"
+
+
+def key(s: str) -> str:
+    return match_key(s)   # the key the matcher compares names under
+
+
+@pytest.mark.parametrize("name", ["datasets.ttl", "methods.ttl"])
+def test_every_concept_has_one_label_and_no_alias_is_shared(name):
+    g = rdflib.Graph().parse(VOCAB / name)
+    owners = defaultdict(set)
+    concepts = set(g.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) > 20
+    for c in concepts:
+        labels = list(g.objects(c, SKOS.prefLabel))
+        assert len(labels) == 1, c
+        for a in (*labels, *g.objects(c, SKOS.altLabel)):
+            owners[key(str(a))].add(c)
+    shared = {k: v for k, v in owners.items() if len(v) > 1}
+    assert not shared, shared
+
+
+def test_broader_points_at_families():
+    g = rdflib.Graph().parse(VOCAB / "methods.ttl")
+    families = set(g.subjects(RDF.type, rdflib.URIRef(KGO + "MethodFamily")))
+    for _, fam in g.subject_objects(SKOS.broader):
+        assert fam in families, fam
+
+
+@pytest.mark.parametrize("surface,label", [
+    ("ViT", "Vision Transformer"), ("ViTs", "Vision Transformer"), ("vision transformers", "Vision Transformer"),
+    ("Vision Transformer", "Vision Transformer"),
+    ("CNN", "CNN"), ("CNNs", "CNN"), ("ConvNets", "CNN"), ("convolutional neural networks", "CNN"),
+    ("COCO", "COCO"), ("MS COCO", "COCO"), ("MS-COCO", "COCO"),
+    ("ImageNet-1k", "ImageNet-1K"), ("ImageNet-1K", "ImageNet-1K"), ("ImageNet", "ImageNet-1K"),
+    ("ImageNet-22K", "ImageNet-21K"), ("ResNet-50", "ResNet"), ("Swin", "Swin Transformer"),
+])
+def test_normalisation_table(surface, label):
+    concept = default_vocabulary().lookup(surface)
+    assert concept is not None and concept.label == label
+
+
+def test_imagenet_21k_is_not_imagenet_1k():
+    v = default_vocabulary()
+    assert v.lookup("ImageNet-21K").key != v.lookup("ImageNet-1K").key
+
+
+def test_all_caps_names_match_only_in_capitals():
+    v = default_vocabulary()
+    assert [m.concept.label for m in v.find("Results on IAM are strong.")] == ["IAM"]
+    assert v.find("We aid the iam reader.", kind="dataset") == []
+
+
+def test_families_of_well_known_methods():
+    v = default_vocabulary()
+    assert "cnn" in v.lookup("ResNet").families and "cnn" in v.lookup("ConvNeXt").families
+    assert "vision-transformer" in v.lookup("DeiT").families
+    assert "vision-transformer" in v.lookup("Swin Transformer").families
