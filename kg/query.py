@@ -78,7 +78,7 @@ def format_result(result: QueryResult, fmt: str = "table", max_width: int = 60) 
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(result.columns)
         w.writerows([["" if v is None else v for v in r] for r in result.rows])
-        return buf.getvalue()
+        return buf.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
 

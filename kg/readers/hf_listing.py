@@ -54,7 +54,7 @@ def sniff(head: str) -> bool:
     return len(kinds) >= 2 and not kinds[0] and kinds[1]
 
 
-@register_reader("hf-listing", extensions=(".txt",), sniff=sniff)
+@register_reader("hf-listing", extensions=(".txt",), sniff=sniff, priority=-1)  # the loosest sniffer yields
 def read_hf_listing(path: Path) -> Iterator[Paper | SkippedEntry]:
     """Hugging Face paper listing text: title line, then abstract paragraph, page chrome removed."""
     title: tuple[int, str] | None = None
