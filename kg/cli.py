@@ -36,17 +36,49 @@ def main() -> None:
               help="Keep only triples whose confidence is at least this.")
 @click.option("--no-html", is_flag=True, help="Skip writing graph.html.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-def build(listings, out_dir, fmt, min_confidence, no_html, as_json) -> None:
+@click.option("--workers", "-j", type=click.IntRange(1), default=None,
+              help="Extraction processes (default: all cores for inputs over a few MB, else 1).")
+@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
+              help="Extract on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (needs kg-papers[scale]).")
+@click.option("--fresh", is_flag=True, help="Start from an empty store instead of adding to the folder's store.")
+@click.option("--reextract", is_flag=True, help="Extract the papers already in the store again (automatic when "
+              "the extractors, vocabulary or --min-confidence changed).")
+@click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
+              help="Wait this long for another build of the same folder to finish, then give up.")
+@click.option("--store", "store_kind", type=click.Choice(["oxigraph", "memory"]), default="oxigraph",
+              show_default=True, help="oxigraph: persistent store in DIR/store (incremental); memory: "
+              "plain in-memory rdflib build, outputs replaced.")
+def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, dask_address, fresh, reextract,
+          wait, store_kind) -> None:
     """Read LISTINGS, extract triples and write the graph to --out.
+
+    The graph goes into a persistent Oxigraph store in DIR/store: building again into the same
+    folder adds new papers only (the same input twice changes nothing); a killed build leaves
+    the previous store and outputs intact; two builds of one folder never run at once.
 
     \b
     Example:
       kg build ../shared/seeds/*.txt --out output/
       kg build papers.jsonl papers.csv --out output/ --min-confidence 0.7
+      kg build big.jsonl --out big/ --workers 2 --no-html
+      kg build big.jsonl --out big/ --dask tcp://scheduler:8786
     """
+    from kg.oxstore import StoreBusy, StoreError
     from kg.pipeline import build as run_build
 
-    report = run_build(listings, out_dir, format=fmt, min_confidence=min_confidence, html=not no_html)
+    bar = None
+    if store_kind == "oxigraph" and not as_json and sys.stderr.isatty():
+        from kg.progress import TerminalProgress
+        bar = TerminalProgress(sys.stderr)
+    try:
+        report = run_build(listings, out_dir, format=fmt, min_confidence=min_confidence, html=not no_html,
+                           store=store_kind, workers=workers, dask=dask_address, fresh=fresh,
+                           reextract=reextract, wait=wait, progress=bar)
+    except (StoreBusy, StoreError, ValueError, RuntimeError) as exc:
+        _fail(str(exc))
+    finally:
+        if bar:
+            bar.close()
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -69,27 +101,39 @@ def format_report(report) -> str:
         ent = ", ".join(f"{v} {k}" for k, v in report.entities.items())
         lines.append(f"extracted {rel}; entities: {ent}")
         lines.append(f"{report.triples} RDF triples in {report.seconds.get('total', 0):.1f}s")
+        st = report.store
+        if st:
+            how = (f"{st['new_papers']} new papers" + (f", {st['reextracted']} re-extracted" if st["reextracted"] else "")
+                   + f", {st['known_papers']} already there, {st['new_sources']} new listings")
+            lines.append(f"store {st['path']} ({st['mode']}): {how}"
+                         + ("" if st["changed"] else " - nothing changed"))
+            if st.get("html_skipped"):
+                lines.append(f"  {st['html_skipped']}")
         lines.extend(f"wrote {o}" for o in report.outputs)
     return "\n".join(lines)
 
 
 @main.command()
-@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("graph", required=False)
 @click.argument("sparql", required=False)
+@click.option("--endpoint", "-e", metavar="URL", default=None,
+              help="Query a SPARQL 1.1 Protocol endpoint instead of a local GRAPH (e.g. http://host:7878/query).")
 @click.option("--file", "-f", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
 @click.option("--named", "-n", help="Run a shipped query by name (see --list).")
 @click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="Bind a named query's parameter.")
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(graph, sparql, query_file, named, param, list_queries, fmt) -> None:
-    """Run a SPARQL query against GRAPH (a build folder or an RDF file).
+def query(graph, sparql, endpoint, query_file, named, param, list_queries, fmt) -> None:
+    """Run a SPARQL query against GRAPH (a build folder or an RDF file), or against a SPARQL
+    endpoint with --endpoint. Local build folders are queried with Oxigraph, in place.
 
     \b
     Example:
       kg query output/ "SELECT ?m WHERE { ?p kgo:proposes ?x . ?x rdfs:label ?m } LIMIT 5"
       kg query output/ --named compared_against --param method=ResNet
       kg query output/ --file q.rq --format csv
+      kg query --endpoint http://127.0.0.1:7878/query --named most_compared_methods
     """
     from kg.query import format_result, named_queries, run_named, run_query
 
@@ -98,6 +142,10 @@ def query(graph, sparql, query_file, named, param, list_queries, fmt) -> None:
             params = f"  (params: {', '.join(q.parameters)})" if q.parameters else ""
             click.echo(f"{q.name:24s} {q.description}{params}")
         return
+    if endpoint and sparql is None and graph is not None:   # kg query --endpoint URL "SELECT ..."
+        graph, sparql = None, graph
+    if endpoint and graph is not None:
+        _fail("give either a GRAPH or --endpoint, not both", 2)
     chosen = [x for x in (sparql, query_file, named) if x]
     if len(chosen) != 1:
         _fail("give exactly one of SPARQL, --file or --named (or --list)", 2)
@@ -107,7 +155,12 @@ def query(graph, sparql, query_file, named, param, list_queries, fmt) -> None:
             _fail(f"--param wants NAME=VALUE, got {p!r}", 2)
         k, v = p.split("=", 1)
         bindings[k.strip()] = v
-    g = _load(graph)
+    if endpoint:
+        _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt)
+        return
+    if graph is None:
+        _fail("give a GRAPH (build folder or RDF file) or --endpoint URL", 2)
+    g = _load(Path(graph), backend="store")
     try:
         if named:
             result = run_named(g, named, bindings)
@@ -121,6 +174,28 @@ def query(graph, sparql, query_file, named, param, list_queries, fmt) -> None:
     click.echo(format_result(result, fmt))
 
 
+def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
+    from kg.query import format_result, named_queries
+    from kg.remote import RemoteError, query as remote_query
+
+    if named:
+        queries = named_queries()
+        if named not in queries:
+            _fail(f"no named query {named!r}; known: {', '.join(queries)}", 2)
+        unknown = set(bindings) - set(queries[named].parameters)
+        if unknown:
+            _fail(f"query {named!r} takes {', '.join(queries[named].parameters) or 'no parameters'}, "
+                  f"not {', '.join(sorted(unknown))}", 2)
+        text = queries[named].text
+    else:
+        text = _with_prefixes(query_file.read_text(encoding="utf-8") if query_file else sparql)
+    try:
+        result = remote_query(endpoint, text, bindings)
+    except (RemoteError, ValueError) as exc:
+        _fail(str(exc), 2)
+    click.echo(format_result(result, fmt))
+
+
 def _with_prefixes(text: str) -> str:
     """Let users write kgo:, rdfs:, dcterms:, skos:, prov: without declaring them."""
     from kg.rdf import PREFIXES
@@ -129,11 +204,11 @@ def _with_prefixes(text: str) -> str:
     return decl + "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" + text if "PREFIX rdf:" not in text else decl + text
 
 
-def _load(location: Path):
+def _load(location: Path, backend: str = "auto"):
     from kg.store import GraphNotFound, load_graph
 
     try:
-        return load_graph(location)
+        return load_graph(location, backend=backend)
     except GraphNotFound as exc:
         _fail(str(exc))
     except Exception as exc:
@@ -210,12 +285,51 @@ def export(graph, fmt, output) -> None:
     """
     from kg.export import export as write, serialize
 
-    g = _load(graph)
+    g = _load(graph, backend="store")
     if output:
         write(g, output, fmt)
         click.echo(f"wrote {output} ({len(g)} triples)")
     else:
         click.echo(serialize(g, fmt))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--shapes", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="SHACL shapes to use (default: ontology/shapes.ttl).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(graph, shapes, fmt) -> None:
+    """Check GRAPH against the SHACL shapes of the graph contract (pySHACL).
+
+    One line per violation ("paper/…: dcterms:title — exactly one title
+    expected, found 2"). Exit code 0: conforms; 1: violations; 2: the
+    graph or the shapes cannot be read.
+
+    \b
+    Example:
+      kg validate output/
+      kg validate graph.ttl --format json
+    """
+    from kg.validate import validate as run_validate
+
+    g = _load(graph)
+    try:
+        report = run_validate(g, shapes)
+    except Exception as exc:  # unreadable shapes: pySHACL's / the parser's words
+        _fail(f"cannot validate: {exc}", 2)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        shown = 200
+        for v in report.violations[:shown]:
+            click.echo(str(v))
+        if len(report.violations) > shown:
+            click.echo(f"… {len(report.violations) - shown} more (--format json lists them all)")
+        for rule, count in sorted(report.by_rule.items(), key=lambda kv: -kv[1]) if not report.conforms else ():
+            click.echo(f"  {count:>5} × {rule}")
+        click.echo(report.summary())
+    if not report.conforms:
+        sys.exit(1)
 
 
 @main.command("formats")
@@ -235,6 +349,89 @@ def formats() -> None:
     click.echo("extractors:")
     for e in available_extractors().values():
         click.echo(f"  {e.name:12s} {e.predicate:12s} {e.description}")
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--endpoint", "-e", metavar="URL", required=True,
+              help="SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+                   "http://host:3030/ds/data (Fuseki).")
+@click.option("--graph-iri", "graph_iri", metavar="IRI", default=None,
+              help="Push into this named graph (default: the default graph).")
+@click.option("--append", is_flag=True, help="Add to what the target graph holds instead of replacing it.")
+@click.option("--chunk", "chunk", type=click.IntRange(1), default=500_000, show_default=True,
+              help="Triples per HTTP request.")
+@click.option("--timeout", type=click.FloatRange(1), default=600.0, show_default=True, help="Seconds per request.")
+def push(graph, endpoint, graph_iri, append, chunk, timeout) -> None:
+    """Send GRAPH to a SPARQL server with the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    The first request replaces the target graph (PUT) unless --append; big graphs go as several
+    N-Triples requests. Query it afterwards with kg query --endpoint.
+
+    \b
+    Example:
+      oxigraph serve --location /tmp/ox --bind 127.0.0.1:7878 &
+      kg push output/ --endpoint http://127.0.0.1:7878/store
+      kg query --endpoint http://127.0.0.1:7878/query --named datasets_by_papers
+    """
+    from kg.remote import RemoteError, push as run_push
+    from kg.store import GraphNotFound
+
+    try:
+        rep = run_push(graph, endpoint, graph=graph_iri, replace=not append, chunk_triples=chunk, timeout=timeout)
+    except GraphNotFound as exc:
+        _fail(str(exc))
+    except RemoteError as exc:
+        _fail(str(exc))
+    target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    click.echo(f"pushed {rep.triples} triples to {target} of {endpoint} in {rep.requests} request(s), {rep.seconds:.1f}s")
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Most solutions (or triples) returned; a cut result has the X-KG-Truncated header.")
+@click.option("--workers", type=click.IntRange(1), default=2, show_default=True, help="Queries answered at once.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
+def serve(graph, host, port, timeout, max_rows, workers, quiet) -> None:
+    """Serve GRAPH as a read-only SPARQL 1.1 endpoint (GET/POST /sparql) for other tools.
+
+    Updates are refused, each query runs under a time limit in a worker process that is
+    stopped when it overruns, and results are capped at --max-rows. A build into the same
+    folder may run meanwhile: queries switch to the new graph once it is complete.
+
+    \b
+    Example:
+      kg serve output/
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/sparql
+      kg query --endpoint http://127.0.0.1:7878/sparql --named most_compared_methods
+    """
+    from kg.serve import make_server
+    from kg.store import GraphNotFound
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: binding {host}: anyone who can reach this address can query the graph", err=True)
+    try:
+        server = make_server(graph, host, port, timeout=timeout, max_rows=max_rows, workers=workers,
+                             log=None if quiet else (lambda m: click.echo(m, err=True)))
+    except GraphNotFound as exc:
+        _fail(str(exc))
+    except (OSError, RuntimeError) as exc:
+        _fail(f"cannot serve {graph}: {exc}")
+    click.echo(f"serving {graph} read-only at {server.url} (timeout {timeout:g}s, max {max_rows} rows); Ctrl-C stops",
+               err=False)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ class BuildReport:
     min_confidence: float = 0.0
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
+    store: dict = field(default_factory=dict)   # what the build did to the persistent store (kg.stream)
 
     @property
     def ok(self) -> bool:
@@ -122,12 +123,32 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | None = None,
           min_confidence: float = 0.0, html: bool = True,
-          progress: ProgressFn | None = None) -> BuildReport:
+          progress: ProgressFn | None = None, store: str = "oxigraph", workers: int | None = None,
+          dask: str | None = None, fresh: bool = False, reextract: bool = False,
+          wait: float = 0.0) -> BuildReport:
     """Build the graph of the listings in ``paths`` into ``out_dir``.
 
     Writes ``graph.ttl``, ``graph.html`` (unless ``html=False``) and ``report.json``. Nothing is
     written when no paper could be read, so a failed run leaves the previous outputs intact.
+
+    ``store="oxigraph"`` (default): stream the papers into the folder's persistent Oxigraph store
+    (:func:`kg.stream.build_store`: batches, ``workers`` processes or a ``dask`` cluster, adds new
+    papers only, crash-safe, one writer at a time; ``progress`` receives
+    :class:`kg.stream.BuildProgress`). ``store="memory"``: the plain rdflib path, the whole graph in
+    memory and the outputs replaced (``progress`` receives the number of papers extracted).
     """
+    if store == "oxigraph":
+        from kg.stream import build_store
+
+        return build_store(paths, out_dir, format=format, min_confidence=min_confidence, html=html,
+                           workers=workers, dask=dask, fresh=fresh, reextract=reextract, wait=wait,
+                           progress=progress)
+    if store != "memory":
+        raise ValueError(f"unknown store {store!r}: 'oxigraph' or 'memory'")
+    from kg.oxstore import has_store
+    if has_store(out_dir):
+        raise ValueError(f"{out_dir} holds a kg store: build into it without store='memory', "
+                         "or choose another output folder")
     from kg.rdf import build_graph
     from kg.vocab import default_vocabulary
 

@@ -14,6 +14,7 @@ the same IRIs and an isomorphic graph.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -33,6 +34,10 @@ PREFIXES = {"kgo": KGO, "dcterms": DCTERMS, "prov": PROV, "skos": SKOS, "rdfs": 
             "xsd": XSD, "schema": SCHEMA, "paper": Namespace(KG_ID + "paper/"),
             "method": Namespace(KG_ID + "method/"), "dataset": Namespace(KG_ID + "dataset/"),
             "stmt": Namespace(KG_ID + "statement/")}
+
+
+# arXiv identifiers: "2106.13112", "hep-th/9901001", "math.GT/0309136", optionally versioned.
+ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -81,7 +86,8 @@ def paper_triples(paper: Paper, sources: Iterable[SourceRef] = ()) -> Iterator[T
         yield s, KGO.doi, Literal(paper.doi)
     if paper.arxiv_id:
         yield s, KGO.arxivId, Literal(paper.arxiv_id)
-        yield s, OWL.sameAs, URIRef(f"http://arxiv.org/abs/{paper.arxiv_id}")
+        if ARXIV_ID.fullmatch(paper.arxiv_id):   # input text becomes an IRI only when well-formed
+            yield s, OWL.sameAs, URIRef(f"http://arxiv.org/abs/{paper.arxiv_id}")
     for category in paper.categories:
         yield s, KGO.category, Literal(category)
     for author in paper.authors:
@@ -120,6 +126,8 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
 def entity_triples(entity: Entity, label: str, alt_labels: Iterable[str]) -> Iterator[Triple]:
     s = entity_iri(entity)
     yield s, RDF.type, _kind_class(entity)
+    if entity.is_family:   # typed as a Method too, so "?x a kgo:Method" needs no reasoner
+        yield s, RDF.type, KGO.Method
     yield s, RDFS.label, Literal(label)
     for alt in sorted(set(alt_labels) - {label}):
         yield s, SKOS.altLabel, Literal(alt)
@@ -163,6 +171,7 @@ def family_triples(families: dict[str, str]) -> Iterator[Triple]:
     for key, label in sorted(families.items()):
         iri = family_iri(key)
         yield iri, RDF.type, KGO.MethodFamily
+        yield iri, RDF.type, KGO.Method
         yield iri, RDFS.label, Literal(label)
 
 

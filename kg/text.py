@@ -26,8 +26,8 @@ def _is_boundary(text: str, dot: int, after: int) -> bool:
     if after >= len(text):
         return True
     nxt = text[after]
-    before = text[:dot]
-    if text[dot] == "." :
+    before = text[max(0, dot - 40):dot]   # a bounded window: searching all of text[:dot] is quadratic
+    if text[dot] == ".":
         m = _WORD_BEFORE.search(before)
         if m and m.group(1).lower().rstrip(".") in _ABBREVIATIONS:
             return False

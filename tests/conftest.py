@@ -32,3 +32,48 @@ def seeds_graph(seeds_build):
     from kg.store import load_graph
 
     return load_graph(seeds_build[1])
+
+
+@pytest.fixture(scope="session")
+def seeds_ttl(seeds_build):
+    """graph.ttl of the seeds build parsed by plain rdflib, as the scorer and users read it."""
+    from rdflib import Graph
+
+    return Graph().parse(seeds_build[1] / "graph.ttl", format="turtle")
+
+
+@pytest.fixture(scope="session")
+def seeds_cli_build(seed_files, tmp_path_factory):
+    """(output folder, printed summary, exit code) of a second build of the seeds, through ``kg build``."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("seeds_cli_out")
+    result = CliRunner().invoke(main, ["build", *map(str, seed_files), "--out", str(out)])
+    return out, result.output, result.exit_code
+
+
+@pytest.fixture(scope="session")
+def seed_papers(seed_files) -> dict:
+    """paper key → the Paper as first read from the seeds (what the graph must hold)."""
+    from kg.model import Paper
+    from kg.readers import read_papers
+
+    papers: dict = {}
+    for f in seed_files:
+        for item in read_papers(f):
+            if isinstance(item, Paper):
+                papers.setdefault(item.key, item)
+    return papers
+
+
+@pytest.fixture(scope="session")
+def seed_facts(seed_papers) -> list:
+    """Every fact extracted and normalised from the distinct seed papers (the default extractors)."""
+    from kg.extract import extract
+    from kg.normalize import normalise
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    return [f for p in seed_papers.values() for f in normalise(p, extract(p, vocab), vocab)]

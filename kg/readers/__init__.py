@@ -13,7 +13,9 @@ Built-in readers are imported on first use, not when :mod:`kg` is imported.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,12 +134,65 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_papers(path: str | Path, format: str | None = None) -> Iterator[Paper | SkippedEntry]:
-    """Read one file with the named reader, or the detected one."""
+    """Read one file with the named reader, or the detected one.
+
+    A file that yields no entry at all (empty, or only page chrome) is a :class:`ReaderError`
+    naming it, whether or not ``format`` is given: never a silent zero.
+    """
     path = Path(path)
     if not path.exists():
         raise ReaderError(path, "no such file")
+    if format:
+        readers = available_readers()
+        if format not in readers:  # name the file, not only the format
+            raise ReaderError(path, f"unknown format {format!r}; known: {', '.join(readers)}")
+        if not read_head(path).strip():
+            raise ReaderError(path, "empty file")
     name = format or detect_format(path)
-    yield from get_reader(name).read(path)
+    entries = 0
+    for item in get_reader(name).read(path):
+        entries += 1
+        yield clean_paper(item) if isinstance(item, Paper) else item
+    if not entries:
+        raise ReaderError(path, f"no entries found (read as {name})")
+
+
+# Characters no RDF or XML document can carry (lone surrogates: not Unicode scalar values, cannot be
+# encoded; C0 controls, DEL, U+FFFE/U+FFFF: not allowed in XML 1.0, so RDF/XML and HTML pages
+# break). JSON escapes ("\\ud800", "\\u0000") and undecodable file names bring them in.
+_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_ODD_SPACE = re.compile("[\x0b\x0c]")
+
+
+def clean_text(text: str) -> str:
+    """Text as every output can carry it: vertical tab and form feed become spaces; lone
+    surrogates, other C0 controls (tab, LF and CR stay), DEL, U+FFFE and U+FFFF become U+FFFD,
+    so the loss shows. Everything else is kept as read.
+
+    >>> clean_text("a\\x00b\\x0cc\\ud800d") == "a\\ufffdb c\\ufffdd"
+    True
+    """
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub("\ufffd", text)
+    return _ODD_SPACE.sub(" ", text) if _ODD_SPACE.search(text) else text
+
+
+def clean_paper(paper: Paper) -> Paper:
+    """A paper with :func:`clean_text` applied to every text field (readers' output boundary)."""
+    changes: dict = {}
+    for f in dataclasses.fields(paper):
+        value = getattr(paper, f.name)
+        if isinstance(value, str):
+            cleaned = clean_text(value)
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            cleaned = tuple(clean_text(v) for v in value)
+        elif f.name == "source":
+            cleaned = dataclasses.replace(value, path=clean_text(value.path))
+        else:
+            continue
+        if cleaned != value:
+            changes[f.name] = cleaned
+    return dataclasses.replace(paper, **changes) if changes else paper
 
 
 def read_text(path: Path) -> str:

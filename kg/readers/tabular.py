@@ -71,8 +71,13 @@ def _sniff_jsonl(head: str) -> bool:
     return first.startswith("{") and first.endswith("}")
 
 
+_PAPERS_OBJECT = re.compile(r'^\{\s*"(?:papers|results|data)"\s*:\s*\[')
+
+
 def _sniff_json(head: str) -> bool:
-    return head.lstrip().startswith("[")
+    """A JSON array, or an object whose "papers" list opens it (which JSON Lines would misread)."""
+    head = head.lstrip()
+    return head.startswith("[") or bool(_PAPERS_OBJECT.match(head))
 
 
 def _sniff_csv(head: str) -> bool:
@@ -96,7 +101,7 @@ def read_jsonl(path: Path) -> Iterator[Paper | SkippedEntry]:
         yield record_to_paper(record, source)
 
 
-@register_reader("json", extensions=(".json",), sniff=_sniff_json)
+@register_reader("json", extensions=(".json",), sniff=_sniff_json, priority=1)
 def read_json(path: Path) -> Iterator[Paper | SkippedEntry]:
     """A JSON array of objects with title and abstract (or an object with a "papers" list)."""
     text = read_text(path)
@@ -127,6 +132,7 @@ def read_csv(path: Path) -> Iterator[Paper | SkippedEntry]:
     if "title" not in header:
         raise ReaderError(path, "CSV header has no 'title' column", 1)
     while True:
+        start = reader.line_num + 1   # a quoted cell may span lines: report where the row starts
         try:
             row = next(reader)
         except StopIteration:
@@ -135,7 +141,7 @@ def read_csv(path: Path) -> Iterator[Paper | SkippedEntry]:
             raise ReaderError(path, f"malformed CSV: {exc}", reader.line_num) from None
         if not any(cell.strip() for cell in row):
             continue
-        source = SourceRef(str(path), reader.line_num, "csv")
+        source = SourceRef(str(path), start, "csv")
         if len(row) != len(header):
             yield SkippedEntry(source, f"row has {len(row)} cells, header has {len(header)}")
             continue

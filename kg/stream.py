@@ -1,0 +1,807 @@
+"""Streaming, incremental, parallel build into the Oxigraph store (what ``kg build`` does).
+
+Papers are read, extracted and written in batches; the corpus is never held in memory at once:
+
+    read (this process) ─ batches of new papers ─▶ extract_batch (worker processes or Dask)
+        ─▶ N-Triples + entity surface counts ─▶ Oxigraph bulk load (a writer thread)
+                                              └▶ side table (SQLite): papers, surfaces, families
+
+The triples come from :mod:`kg.rdf`'s generators (``paper_triples``, ``fact_triples``,
+``EntityLabels``), written as N-Triples by :mod:`kg.ntriples` and bulk-loaded, so the graph is
+the one the in-memory rdflib path (:func:`kg.rdf.build_graph`) builds. Entity labels depend on
+every paper (the most frequent surface form wins), so surface counts live in the side table and
+each entity touched by a build gets its ``rdfs:label`` / ``skos:altLabel`` rewritten once, at the
+end of that build.
+
+Incremental: a paper already in the store is not extracted again (its new listing, if any, is
+added as a ``kgo:source``); a build that adds nothing publishes nothing. When the extractors, the
+vocabulary, the RDF mapping or ``min_confidence`` changed since the store was built, the stored
+papers are extracted again (from the records kept in the side table) together with the new input.
+See :mod:`kg.oxstore` for how a build is made crash-safe.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import queue
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+import zlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.model import Paper, SkippedEntry, SourceRef
+
+DEFAULT_BATCH = 100            # papers per task sent to a worker
+INLINE_MAX_BYTES = 3_000_000   # inputs smaller than this are extracted in this process (auto workers)
+LOAD_CHUNK = 32 * 2 ** 20      # N-Triples bytes per bulk load
+BULK_MIN = 4 * 2 ** 20         # below this a (transactional, low-overhead) load is used
+LABEL_CHUNK = 20_000           # entities per label-rewrite step
+HTML_MAX_TRIPLES = 250_000     # graph.html is skipped above this (an interactive page cannot show more)
+
+
+@dataclass
+class BuildProgress:
+    """What a progress callback receives after each batch and at each stage."""
+
+    stage: str                    # "reextract", "extract", "labels", "outputs", "done"
+    papers: int                   # distinct papers read from the input so far
+    extracted: int                # papers extracted so far (new or re-extracted)
+    fraction: float | None        # share of the work done, when it can be estimated
+    seconds: float
+
+
+ProgressCallback = Callable[[BuildProgress], None]
+
+
+@dataclass
+class BatchResult:
+    """What a worker sends back for a batch of papers (small, picklable)."""
+
+    nt: bytes
+    entities: list[tuple]          # (iri, kind, key, label, family_keys json, is_family, in_vocabulary), first seen first
+    surfaces: list[tuple]          # (iri, surface, count)
+    families: dict[str, str]       # family key → label, for families referenced by the batch
+    records: list[tuple]           # (paper key, compressed JSON record) to re-extract later
+    relations: dict[str, int] = field(default_factory=dict)
+    facts: int = 0
+
+
+# --------------------------------------------------------------------------- worker side
+
+_FAMILY_LABELS: dict[str, str] | None = None
+
+
+def _family_labels() -> dict[str, str]:
+    global _FAMILY_LABELS
+    if _FAMILY_LABELS is None:
+        from kg.vocab import default_vocabulary
+
+        _FAMILY_LABELS = {k: c.label for k, c in default_vocabulary().concepts.items() if c.is_family}
+    return _FAMILY_LABELS
+
+
+def warm_up() -> None:
+    """Load the vocabulary and extractors (a worker's initializer)."""
+    from kg.extract import available_extractors
+
+    _family_labels()
+    available_extractors()
+
+
+def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confidence: float = 0.0) -> BatchResult:
+    """Extract a batch of papers into N-Triples and entity bookkeeping. Runs in worker processes
+    (local or Dask); a pure function of its input, so where it runs does not change the graph."""
+    from kg.ntriples import lines
+    from kg.pipeline import extract_facts
+    from kg.rdf import EntityLabels, fact_triples, paper_triples
+
+    families_known = _family_labels()
+    parts: list[str] = []
+    records = []
+    for paper, sources in batch:
+        parts.append(lines(paper_triples(paper, sources)))
+        records.append((paper.key, paper_record(paper)))
+    labels = EntityLabels()
+    families: dict[str, str] = {}
+    relations: Counter[str] = Counter()
+    facts = 0
+    for fact in extract_facts((p for p, _ in batch), min_confidence):
+        facts += 1
+        relations[fact.predicate] += 1
+        labels.add_fact(fact)
+        for e in (fact.subject, fact.object):
+            if e is not None:
+                for k in e.family_keys:
+                    families[k] = families_known.get(k, k)
+        parts.append(lines(fact_triples(fact)))
+    entities = [(iri, e.kind, e.key, e.label, json.dumps(list(e.family_keys)), int(e.is_family), int(e.in_vocabulary))
+                for iri, e in labels.entities.items()]
+    surfaces = [(iri, s, n) for iri, counts in labels.surfaces.items() for s, n in counts.items()]
+    return BatchResult("".join(parts).encode("utf-8"), entities, surfaces, families, records, dict(relations), facts)
+
+
+def paper_record(paper: Paper) -> bytes:
+    return zlib.compress(json.dumps(dataclasses.asdict(paper), ensure_ascii=False).encode("utf-8"))
+
+
+def paper_from_record(blob: bytes) -> Paper:
+    data = json.loads(zlib.decompress(blob))
+    names = {f.name for f in dataclasses.fields(Paper)}
+    data = {k: v for k, v in data.items() if k in names}
+    data["source"] = SourceRef(**data.get("source") or {"path": ""})
+    for k in ("authors", "categories", "links"):
+        if k in data:
+            data[k] = tuple(data[k])
+    return Paper(**data)
+
+
+# --------------------------------------------------------------------------- executors
+
+class _Ready:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def worker_context():
+    """The multiprocessing context for worker processes: forkserver (no fork of a process that
+    runs threads, e.g. RocksDB's or an HTTP server's), spawn where there is none; fork only when
+    the main module was read from stdin and so cannot be imported again by a fresh process."""
+    import multiprocessing as mp
+    import sys
+
+    methods = mp.get_all_start_methods()
+    method = "forkserver" if "forkserver" in methods else "spawn"
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main_file and not os.path.isfile(main_file) and "fork" in methods:
+        method = "fork"
+    return mp.get_context(method)
+
+
+class InlineExecutor:
+    """Extraction in this process (small inputs, ``--workers 1``)."""
+
+    name = "inline"
+    workers = 1
+
+    def submit(self, fn, *args):
+        return _Ready(fn(*args))
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessExecutor:
+    """A local pool of worker processes (forkserver/spawn: safe beside threads)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=warm_up)
+
+    def submit(self, fn, *args):
+        return self.pool.submit(fn, *args)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Extraction on a Dask distributed cluster (``kg build --dask tcp://HOST:8786``).
+
+    The workers need this package installed (same version); papers travel to them pickled and
+    batches come back in submission order, so the graph is the same as a local build's.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str, timeout: float = 30) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise RuntimeError("--dask needs dask.distributed: pip install 'kg-papers[scale]'") from None
+        self.client = Client(address, timeout=timeout, set_as_default=False)
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_executor(workers: int | None, dask: str | None, input_bytes: int):
+    if dask:
+        return DaskExecutor(dask)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if input_bytes > INLINE_MAX_BYTES else 1
+    return InlineExecutor() if workers <= 1 else ProcessExecutor(workers)
+
+
+# --------------------------------------------------------------------------- side table
+
+class SideTable:
+    """Per-generation SQLite file: papers read (with their records), sources, entities seen first,
+    surface counts and families. Private to the build writing its generation, so it runs as one
+    transaction without a journal; a killed build's copy is thrown away whole."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS papers(key TEXT PRIMARY KEY, seq INTEGER, first_run INTEGER, seen_run INTEGER,
+                                      record BLOB) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS sources(key TEXT, source TEXT, PRIMARY KEY(key, source)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS entities(iri TEXT PRIMARY KEY, kind TEXT, key TEXT, label TEXT, family_keys TEXT,
+                                        is_family INTEGER, in_vocabulary INTEGER, first_run INTEGER,
+                                        touched INTEGER) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS surfaces(iri TEXT, surface TEXT, n INTEGER, PRIMARY KEY(iri, surface)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS families(key TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS papers_seq ON papers(seq);
+    CREATE INDEX IF NOT EXISTS entities_touched ON entities(touched);
+    """
+
+    def __init__(self, path: Path, run: int, writable: bool = True) -> None:
+        uri = f"file:{path}" + ("" if writable else "?mode=ro")
+        self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        self.run = run
+        if writable:
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=MEMORY", "cache_size=-65536"):
+                self.db.execute(f"PRAGMA {pragma}")
+            self.db.executescript(self.SCHEMA)
+            self.db.execute("BEGIN")
+            self.seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0]
+
+    def paper_seen_run(self, key: str) -> int | None:
+        row = self.db.execute("SELECT seen_run FROM papers WHERE key=?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def add_paper(self, key: str, seen: bool = True) -> None:
+        """A paper met for the first time (``seen``: read from this run's input)."""
+        self.seq += 1
+        self.db.execute("INSERT INTO papers(key, seq, first_run, seen_run) VALUES (?,?,?,?)",
+                        (key, self.seq, self.run, self.run if seen else 0))
+
+    def mark_seen(self, key: str) -> None:
+        self.db.execute("UPDATE papers SET seen_run=? WHERE key=?", (self.run, key))
+
+    def add_source(self, key: str, source: SourceRef) -> bool:
+        cur = self.db.execute("INSERT OR IGNORE INTO sources(key, source) VALUES (?,?)",
+                              (key, json.dumps([source.path, source.line, source.reader])))
+        return cur.rowcount > 0
+
+    def add_batch(self, result: BatchResult) -> None:
+        db, run = self.db, self.run
+        db.executemany("UPDATE papers SET record=? WHERE key=?", [(blob, key) for key, blob in result.records])
+        db.executemany(
+            "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(iri) DO UPDATE SET touched=excluded.touched",
+            [(*row, run, run) for row in result.entities])
+        db.executemany("INSERT INTO surfaces VALUES (?,?,?) ON CONFLICT(iri, surface) DO UPDATE SET n=n+excluded.n",
+                       result.surfaces)
+        db.executemany("INSERT OR IGNORE INTO families VALUES (?,?)", list(result.families.items()))
+
+    def touched_entities(self) -> Iterator[tuple[tuple, Counter]]:
+        """(entity row, surface counts) of every entity this run touched, by IRI."""
+        ents = self.db.execute(
+            "SELECT iri, kind, key, label, family_keys, is_family, in_vocabulary, first_run FROM entities "
+            "WHERE touched=? ORDER BY iri", (self.run,))
+        surfs = self.db.cursor().execute(
+            "SELECT s.iri, s.surface, s.n FROM surfaces s JOIN entities e ON e.iri = s.iri "
+            "WHERE e.touched=? ORDER BY s.iri", (self.run,))
+        pending = surfs.fetchone()
+        for row in ents:
+            counts: Counter[str] = Counter()
+            while pending is not None and pending[0] < row[0]:
+                pending = surfs.fetchone()
+            while pending is not None and pending[0] == row[0]:
+                counts[pending[1]] = pending[2]
+                pending = surfs.fetchone()
+            yield row, counts
+
+    def unowned_families(self) -> dict[str, str]:
+        """Referenced families that are not entities of their own (they get family_triples)."""
+        from kg.rdf import family_iri
+
+        out = {}
+        for key, label in self.db.execute("SELECT key, label FROM families ORDER BY key"):
+            if self.db.execute("SELECT 1 FROM entities WHERE iri=?", (str(family_iri(key)),)).fetchone() is None:
+                out[key] = label
+        return out
+
+    def records(self) -> Iterator[tuple[Paper, tuple[SourceRef, ...]]]:
+        """Every stored paper with its sources, in the order papers were first read."""
+        src = self.db.cursor()
+        for key, blob in self.db.execute("SELECT key, record FROM papers WHERE record IS NOT NULL ORDER BY seq"):
+            sources = tuple(SourceRef(p, l, r) for (text,) in src.execute(
+                "SELECT source FROM sources WHERE key=?", (key,)) for p, l, r in [json.loads(text)])
+            yield paper_from_record(blob), sources
+
+    def papers(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
+
+    def close(self, commit: bool = True) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT" if commit else "ROLLBACK")
+        self.db.close()
+
+
+# --------------------------------------------------------------------------- writer
+
+class StoreWriter:
+    """Loads N-Triples chunks into Oxigraph on a background thread (Oxigraph releases the GIL),
+    so extraction results keep flowing while a chunk is bulk-loaded."""
+
+    def __init__(self, store, chunk: int = LOAD_CHUNK) -> None:
+        self.store = store
+        self.chunk = chunk
+        self.queue: queue.Queue = queue.Queue(maxsize=8)
+        self.error: BaseException | None = None
+        self.bytes = 0
+        self.thread = threading.Thread(target=self._run, name="kg-store-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, data: bytes) -> None:
+        if self.error:
+            raise self.error
+        if data:
+            self.bytes += len(data)
+            self.queue.put(data)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error:
+            raise self.error
+
+    def _run(self) -> None:
+        buf: list[bytes] = []
+        size = 0
+        while True:
+            data = self.queue.get()
+            if data is not None:
+                buf.append(data)
+                size += len(data)
+            if buf and (data is None or size >= self.chunk):
+                try:
+                    if self.error is None:
+                        load(self.store, b"".join(buf))
+                except BaseException as exc:  # handed to the main thread on its next put/close
+                    self.error = exc
+                buf, size = [], 0
+            if data is None:
+                return
+
+
+def load(store, data: bytes) -> None:
+    """Load N-Triples into the default graph: bulk loader for big chunks, a transaction for small."""
+    import pyoxigraph as ox
+
+    if not data:
+        return
+    if len(data) >= BULK_MIN:
+        store.bulk_load(data, ox.RdfFormat.N_TRIPLES, lenient=True)
+    else:
+        store.load(data, ox.RdfFormat.N_TRIPLES, lenient=True)
+
+
+# --------------------------------------------------------------------------- input
+
+class _InputPosition:
+    """Share of the input read, estimated from file sizes and line numbers (for an ETA)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.sizes = {str(p): _size(p) for p in paths}
+        self.total = sum(self.sizes.values()) or 1
+        self.before: dict[str, int] = {}
+        acc = 0
+        for p in paths:
+            self.before.setdefault(str(p), acc)
+            acc += self.sizes[str(p)]
+        self.lines: dict[str, int] = {}
+
+    def fraction(self, source: SourceRef) -> float | None:
+        path = source.path
+        if path not in self.sizes:
+            return None
+        done = self.before[path]
+        if source.line:
+            if path not in self.lines:
+                self.lines[path] = _count_lines(path)
+            done += self.sizes[path] * min(1.0, source.line / max(1, self.lines[path]))
+        return min(1.0, done / self.total)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _count_lines(path: str) -> int:
+    n = 0
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                n += chunk.count(b"\n")
+    except OSError:
+        return 1
+    return max(1, n)
+
+
+def _read_input(paths: list[Path], format: str | None, report) -> Iterator[Paper]:
+    from kg.readers import ReaderError, read_papers
+
+    for path in paths:
+        report.files.append(str(path))
+        try:
+            for item in read_papers(path, format):
+                report.entries += 1
+                if isinstance(item, SkippedEntry):
+                    where = f"{item.source.path}:{item.source.line}" if item.source.line else item.source.path
+                    report.skipped.append({"source": where, "reason": item.reason})
+                else:
+                    yield item
+        except ReaderError as exc:
+            report.file_errors.append(str(exc))
+
+
+# --------------------------------------------------------------------------- fingerprint
+
+def extraction_fingerprint(min_confidence: float) -> str:
+    """Hash of everything that decides a stored paper's triples: extractors, normalisation,
+    vocabulary, RDF mapping and the confidence threshold."""
+    from kg.vocab import ontology_dir
+
+    root = Path(__file__).resolve().parent
+    files = sorted(root.glob("extract/*.py")) + [root / n for n in (
+        "normalize.py", "vocab.py", "text.py", "model.py", "rdf.py", "ntriples.py", "stream.py")]
+    files += sorted((ontology_dir() / "vocab").glob("*.ttl"))
+    h = hashlib.sha1(repr(float(min_confidence)).encode())
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- the build
+
+def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | None = None,
+                min_confidence: float = 0.0, html: bool = True, workers: int | None = None,
+                dask: str | None = None, batch_size: int = DEFAULT_BATCH, fresh: bool = False,
+                reextract: bool = False, wait: float = 0.0,
+                progress: ProgressCallback | None = None):
+    """Build (or extend) the store of ``out_dir`` with the listings in ``paths`` and write
+    ``graph.ttl``, ``graph.html`` and ``report.json`` from it. Returns a
+    :class:`kg.pipeline.BuildReport`; ``report.store`` tells what happened to the store.
+
+    ``workers``: extraction processes (default: all cores for inputs over a few MB, else 1);
+    ``dask``: a Dask scheduler address, to extract on a cluster instead; ``fresh``: start from an
+    empty store; ``reextract``: extract the stored papers again; ``wait``: seconds to wait for
+    another build of the same folder before refusing (:class:`kg.oxstore.StoreBusy`).
+    """
+    from kg.oxstore import build_lock, current_generation, manifest, next_generation, prune
+
+    out = Path(out_dir)
+    paths = [Path(p) for p in paths]
+    with build_lock(out, wait):
+        prune(out)
+        _clean_stale_temps(out)
+        live = current_generation(out)
+        fingerprint = extraction_fingerprint(min_confidence)
+        previous = manifest(live) if live else {}
+        if fresh or live is None:
+            mode = "fresh"
+        elif reextract or previous.get("fingerprint") != fingerprint:
+            mode = "reextract"
+        else:
+            mode = "incremental"
+        gen = next_generation(out)
+        gen.mkdir(parents=True)
+        try:
+            return _Build(out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
+                          workers, dask, batch_size, progress).run()
+        finally:
+            if gen.exists() and (current_generation(out) != gen):
+                shutil.rmtree(gen, ignore_errors=True)
+
+
+class _Build:
+    def __init__(self, out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
+                 workers, dask, batch_size, progress) -> None:
+        from kg.pipeline import BuildReport
+
+        self.out, self.gen, self.live, self.previous, self.mode = out, gen, live, previous, mode
+        self.fingerprint, self.paths, self.format = fingerprint, paths, format
+        self.min_confidence, self.html, self.batch_size = min_confidence, html, max(1, batch_size)
+        self.workers, self.dask, self.progress_fn = workers, dask, progress
+        self.report = BuildReport(min_confidence=min_confidence)
+        self.t0 = time.perf_counter()
+        self.run_no = previous.get("run", 0) + 1 if mode == "incremental" else 1
+        self.extracted = 0
+        self.new_papers = self.known_papers = self.new_sources = self.reextracted = 0
+        self.relations: Counter[str] = Counter()
+
+    # -- helpers
+    def _progress(self, stage: str, fraction: float | None) -> None:
+        if self.progress_fn:
+            self.progress_fn(BuildProgress(stage, self.report.papers, self.extracted, fraction,
+                                           time.perf_counter() - self.t0))
+
+    def run(self):
+        import pyoxigraph as ox
+
+        report = self.report
+        if self.mode == "incremental":
+            ox.Store.read_only(str(self.live / "oxigraph")).backup(str(self.gen / "oxigraph"))
+            shutil.copyfile(self.live / "side.sqlite", self.gen / "side.sqlite")
+        store = ox.Store(str(self.gen / "oxigraph"))
+        side = SideTable(self.gen / "side.sqlite", self.run_no)
+        stored = None
+        if self.mode == "reextract":
+            stored = SideTable(self.live / "side.sqlite", 0, writable=False)
+        position = _InputPosition(self.paths)
+        input_bytes = sum(position.sizes.values())
+        if stored is not None:
+            input_bytes += self.previous.get("input_bytes", 0) or 1500 * stored.papers()
+        executor = make_executor(self.workers, self.dask, input_bytes)
+        writer = StoreWriter(store)
+        try:
+            try:
+                self._stream(side, stored, position, executor, writer)
+            finally:
+                writer.close()   # waits for the last load (and re-raises a load error)
+        finally:
+            executor.close()
+            if stored is not None:
+                stored.close(commit=False)
+        t_extract = time.perf_counter()
+        changed = self.new_papers > 0 or self.new_sources > 0 or self.mode != "incremental"
+        if not report.ok or not changed:
+            side.close(commit=False)
+            del writer, store
+            return self._unchanged(t_extract) if report.ok else self._failed(t_extract)
+        self._progress("labels", None)
+        self._write_labels(store, side)
+        papers_total = self.papers_total = side.papers()
+        side.close()
+        store.flush()
+        t_labels = time.perf_counter()
+        report.triples = len(store)
+        report.entities = entity_counts(store)
+        report.relations = dict(self.relations)
+        self._progress("outputs", None)
+        manifest = {"format": 1, "run": self.run_no, "fingerprint": self.fingerprint,
+                    "min_confidence": self.min_confidence, "triples": report.triples, "papers": papers_total,
+                    "entities": report.entities, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "input_bytes": input_bytes if self.mode != "incremental" else
+                    self.previous.get("input_bytes", 0) + sum(position.sizes.values())}
+        (self.gen / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        report.store = self._store_info(executor, changed=True)
+        staged = self._stage_outputs(store, report.triples)
+        del writer, store   # closes RocksDB before the generation is published
+        t_out = time.perf_counter()
+        report.seconds = {"extract": round(t_extract - self.t0, 3), "labels": round(t_labels - t_extract, 3),
+                          "write": round(t_out - t_labels, 3), "total": round(t_out - self.t0, 3)}
+        self._commit(staged)
+        self._progress("done", 1.0)
+        return report
+
+    def _stream(self, side: SideTable, stored, position, executor, writer) -> None:
+        from kg.rdf import KGO, paper_triples
+        from kg.ntriples import lines
+
+        report = self.report
+        inflight: deque = deque()
+        max_inflight = 2 * executor.workers + 1
+        pending: list[tuple[Paper, tuple[SourceRef, ...]]] = []
+        last_fraction: list[float | None] = [None]
+
+        def handle(item) -> None:
+            future, n, fraction, stage = item
+            result: BatchResult = future.result()
+            writer.put(result.nt)
+            side.add_batch(result)
+            self.relations.update(result.relations)
+            self.extracted += n
+            last_fraction[0] = fraction
+            self._progress(stage, fraction)
+
+        def submit(stage: str, fraction: float | None) -> None:
+            if not pending:
+                return
+            while len(inflight) >= max_inflight:
+                handle(inflight.popleft())
+            inflight.append((executor.submit(extract_batch, list(pending), self.min_confidence),
+                             len(pending), fraction, stage))
+            pending.clear()
+
+        if stored is not None:     # the stored papers first, in the order they were first read
+            total = max(1, stored.papers())
+            for i, (paper, sources) in enumerate(stored.records(), 1):
+                side.add_paper(paper.key, seen=False)
+                for s in {paper.source, *sources}:
+                    side.add_source(paper.key, s)
+                pending.append((paper, sources))
+                self.reextracted += 1
+                if len(pending) >= self.batch_size:
+                    submit("reextract", i / total)
+            submit("reextract", 1.0)
+
+        for paper in _read_input(self.paths, self.format, report):
+            key = paper.key
+            seen = side.paper_seen_run(key)
+            if seen is None:                       # new: extract it
+                side.add_paper(key)
+                side.add_source(key, paper.source)
+                report.papers += 1
+                self.new_papers += 1
+                pending.append((paper, ()))
+                if len(pending) >= self.batch_size:
+                    submit("extract", position.fraction(paper.source))
+                continue
+            if seen == self.run_no:                # read before in this run
+                report.duplicates += 1
+            else:                                  # in the store from an earlier build
+                side.mark_seen(key)
+                report.papers += 1
+                self.known_papers += 1
+            if side.add_source(key, paper.source):  # only its listing is new
+                self.new_sources += 1
+                writer.put(lines(t for t in paper_triples(paper) if t[1] == KGO.source).encode("utf-8"))
+        submit("extract", 1.0)
+        while inflight:
+            handle(inflight.popleft())
+
+    def _write_labels(self, store, side: SideTable) -> None:
+        """rdfs:label / skos:altLabel (and types, family links) of every entity this build touched,
+        from the surface counts of all builds; family nodes that are no entity of their own."""
+        import pyoxigraph as ox
+
+        from rdflib import URIRef
+        from rdflib.namespace import RDFS, SKOS
+
+        from kg.model import Entity
+        from kg.ntriples import lines
+        from kg.rdf import EntityLabels, family_triples
+
+        label_preds = [ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))]
+
+        def flush(labels: EntityLabels, stale: list[str]) -> None:
+            for iri in stale:   # labels written by an earlier build may change: drop them first
+                node = ox.NamedNode(iri)
+                for pred in label_preds:
+                    for q in list(store.quads_for_pattern(node, pred, None, ox.DefaultGraph())):
+                        store.remove(q)
+            load(store, lines(labels.triples()).encode("utf-8"))
+
+        labels, stale = EntityLabels(), []
+        for row, counts in side.touched_entities():
+            iri, kind, key, label, family_keys, is_family, in_vocabulary, first_run = row
+            ref = URIRef(iri)
+            labels.entities[ref] = Entity(key, kind, label, tuple(json.loads(family_keys)), bool(is_family),
+                                          bool(in_vocabulary))
+            if counts:
+                labels.surfaces[ref] = counts
+            if first_run < self.run_no:
+                stale.append(iri)
+            if len(labels.entities) >= LABEL_CHUNK:
+                flush(labels, stale)
+                labels, stale = EntityLabels(), []
+        flush(labels, stale)
+        load(store, lines(family_triples(side.unowned_families())).encode("utf-8"))
+
+    def _store_info(self, executor, changed: bool) -> dict:
+        return {"path": str(self.gen if changed else self.live), "generation": (self.gen if changed else self.live).name,
+                "mode": self.mode, "changed": changed, "new_papers": self.new_papers,
+                "known_papers": self.known_papers, "new_sources": self.new_sources,
+                "reextracted": self.reextracted, "executor": executor.name, "workers": executor.workers}
+
+    def _failed(self, t_extract: float):
+        self.report.seconds = {"read": round(t_extract - self.t0, 3)}
+        return self.report
+
+    def _unchanged(self, t_extract: float):
+        """Nothing new: the live generation stays; outputs are written only if they are missing
+        or were not made from it (a build killed between publishing and writing them)."""
+        import pyoxigraph as ox
+
+        from kg.oxstore import manifest
+
+        report = self.report
+        info = manifest(self.live)
+        report.triples = info.get("triples", 0)
+        report.entities = info.get("entities", {})
+        report.store = self._store_info(InlineExecutor(), changed=False)
+        report.store["executor"] = None
+        try:
+            previous = json.loads((self.out / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        made_from = (previous.get("store") or {}).get("generation")
+        missing = not (self.out / "graph.ttl").exists() or (self.html and not (self.out / "graph.html").exists())
+        if made_from != self.live.name or missing:
+            store = ox.Store.read_only(str(self.live / "oxigraph"))
+            staged = self._stage_outputs(store, report.triples)
+            del store
+            self._commit(staged, publish=False)
+        t = time.perf_counter()
+        report.seconds = {"extract": round(t_extract - self.t0, 3), "total": round(t - self.t0, 3)}
+        return report
+
+    def _stage_outputs(self, store, triples: int) -> list[tuple[Path, Path]]:
+        from kg.oxstore import dump, memory_copy
+
+        report = self.report
+        staged = [(_stage(self.out / "graph.ttl", lambda p: dump(store, p, "turtle")), self.out / "graph.ttl")]
+        report.outputs = [str(self.out / "graph.ttl")]
+        if self.html:
+            if triples <= HTML_MAX_TRIPLES:
+                from kg.viz import write_html
+
+                graph = memory_copy(store)
+                staged.append((_stage(self.out / "graph.html", lambda p: write_html(graph, p)), self.out / "graph.html"))
+                report.outputs.append(str(self.out / "graph.html"))
+            else:
+                report.store["html_skipped"] = (f"{triples} triples is more than an interactive page can show "
+                                                f"({HTML_MAX_TRIPLES}); graph.html not written")
+        report.outputs.append(str(self.out / "report.json"))
+        return staged
+
+    def _commit(self, staged: list[tuple[Path, Path]], publish: bool = True) -> None:
+        """Publish the generation, then move every staged output into place (report.json last)."""
+        from kg.oxstore import prune, publish as publish_generation
+
+        report_tmp = _stage(self.out / "report.json",
+                            lambda p: p.write_text(json.dumps(self.report.to_dict(), indent=2), encoding="utf-8"))
+        if publish:
+            publish_generation(self.out, self.gen)
+        for tmp, target in staged:
+            os.replace(tmp, target)
+        if self.html and "html_skipped" in (self.report.store or {}):
+            (self.out / "graph.html").unlink(missing_ok=True)   # a stale page would mislead
+        os.replace(report_tmp, self.out / "report.json")
+        if publish:
+            prune(self.out)
+
+
+def entity_counts(store) -> dict[str, int]:
+    rows = store.query("""
+        PREFIX kgo: <https://w3id.org/kgpaper/ontology#>
+        SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          VALUES ?c { kgo:Paper kgo:Method kgo:MethodFamily kgo:Dataset } ?s a ?c } GROUP BY ?c""")
+    found = {row["c"].value.rsplit("#", 1)[1]: int(row["n"].value) for row in rows}
+    return {name: found.get(name, 0) for name in ("Paper", "Method", "MethodFamily", "Dataset")}
+
+
+def _stage(path: Path, write: Callable[[Path], None]) -> Path:
+    """Write through a temporary file beside ``path``; the caller renames it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)   # mkstemp's 0600 would make the outputs private
+    try:
+        write(Path(tmp))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _clean_stale_temps(out: Path) -> None:
+    """Temporary outputs of a killed build (the lock is held, so no one else is writing them)."""
+    for name in ("graph.ttl", "graph.html", "report.json"):
+        for p in out.glob(f".{name}.*.tmp"):
+            p.unlink(missing_ok=True)

@@ -1,0 +1,92 @@
+"""Hostile and broken input: property-based tests over readers, extractors and RDF output."""
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS
+
+from kg.cli import main
+from kg.extract import extract
+from kg.model import Paper
+from kg.normalize import normalise
+from kg.rdf import build_graph
+from kg.readers import clean_text, read_papers
+from kg.vocab import default_vocabulary
+
+NASTY = list('<>"\'{}|\\^`$&;#%~') + ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                                       "$\\frac{a}{b}$", "\u202e", "\u200f", "עברית", "漢字", "\\u0000",
+                                       "ViT", "ResNet-50", "ImageNet-1K", "outperforms", "(", ")", ":", "\n"]
+# Single characters from all of unicode (control, RTL, combining...) mixed with hostile fragments.
+text = st.lists(st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from(NASTY)),
+                max_size=120).map("".join)
+nasty_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=40).map("".join)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+VALID_IRI = re.compile(r'^[^\s<>"{}|\\^`\x00-\x20]+$')
+
+
+def clean_xml_chars(s: str) -> bool:
+    return not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", s)
+
+
+@SETTINGS
+@given(title=st.one_of(text, nasty_text), abstract=st.one_of(text, nasty_text))
+def test_extractors_never_crash_and_spans_are_exact(title, abstract):
+    p = Paper(title=title, abstract=abstract)
+    for e in extract(p):
+        doc_text = f"{title}\n\n{abstract}"
+        assert doc_text[e.evidence.start:e.evidence.end] == e.evidence.sentence
+        assert 0 <= e.confidence <= 1
+
+
+@SETTINGS
+@given(title=st.one_of(text, nasty_text).filter(lambda t: t.strip()), abstract=st.one_of(text, nasty_text))
+def test_rdf_round_trips_with_literals_intact_and_valid_iris(title, abstract):
+    p = Paper(title=title, abstract=abstract + " We propose FooNet. FooNet outperforms ResNet on CIFAR-10.")
+    facts = normalise(p, extract(p), default_vocabulary())
+    g = build_graph([(p, [])], facts)
+    for fmt in ("nt", "turtle"):
+        back = Graph().parse(data=g.serialize(format=fmt), format=fmt)
+        assert isomorphic(back, g), fmt
+    assert (None, DCTERMS.title, Literal(title)) in g
+    for term in {t for triple in g for t in triple if isinstance(t, URIRef)}:
+        assert VALID_IRI.match(str(term)), term
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=nasty_text.filter(lambda t: t.strip() and "\n" not in t and "\r" not in t and clean_xml_chars(t)),
+       abstract=nasty_text.filter(lambda t: "\n" not in t and "\r" not in t and clean_xml_chars(t)))
+def test_jsonl_and_csv_readers_keep_text_intact_or_report(tmp_path_factory, title, abstract):
+    d = tmp_path_factory.mktemp("hostile")
+    abstract = abstract + " long enough abstract text"
+    (d / "p.jsonl").write_text(json.dumps({"title": title, "abstract": abstract}) + "\n", encoding="utf-8")
+    (got,) = list(read_papers(d / "p.jsonl"))
+    norm = lambda s: re.sub(r"\s+", " ", clean_text(s)).strip()  # controls shown as U+FFFD
+    assert isinstance(got, Paper) and got.title == norm(title) and got.abstract == norm(abstract)
+    import csv
+    with open(d / "p.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["title", "abstract"], [title, abstract]])
+    items = list(read_papers(d / "p.csv", "csv"))
+    assert len(items) == 1 and isinstance(items[0], Paper) and items[0].title == norm(title)
+
+
+def test_one_megabyte_abstract(tmp_path):
+    abstract = ("We propose MegaNet. MegaNet outperforms ResNet on ImageNet with 3% gains. " * 14000)[:1_000_000]
+    p = Paper(title="MegaNet: Large Inputs", abstract=abstract)
+    facts = normalise(p, extract(p), default_vocabulary())
+    assert any(f.predicate == "comparesTo" for f in facts)
+
+
+def test_sparql_parameters_are_bound_not_pasted(seeds_build):
+    _, out = seeds_build
+    before = Graph().parse(out / "graph.ttl")
+    evil = '"} ; DROP ALL ; #'
+    res = CliRunner().invoke(main, ["query", str(out), "--named", "compared_against", "--param", f"method={evil}",
+                                    "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.output) == []
+    assert isomorphic(Graph().parse(out / "graph.ttl"), before)
