@@ -105,8 +105,9 @@ class Vocabulary:
             for n in range(min(longest, MAX_ALIAS_TOKENS, len(toks) - i), 0, -1):
                 window = toks[i:i + n]
                 # Tokens of one name are separated by at most one space or punctuation run.
-                if any(window[j + 1].start - window[j].end > 2 for j in range(n - 1)):
-                    continue
+                if any(window[j + 1].start - window[j].end > 2
+                       or _BREAK.search(text, window[j].end, window[j + 1].start) for j in range(n - 1)):
+                    continue  # "(CNN) architectures" is not the name "CNN architectures"
                 key = "".join(low[i:i + n])
                 if key not in self.index:
                     continue
@@ -125,6 +126,9 @@ class Vocabulary:
 
     def family_of(self, concept: Concept) -> list[Concept]:
         return [self.concepts[k] for k in concept.families if k in self.concepts]
+
+
+_BREAK = re.compile(r"[()\[\]{},;:]")
 
 
 def _local(iri: str) -> str:

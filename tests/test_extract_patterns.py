@@ -184,3 +184,45 @@ def test_confidence_and_outcome_on_every_comparison():
         assert 0.0 <= e.confidence <= 1.0
         if e.predicate == "comparesTo":
             assert e.outcome in ("outperforms", "comparable", "underperforms", "compared")
+
+
+@pytest.mark.parametrize("sentence,name", [
+    # a known technique, qualified, before an explicit head noun
+    ("To cut latency we introduce a layer-wise pruning technique that shrinks each branch.", "layer-wise pruning"),
+    # an article-less coined term straight after the proposal verb
+    ("We propose cross-scale ripple aggregation to strengthen weak features.", "cross-scale ripple aggregation"),
+    # "Long Form (ABBR)" in a proposal sentence whose long form the title names
+    ("We extend PebbleNet by integrating Masked Ripple Coding (MRC) for pre-training.", "MRC"),
+])
+def test_secondary_components_are_proposed(sentence, name):
+    assert name in objects(paper("Masked Ripple Coding Helps Pebbles", sentence), "proposes")
+
+
+@pytest.mark.parametrize("sentence", [
+    "We propose a two-stage training strategy that converges faster.",
+    "We propose a knowledge distillation technique that transfers features.",
+    "We present extensive experimental results that confirm the gains.",
+    # an existing technique merely defined in a proposal sentence (the title does not name it)
+    "We propose FooNet, which applies the discrete cosine transform (DCT) to tokens.",
+])
+def test_generic_or_existing_techniques_are_not_proposed(sentence):
+    names = objects(paper("FooNet: Fast Frequency Tokens", sentence), "proposes")
+    assert not set(names) - {"FooNet"}, names
+
+
+def test_a_modifier_with_its_abbreviation_is_not_a_side():
+    p = paper("KiteNet: Flying Features", "We propose KiteNet. KiteNet outperforms the gated recurrent unit (GRU) based "
+              "PondNet and HMM+CNN (HCNet) by 3% and 2% respectively.")
+    assert {o for s, o, _ in pairs(p)} == {"PondNet", "HCNet"}
+
+
+def test_parts_of_a_method_are_not_sides():
+    p = paper("KiteNet: Flying Features", "We propose KiteNet. KiteNet outperforms LayerNorm placement "
+              "strategies inside the Transformer block.")
+    assert pairs(p) == set()
+
+
+def test_background_before_the_contribution_is_not_the_method():
+    p = paper("KiteNet: Flying Features", "Attention has been shown to enhance the performance of deep CNNs. "
+              "We propose KiteNet, a light module. It improves the accuracy of ResNet by 2%.")
+    assert pairs(p) == {("KiteNet", "ResNet", "outperforms")}

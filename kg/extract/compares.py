@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.extract.datasets import dataset_names
-from kg.extract.proposes import find_proposals, primary_method
+from kg.extract.proposes import _PROPOSER, find_proposals, primary_method
 from kg.model import Extraction
 
 # (pattern, outcome, confidence); the first matching cue of a sentence region wins.
@@ -46,7 +46,7 @@ _CUES: list[tuple[re.Pattern[str], str, float]] = [
     ]
 ]
 _OUR_REF = re.compile(
-    r"\b(?:our|the\s+proposed|this)\s+(?:[\w-]+\s+){0,2}?(?:method|model|approach|network|framework|"
+    r"\b(?:our|the\s+proposed|this)\s+(?:[\w-]+\s+){0,3}?(?:method|model|approach|network|framework|"
     r"architecture|algorithm|technique|system|design|module|backbone|scheme|solution|strategy)s?\b|"
     r"\bours\b|\b(?:our|the\s+proposed)\s+(?:proposed\s+)?(?:method|model|approach)\b",
     re.IGNORECASE,
@@ -102,7 +102,7 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
         # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
         # but "transformer-based architectures" is the family itself
         after = text[x.end:]
-        modifier = re.match(r"\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained|free|specific)\b"
+        modifier = re.match(r"(?:\s*\([^()]{1,30}\)|\))?\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained|free|specific)\b"
                             r"(?P<family>\s+(?:architectures?|models?|networks?|methods?|approaches|backbones?))?",
                             after, re.I)
         if modifier and not (modifier.group("family") and x.key.startswith("vocab:")):
@@ -112,6 +112,14 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
             continue
         if re.match(r"\s*-?\s*(?:scores?|metrics?|benchmarks?|leaderboard)\b", after, re.I):
             continue  # "CLIP score", "GenEval benchmark": a yardstick, not a competitor
+        if re.match(r"\s*(?:blocks?|layers?|placements?|features?|tokens?|weights?|components?|"
+                    r"representations?|embeddings?|kernels?|operations?|operators?)\b", after, re.I):
+            continue  # "the Transformer block", "LayerNorm placement": a part, not a competitor
+        paren = re.match(r"\s*\((?P<short>[^()]{1,30})\)", after)
+        short = paren.group("short").strip() if paren else ""
+        if (short and re.fullmatch(WORD, short) and short[0].isalpha() and is_namey(short)
+                and not x.key.startswith("own:")):
+            continue  # "MRF+CNN (MRFNet)": the bracketed name stands for the phrase and is its own mention
         kept.append(x)
     kept.sort(key=lambda x: x.start)
     return [k for k in kept if k.strength > 0]
@@ -148,6 +156,22 @@ def _verdict(left_text: str) -> str | None:
     if _SIMILAR.search(left_text):
         return "comparable"
     return None
+
+
+def _own_start(doc: Document) -> int:
+    """Where the paper starts speaking of its own work: the first abstract sentence that proposes,
+    says "our …" or names an own method. An unnamed
+    subject before that is background ("attention has improved deep networks"), not the method."""
+    if "own_start" not in doc.cache:
+        names = [n for p in find_proposals(doc) for n in (p.name, *p.aliases)]
+        start = len(doc.text)
+        for s in doc.abstract_sentences:
+            if (_PROPOSER.search(s.text) or _OUR_REF.search(s.text)
+                    or any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w])", s.text) for n in names)):
+                start = s.start
+                break
+        doc.cache["own_start"] = start
+    return doc.cache["own_start"]
 
 
 @register_extractor("compares", "comparesTo")
@@ -208,7 +232,7 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
         if subject.strength < 0.8 and any(m.strength >= 0.8 for m in left):
             subject = next(m for m in left if m.strength >= 0.8)
         subj_name, conf = subject.name, confidence
-    elif primary is not None and (outcome != "compared" or verbal):
+    elif primary is not None and (outcome != "compared" or verbal) and sentence.start >= _own_start(doc):
         subj_name, conf = primary.name, confidence - 0.1
         subject = None
     else:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract import Document, register_extractor
-from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, STOPWORDS, WORD, acronym_matches, is_namey, words
+from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_matches, is_namey, words
 from kg.model import Extraction
 from kg.text import Sentence
 
@@ -25,6 +25,8 @@ _PROPOSER = re.compile(
     r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b\s*(?:with\s+|here\s+)?",
     re.IGNORECASE,
 )
+_EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
+                      r"(?:by|with)\s+(?:integrating|introducing|adding|incorporating)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)\b",
                       re.IGNORECASE)
 _COINED = re.compile(
@@ -45,6 +47,14 @@ _ARTICLE = re.compile(r"^(?:(?:a|an|the|our|two|three|several|multiple)\s+)?"
 _STOP_AFTER = re.compile(r"\s*(?:,|;|:|\.|\bto\b|\bthat\b|\bwhich\b|\bfor\b|\bwith\b|\bby\b|\bas\b|\bin\b|"
                          r"\bon\b|\bbased\b|\busing\b|\bwhere\b|\bwhose\b|\bfrom\b|\bis\b|\bthat\b|\bvia\b|$)",
                          re.IGNORECASE)
+
+
+# Things a paper "presents" that are not methods (words of an article-less object phrase).
+NOT_CONTRIBUTIONS = frozenset("""
+experiments experimental results result analysis analyses study studies evaluation evaluations
+evidence findings insights observations comparisons comparison benchmark benchmarks dataset datasets
+theoretical empirical extensive comprehensive thorough detailed ablation ablations survey review
+""".split())
 
 
 @dataclass
@@ -172,11 +182,24 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
     if 3 <= len(ws) <= 6 and lowered[-1] in GENERIC_HEADS | {"algorithm", "keying", "sampling", "strategy"}:
         core = ws[:-1] if lowered[-1] in GENERIC_HEADS else ws
         specific = [w for w in core if w.lower() not in STOPWORDS]
-        if (any(w.lower() in GENERIC_MODIFIERS or doc.vocab.lookup(w) for w in core) or len(core) > 4
+        known = {w: doc.vocab.lookup(w) for w in core}
+        generic = [w for w in core if w.lower() in GENERIC_MODIFIERS or (known[w] and known[w].area == "technique")]
+        if (any(c and c.area != "technique" for c in known.values()) or doc.vocab.lookup(" ".join(core))
+                or len(core) > 4
+                or len(generic) > 1 or (generic and (len(core) < 2 or lowered[-1] not in GENERIC_HEADS
+                                                     or generic[0] != core[-1] or not known[core[-1]]))
                 or {"and", "of", "the", "for", "to", "with", "in", "on", "version"} & set(lowered)):
-            return None  # "self-supervised CNN pre-training", "two-stage training": generic, not coined
+            # "self-supervised CNN pre-training", "two-stage training": generic, not coined; a known
+            # technique qualified before an explicit head is coined ("a class-wise pruning technique")
+            return None
         if len(specific) >= 2 and _name_ok(" ".join(core), doc, False):
             return Proposal(" ".join(core), [" ".join(ws)] if core != ws else [], sentence, 0.6, "coined-term")
+    bare = re.match(r"\s*(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){2,4})\s+(?:to|that|which|for)\b", phrase)
+    if bare and not any(w in STOPWORDS or w in NOT_CONTRIBUTIONS for w in bare.group("np").split()):
+        # an article-less coined term: "we propose multi-stage hidden state fusion to …"
+        name = bare.group("np")
+        if _name_ok(name, doc, False) and not doc.vocab.lookup(name):
+            return Proposal(name, [], sentence, 0.6, "coined-term")
     if 2 <= len(ws) <= 3 and lowered[-1] not in GENERIC_HEADS and not any(w in STOPWORDS for w in lowered):
         if _name_ok(np, doc, False) and doc.paper.title.lower().find(np.lower()) >= 0:
             return Proposal(_clean(np), [], sentence, 0.6, "title-term")
@@ -201,6 +224,17 @@ def _listed_items(phrase: str) -> list[str]:
     if len(items) < 2 or any(len(words(i)) > 5 or len(words(i)) == 0 for i in items):
         return []
     return [_clean(i) for i in items]
+
+
+_NEW_BEFORE = re.compile(r"\b(?:our|novel|new|proposed|dubbed|called|named|termed)\b[\w\s-]{0,30}$", re.IGNORECASE)
+
+
+def _in_title(phrase: str, doc: Document) -> bool:
+    """Whether at least two content words of ``phrase`` occur in the title (a contribution the
+    title names; an existing technique merely defined in passing does not)."""
+    title = {w.casefold() for w in re.findall(r"[A-Za-z0-9]+", doc.paper.title)}
+    content = [w for w in re.findall(r"[A-Za-z0-9]+", phrase.casefold()) if w not in STOPWORDS]
+    return len(content) >= 2 and sum(w in title for w in content) >= 2
 
 
 def _trim_long(long_: str, short: str) -> str:
@@ -230,6 +264,17 @@ def find_proposals(doc: Document) -> list[Proposal]:
             for item in _listed_items(text[m.end():]):
                 if _name_ok(item, doc, strong=False):
                     found.append(Proposal(item, [], sentence, 0.7, "listed"))
+        if _PROPOSER.search(text) or _EXTENDS.search(text):
+            # "Long Form (ABBR)" defined in a proposal sentence names a part of the contribution
+            # ("… built on hidden state mixer-based state space duality (HSM-SSD)")
+            for d in _DEFINITION.finditer(text):
+                short = _clean(d.group("short"))
+                long_ = _trim_long(_clean(d.group("long")), short)
+                if (long_ and is_namey(short) and len(words(short)) == 1 and not doc.vocab.lookup(long_)
+                        and short.casefold() not in NOT_NAMES
+                        and (_in_title(long_, doc) or _NEW_BEFORE.search(text[max(0, d.start() - 40):d.start()]))
+                        and not _INTRODUCES_DATA.match(text[d.end():]) and _name_ok(short, doc, strong=False)):
+                    found.append(Proposal(short, [long_], sentence, 0.7, "definition"))
         for m in _COINED.finditer(text):
             name = _clean(m.group("name"))
             rest = text[m.end():]
