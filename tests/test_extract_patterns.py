@@ -226,3 +226,14 @@ def test_background_before_the_contribution_is_not_the_method():
     p = paper("KiteNet: Flying Features", "Attention has been shown to enhance the performance of deep CNNs. "
               "We propose KiteNet, a light module. It improves the accuracy of ResNet by 2%.")
     assert pairs(p) == {("KiteNet", "ResNet", "outperforms")}
+
+
+def test_research_as_proposer_and_method_of_a_title_term():
+    p = paper("Pebble Sorting via Ripple Drift Correction", "This research has developed the Quartz Pebble Sorter for "
+              "sorting. Secondly, we propose a new method of ripple drift correction that removes bias.")
+    assert {"Quartz Pebble Sorter", "ripple drift correction"} <= set(objects(p, "proposes"))
+
+
+def test_building_upon_a_method_does_not_propose_it():
+    p = paper("Pebble navigation", "Our work builds upon the success of contrastive pebble learning (CPL) for pre-training.")
+    assert objects(p, "proposes") == []

@@ -40,7 +40,7 @@ restoration denoising retrieval tracking captioning augmentation distillation pr
 # Name-shaped words that are neither methods nor datasets: metrics, hardware, units, formats.
 NOT_NAMES = frozenset(x.casefold() for x in """
 AP AP50 AP75 mAP mIoU IoU FLOPs GFLOPs MFLOPs MACs GMACs FPS PSNR SSIM LPIPS FID IS BLEU ROUGE WER
-CER EER AUC ROC F1 top-1 top-5 Top1 Top-1 top1 GPU GPUs TPU TPUs CPU CPUs NPU V100 A100 H100 RTX
+CER EER AUC ROC F1 F1-score F-score F1-measure top-1 top-5 Top1 Top-1 top1 GPU GPUs TPU TPUs CPU CPUs NPU V100 A100 H100 RTX
 TensorRT CoreML ONNX PyTorch TensorFlow JAX CUDA GB MB KB TB ms TFLOPs SOTA SoTA SoA MAE MSE RMSE
 IoT AI ML DL NLP CV AR VR LiDAR RGB RGB-D 2D 3D 4D HD 4K 1080p COVID-19 COVID ID OOD URL API
 GitHub NeurIPS CVPR ICCV ECCV ICLR ICML AAAI IJCAI arXiv SoTA-level NVIDIA Jetson Raspberry INT8 FP16 FP32

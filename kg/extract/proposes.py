@@ -21,8 +21,8 @@ from kg.text import Sentence
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
 _PROPOSER = re.compile(
-    r"\b(?:we|this\s+(?:paper|work|study|article|letter|project)|the\s+(?:paper|work)|"
-    r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b\s*(?:with\s+|here\s+)?",
+    r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study|article|letter|project|research)|"
+    r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b(?!\s+(?:up)?on\b)\s*(?:with\s+|here\s+)?",  # "builds upon X" uses X
     re.IGNORECASE,
 )
 _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
@@ -194,6 +194,14 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
             return None
         if len(specific) >= 2 and _name_ok(" ".join(core), doc, False):
             return Proposal(" ".join(core), [" ".join(ws)] if core != ws else [], sentence, 0.6, "coined-term")
+    of_term = re.match(r"\s*(?:(?:a|an|the)\s+)?(?:(?:new|novel|simple|effective)\s+)*(?:method|approach|technique|"
+                       r"mechanism|scheme|strategy)\s+(?:of|for)\s+(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){1,3})\b"
+                       r"(?=\s+(?:that|which|to|for|in|on|by|with)\b|\s*[,.;]|$)", phrase)
+    if of_term and _in_title(of_term.group("np"), doc) and doc.paper.title.lower().find(of_term.group("np")) >= 0:
+        # "a new method of feature drift compensation that …", the title naming the term
+        name = of_term.group("np")
+        if not doc.vocab.lookup(name) and _name_ok(name, doc, False):
+            return Proposal(name, [], sentence, 0.7, "title-term")
     bare = re.match(r"\s*(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){2,4})\s+(?:to|that|which|for)\b", phrase)
     if bare and not any(w in STOPWORDS or w in NOT_CONTRIBUTIONS for w in bare.group("np").split()):
         # an article-less coined term: "we propose multi-stage hidden state fusion to …"
