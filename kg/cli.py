@@ -39,7 +39,7 @@ def main() -> None:
 @click.option("--workers", "-j", type=click.IntRange(1), default=None,
               help="Extraction processes (default: all cores for inputs over a few MB, else 1).")
 @click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
-              help="Extract on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (needs kg-papers[scale]).")
+              help="Extract on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (needs kg-papers[dask]).")
 @click.option("--fresh", is_flag=True, help="Start from an empty store instead of adding to the folder's store.")
 @click.option("--reextract", is_flag=True, help="Extract the papers already in the store again (automatic when "
               "the extractors, vocabulary or --min-confidence changed).")
@@ -48,8 +48,11 @@ def main() -> None:
 @click.option("--store", "store_kind", type=click.Choice(["oxigraph", "memory"]), default="oxigraph",
               show_default=True, help="oxigraph: persistent store in DIR/store (incremental); memory: "
               "plain in-memory rdflib build, outputs replaced.")
+@click.option("--category", "categories", multiple=True, metavar="CAT",
+              help="Keep only papers in this arXiv category or archive (cs.CV, or cs for every cs.*); "
+              "repeatable. Papers without categories are left out too.")
 def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, dask_address, fresh, reextract,
-          wait, store_kind) -> None:
+          wait, store_kind, categories) -> None:
     """Read LISTINGS, extract triples and write the graph to --out.
 
     The graph goes into a persistent Oxigraph store in DIR/store: building again into the same
@@ -62,6 +65,8 @@ def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, das
       kg build papers.jsonl papers.csv --out output/ --min-confidence 0.7
       kg build big.jsonl --out big/ --workers 2 --no-html
       kg build big.jsonl --out big/ --dask tcp://scheduler:8786
+      kg build arxiv-metadata-oai-snapshot.json --category cs.CV --category cs.LG --out cv/
+      kg build arxiv.xml openalex.json s2.json refs.bib --out output/
     """
     from kg.oxstore import StoreBusy, StoreError
     from kg.pipeline import build as run_build
@@ -73,7 +78,7 @@ def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, das
     try:
         report = run_build(listings, out_dir, format=fmt, min_confidence=min_confidence, html=not no_html,
                            store=store_kind, workers=workers, dask=dask_address, fresh=fresh,
-                           reextract=reextract, wait=wait, progress=bar)
+                           reextract=reextract, wait=wait, progress=bar, categories=categories)
     except (StoreBusy, StoreError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
     finally:
@@ -89,7 +94,8 @@ def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, das
 
 def format_report(report) -> str:
     lines = [f"read {report.entries} entries from {len(report.files)} file(s): "
-             f"{report.papers} papers, {report.duplicates} duplicates merged, {len(report.skipped)} skipped"]
+             f"{report.papers} papers, {report.duplicates} duplicates merged, {len(report.skipped)} skipped"
+             + (f", {report.filtered} outside --category" if report.filtered else "")]
     for err in report.file_errors:
         lines.append(f"  file error: {err}")
     for s in report.skipped[:20]:
@@ -99,12 +105,15 @@ def format_report(report) -> str:
     if report.ok:
         rel = ", ".join(f"{v} {k}" for k, v in sorted(report.relations.items())) or "no relations"
         ent = ", ".join(f"{v} {k}" for k, v in report.entities.items())
-        lines.append(f"extracted {rel}; entities: {ent}")
+        incremental = (report.store or {}).get("mode") == "incremental"   # totals of every build into the store
+        lines.append(f"{'relations' if incremental else 'extracted'} {rel}; entities: {ent}")
         lines.append(f"{report.triples} RDF triples in {report.seconds.get('total', 0):.1f}s")
         st = report.store
         if st:
             how = (f"{st['new_papers']} new papers" + (f", {st['reextracted']} re-extracted" if st["reextracted"] else "")
-                   + f", {st['known_papers']} already there, {st['new_sources']} new listings")
+                   + f", {st['known_papers']} already there, {st['new_sources']} new listings"
+                   + (f", {sum(st['relations_extracted'].values())} relations extracted"
+                      if incremental and st.get("relations_extracted") else ""))
             lines.append(f"store {st['path']} ({st['mode']}): {how}"
                          + ("" if st["changed"] else " - nothing changed"))
             if st.get("html_skipped"):
@@ -330,6 +339,66 @@ def validate(graph, shapes, fmt) -> None:
         click.echo(report.summary())
     if not report.conforms:
         sys.exit(1)
+
+
+@main.group()
+def fetch() -> None:
+    """Download paper metadata from an online source into a file `kg build` reads.
+
+    \b
+    Example:
+      kg fetch arxiv "cat:cs.CV AND ti:transformer" --max 200 -o cv.xml
+      kg build cv.xml --out output/
+    """
+
+
+@fetch.command("arxiv")
+@click.argument("query")
+@click.option("--max", "max_results", type=click.IntRange(1), default=100, show_default=True,
+              help="Most papers to fetch.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Atom file to write (kg build reads it).")
+@click.option("--page-size", type=click.IntRange(1, 2000), default=100, show_default=True,
+              help="Results per request.")
+@click.option("--sort", "sort_by", type=click.Choice(["relevance", "lastUpdatedDate", "submittedDate"]),
+              default=None, help="Order of results (the API's default: relevance).")
+@click.option("--order", "sort_order", type=click.Choice(["ascending", "descending"]), default=None)
+@click.option("--delay", type=click.FloatRange(3.0), default=3.0, show_default=True, metavar="SECONDS",
+              help="Seconds between requests (arXiv asks for at least 3).")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries of a failed request (connection errors, 429, 5xx), with growing waits.")
+@click.option("--api-url", default="https://export.arxiv.org/api/query", show_default=True,
+              help="The API endpoint (a mirror, or a local server in tests).")
+def fetch_arxiv_command(query, max_results, output, page_size, sort_by, sort_order, delay, retries, api_url) -> None:
+    """Query the arXiv API with QUERY (arXiv search syntax) and write the results to --output.
+
+    Pages politely: one request every --delay seconds, bounded retries. When a later page
+    fails for good, the papers fetched before it are written and the exit status is 1.
+
+    \b
+    Example:
+      kg fetch arxiv "cat:cs.CV AND abs:segmentation" --max 300 -o seg.xml
+      kg fetch arxiv "au:Hinton" --sort submittedDate --order descending -o hinton.xml
+    """
+    from kg.fetch import FetchError, fetch_arxiv
+
+    def show(rep) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"\r{rep.entries}/{min(rep.wanted, rep.total_results or rep.wanted)} entries", err=True, nl=False)
+
+    try:
+        report = fetch_arxiv(query, output, max_results=max_results, page_size=page_size, sort_by=sort_by,
+                             sort_order=sort_order, delay=delay, retries=retries, api_url=api_url, progress=show)
+    except FetchError as exc:
+        _fail(str(exc))
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    if not report.entries:
+        _fail(f"no paper matches {query!r}; nothing written")
+    click.echo(f"wrote {report.entries} papers to {report.output} ({report.total_results} match the query; "
+               f"{report.requests} requests, {report.seconds:.1f}s)")
+    if report.error:
+        _fail(f"stopped early: {report.error}")
 
 
 @main.command("formats")

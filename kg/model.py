@@ -5,6 +5,7 @@ Nothing here imports rdflib: readers and extractors produce these frozen datacla
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -34,6 +35,119 @@ def paper_key(title: str) -> str:
     return hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:16]
 
 
+# Latin letters that NFKD does not split into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i",
+                               "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d"})
+_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _fold(text: str) -> str:
+    """Accents dropped, special Latin letters spelt out, case folded: "Łukasz Müller" → "lukasz muller"."""
+    t = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(c for c in t if not unicodedata.combining(c)).casefold()
+
+
+def match_title(title: str) -> str:
+    r"""A looser title key, used only to recognise one paper arriving from several sources: LaTeX
+    commands, punctuation, spacing, accents and case are ignored (the paper IRI keeps
+    :func:`paper_key`, so existing IRIs do not move).
+
+    >>> match_title("$\\mathcal{O}(n)$ Attention: Vision-Transformers") == match_title("O(n) attention — vision transformers")
+    True
+    """
+    return _NOT_ALNUM.sub("", _fold(_LATEX_COMMAND.sub("", title)))
+
+
+def display_name(name: str) -> str:
+    """A person's name in reading order: "Müller, Jörg" → "Jörg Müller", "von Last, Jr, First" →
+    "First von Last Jr"; other names are only trimmed.
+
+    >>> display_name("Touvron, Hugo"), display_name("Hugo Touvron"), display_name("Doe, Jr., John")
+    ('Hugo Touvron', 'Hugo Touvron', 'John Doe Jr.')
+    """
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        name = f"{parts[1]} {parts[0]}"
+    elif len(parts) == 3 and parts[0] and parts[2]:
+        name = f"{parts[2]} {parts[0]} {parts[1]}"
+    return " ".join(name.split())
+
+
+def normalise_name(name: str) -> str:
+    """The key under which two spellings of one author meet: reading order, no accents, no
+    punctuation, case folded.
+
+    >>> normalise_name("Müller, Jörg-Peter") == normalise_name("Jorg Peter MULLER")
+    True
+    """
+    return " ".join(_NOT_ALNUM.sub(" ", _fold(display_name(name))).split())
+
+
+def author_key(name: str) -> str:
+    """Deterministic IRI path segment of an author, from the normalised name ("" when the name has
+    no letter or digit). Latin names read as slugs; other scripts are percent-encoded UTF-8.
+
+    >>> author_key("Łukasz Kaiser"), author_key("Kaiser, Lukasz")
+    ('lukasz-kaiser', 'lukasz-kaiser')
+    """
+    from urllib.parse import quote
+
+    return quote(normalise_name(name).replace(" ", "-"), safe="-")
+
+
+def paper_ids(paper: "Paper") -> tuple[str, ...]:
+    """The identifiers by which one paper from several sources is recognised, strongest first:
+    arXiv id, DOI, loose title (:func:`match_title`)."""
+    ids = []
+    if paper.arxiv_id:
+        ids.append("arxiv:" + re.sub(r"v\d+$", "", paper.arxiv_id.strip()).casefold())
+    if paper.doi:
+        ids.append("doi:" + paper.doi.strip().casefold())
+    title = match_title(paper.title)
+    if title:
+        ids.append("title:" + title)
+    return tuple(ids)
+
+
+def merge_papers(first: "Paper", other: "Paper") -> "Paper":
+    """``first`` completed with what ``other`` (the same paper from another source) adds.
+
+    The first source's title, abstract, source and every field it has win (the graph allows one
+    value for each); empty fields are filled from ``other``; categories and links are united.
+    Authors are taken from ``other`` only when ``first`` has none: two sources spell names
+    differently ("L. Yuan", "Li Yuan") and uniting the lists would double the people.
+    """
+    changes: dict = {}
+    for f in dataclasses.fields(first):
+        if f.name in ("title", "abstract", "source"):
+            continue
+        mine, theirs = getattr(first, f.name), getattr(other, f.name)
+        if f.name in ("categories", "links"):
+            united = tuple(dict.fromkeys(mine + theirs))
+            if united != mine:
+                changes[f.name] = united
+        elif not mine and theirs:
+            changes[f.name] = theirs
+    return dataclasses.replace(first, **changes) if changes else first
+
+
+def category_matches(categories: tuple[str, ...] | list[str], wanted: tuple[str, ...] | list[str]) -> bool:
+    """True when a category is one of ``wanted`` or in the archive of one ("cs" holds "cs.CV",
+    "astro-ph" holds "astro-ph.GA"); case-insensitive.
+
+    >>> category_matches(("cs.CV", "cs.LG"), ("cs",)), category_matches(("cs.CV",), ("cs.C",))
+    (True, False)
+    """
+    for category in categories:
+        c = category.casefold()
+        for w in wanted:
+            w = w.casefold()
+            if c == w or (c.startswith(w) and c[len(w)] == "."):
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """Where an entry was read: file path, 1-based line (0 when unknown), reader name."""
@@ -57,11 +171,13 @@ class Paper:
     arxiv_id: str = ""                # unversioned, e.g. "2106.13112"
     doi: str = ""                     # lower-case, no "https://doi.org/" prefix
     categories: tuple[str, ...] = ()  # e.g. ("cs.CV", "cs.LG")
-    links: tuple[str, ...] = ()
-    venue: str = ""
+    links: tuple[str, ...] = ()       # other pages of the paper (PDF, DOI resolver, OpenAlex, ...)
+    venue: str = ""                   # journal or conference, as the source names it
+    updated: str = ""                 # ISO 8601 date of the latest version, when the source has one
 
     @property
     def key(self) -> str:
+        """The paper's IRI key (title-derived: seed IRIs stay stable whatever else is known)."""
         return paper_key(self.title)
 
 

@@ -45,6 +45,11 @@ def string(value: str) -> str:
 
 def term(t: URIRef | Literal | BNode) -> str:
     """One term in N-Triples syntax."""
+    cls = type(t)
+    if cls is URIRef:                       # the common cases first, without the isinstance chain
+        return iri(t) if _IRI_BAD.search(t) else f"<{t}>"
+    if cls is Literal and t.datatype is None and not t.language:
+        return string(t)
     if isinstance(t, Literal):
         text = string(str(t))
         if t.language:
@@ -66,4 +71,4 @@ def line(triple: tuple) -> str:
 
 def lines(triples: Iterable[tuple]) -> str:
     """The N-Triples document of ``triples`` (one line each, in the order given)."""
-    return "".join(line(t) for t in triples)
+    return "".join([f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples])

@@ -22,9 +22,10 @@ ProgressFn = Callable[[int], None]
 class BuildReport:
     files: list[str] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
-    entries: int = 0            # entries seen in all files (papers + skipped)
+    entries: int = 0            # entries seen in all files (papers + duplicates + skipped + filtered)
     papers: int = 0             # distinct papers
-    duplicates: int = 0         # entries merged into a paper read before
+    duplicates: int = 0         # entries merged into a paper read before (same arXiv id, DOI or title)
+    filtered: int = 0           # entries left out by a category filter (kg build --category)
     skipped: list[dict] = field(default_factory=list)   # {"source": "file:line", "reason": ...}
     triples: int = 0
     relations: dict[str, int] = field(default_factory=dict)
@@ -44,16 +45,29 @@ class BuildReport:
 
 @dataclass
 class Corpus:
-    """Distinct papers in reading order, with every listing each one came from."""
+    """Distinct papers in reading order, with every listing each one came from.
+
+    A paper is recognised by its arXiv id, its DOI or its title (:func:`kg.model.paper_ids`): the
+    same paper from arXiv, OpenAlex and a BibTeX file is one entry, keyed (and so named in the
+    graph) by the first source's title, and completed with what the others add
+    (:func:`kg.model.merge_papers`).
+    """
 
     papers: dict[str, Paper] = field(default_factory=dict)
     sources: dict[str, list[SourceRef]] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)   # arXiv id / DOI / title id → paper key
 
     def add(self, paper: Paper) -> bool:
-        """Add a paper; False when it was already there (its source is recorded)."""
-        key = paper.key
+        """Add a paper; False when it was already there (its source and metadata are merged)."""
+        from kg.model import merge_papers, paper_ids
+
+        ids = paper_ids(paper)
+        key = next((self.ids[i] for i in ids if i in self.ids), paper.key)
+        for i in ids:
+            self.ids.setdefault(i, key)
         if key in self.papers:
             self.sources[key].append(paper.source)
+            self.papers[key] = merge_papers(self.papers[key], paper)
             return False
         self.papers[key] = paper
         self.sources[key] = [paper.source]
@@ -68,16 +82,21 @@ class Corpus:
 
 
 def read_corpus(paths: Iterable[str | Path], format: str | None = None,
-                report: BuildReport | None = None) -> Corpus:
-    """Read every file; a file that cannot be read is reported and the others still read."""
+                report: BuildReport | None = None, categories: Iterable[str] = ()) -> Corpus:
+    """Read every file; a file that cannot be read is reported and the others still read.
+    With ``categories``, only papers in those categories or archives are kept (``report.filtered``
+    counts the others)."""
     from kg.readers import ReaderError, read_papers
+    from kg.readers.filters import CategoryFilter
 
     report = report if report is not None else BuildReport()
     corpus = Corpus()
+    wanted = tuple(categories)
+    category_filter = CategoryFilter(wanted) if wanted else None
     for path in paths:
         report.files.append(str(path))
         try:
-            for item in read_papers(path, format):
+            for item in read_papers(path, format, category_filter):
                 report.entries += 1
                 if isinstance(item, SkippedEntry):
                     where = f"{item.source.path}:{item.source.line}" if item.source.line else item.source.path
@@ -86,6 +105,9 @@ def read_corpus(paths: Iterable[str | Path], format: str | None = None,
                     report.duplicates += 1
         except ReaderError as exc:
             report.file_errors.append(str(exc))
+    if category_filter is not None:
+        report.filtered = category_filter.rejected
+        report.entries += category_filter.rejected
     report.papers = len(corpus)
     return corpus
 
@@ -108,13 +130,20 @@ def extract_facts(papers: Iterable[Paper], min_confidence: float = 0.0,
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``.
 
-    A crash mid-way leaves the previous file intact.
+    A crash mid-way leaves the previous file intact. The file is flushed to disk before the
+    rename (a power cut cannot leave an empty file under the old name) and gets the usual
+    permissions (mkstemp's are owner-only; outputs are meant to be shared).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -125,7 +154,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
           min_confidence: float = 0.0, html: bool = True,
           progress: ProgressFn | None = None, store: str = "oxigraph", workers: int | None = None,
           dask: str | None = None, fresh: bool = False, reextract: bool = False,
-          wait: float = 0.0) -> BuildReport:
+          wait: float = 0.0, categories: Iterable[str] = ()) -> BuildReport:
     """Build the graph of the listings in ``paths`` into ``out_dir``.
 
     Writes ``graph.ttl``, ``graph.html`` (unless ``html=False``) and ``report.json``. Nothing is
@@ -136,13 +165,15 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     papers only, crash-safe, one writer at a time; ``progress`` receives
     :class:`kg.stream.BuildProgress`). ``store="memory"``: the plain rdflib path, the whole graph in
     memory and the outputs replaced (``progress`` receives the number of papers extracted).
+
+    ``categories``: keep only papers in these arXiv categories or archives ("cs.CV", "cs").
     """
     if store == "oxigraph":
         from kg.stream import build_store
 
         return build_store(paths, out_dir, format=format, min_confidence=min_confidence, html=html,
                            workers=workers, dask=dask, fresh=fresh, reextract=reextract, wait=wait,
-                           progress=progress)
+                           progress=progress, categories=categories)
     if store != "memory":
         raise ValueError(f"unknown store {store!r}: 'oxigraph' or 'memory'")
     from kg.oxstore import has_store
@@ -155,7 +186,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     out = Path(out_dir)
     report = BuildReport(min_confidence=min_confidence)
     t0 = time.perf_counter()
-    corpus = read_corpus(paths, format, report)
+    corpus = read_corpus(paths, format, report, categories)
     t1 = time.perf_counter()
     if not report.ok:
         report.seconds = {"read": round(t1 - t0, 3)}

@@ -2,6 +2,10 @@
 
 The graph contract (read by ``../shared/eval/score.py`` and by users' SPARQL):
 - paper: ``a kgo:Paper``, ``dcterms:title`` (exact), ``dcterms:abstract``, ``kgo:source`` per listing;
+  metadata when the source has it: ``dcterms:identifier``, ``kgo:arxivId``, ``kgo:doi`` (and
+  ``owl:sameAs`` the arXiv / DOI IRI), ``schema:url``, ``rdfs:seeAlso`` other pages,
+  ``dcterms:date`` / ``dcterms:modified`` (ISO 8601), ``kgo:venue``, ``kgo:category``;
+- author: ``dcterms:creator`` → ``author/<normalised name>`` ``a foaf:Person`` with ``foaf:name``;
 - method / dataset: ``rdfs:label`` (canonical) and ``skos:altLabel`` for each other surface form;
 - direct triples ``paper kgo:proposes method``, ``paper kgo:evaluatesOn dataset``,
   ``method kgo:comparesTo method``;
@@ -20,9 +24,9 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.model import Entity, Fact, Paper, SourceRef
+from kg.model import Entity, Fact, Paper, SourceRef, author_key
 
 KGO = Namespace("https://w3id.org/kgpaper/ontology#")
 KG_ID = "https://w3id.org/kgpaper/id/"
@@ -33,7 +37,7 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 PREFIXES = {"kgo": KGO, "dcterms": DCTERMS, "prov": PROV, "skos": SKOS, "rdfs": RDFS, "owl": OWL,
             "xsd": XSD, "schema": SCHEMA, "paper": Namespace(KG_ID + "paper/"),
             "method": Namespace(KG_ID + "method/"), "dataset": Namespace(KG_ID + "dataset/"),
-            "stmt": Namespace(KG_ID + "statement/")}
+            "stmt": Namespace(KG_ID + "statement/"), "foaf": FOAF, "author": Namespace(KG_ID + "author/")}
 
 
 # arXiv identifiers: "2106.13112", "hep-th/9901001", "math.GT/0309136", optionally versioned.
@@ -63,35 +67,82 @@ def statement_iri(paper_key: str, predicate: str, subject: str, obj: str) -> URI
     return URIRef(f"{KG_ID}statement/{digest}")
 
 
+def author_iri(name: str) -> URIRef | None:
+    """The author node of a name: deterministic from the normalised name (None when the name has
+    no letter or digit). Two spellings that normalise alike ("Jörg Müller", "Muller, Jorg") meet."""
+    key = author_key(name)
+    return URIRef(f"{KG_ID}author/{key}") if key else None
+
+
 def _source_text(source: SourceRef) -> str:
     return f"{source.path}:{source.line}" if source.line else source.path
 
 
+# Input text becomes an IRI only when it is one: http(s), none of the characters IRIs exclude.
+_WEB_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+_DOI = re.compile(r"10\.\d{4,9}/[^\s<>\"{}|\\^`]+")
+
+
+def source_triples(key: str, sources: Iterable[SourceRef]) -> Iterator[Triple]:
+    """``kgo:source`` of the paper node ``key``, one per listing."""
+    s = paper_iri(key)
+    for source in sources:
+        if source.path:
+            yield s, KGO.source, Literal(_source_text(source))
+
+
 def paper_triples(paper: Paper, sources: Iterable[SourceRef] = ()) -> Iterator[Triple]:
-    """A paper's own triples: type, title, abstract, every listing it was read from, metadata."""
+    """A paper's own triples: type, title, abstract, every listing it was read from, metadata
+    (identifiers, links, dates, venue, categories, authors as ``foaf:Person`` nodes)."""
     s = paper_iri(paper.key)
     yield s, RDF.type, KGO.Paper
     yield s, DCTERMS.title, Literal(paper.title)
     yield s, DCTERMS.abstract, Literal(paper.abstract)
-    for source in {paper.source, *sources}:
-        if source.path:
-            yield s, KGO.source, Literal(_source_text(source))
+    yield from source_triples(paper.key, {paper.source, *sources})
+    yield from metadata_triples(paper)
+
+
+def metadata_triples(paper: Paper) -> Iterator[Triple]:
+    """The triples of a paper's optional metadata. Monotone: a paper completed with more metadata
+    (:func:`kg.model.merge_papers`) gives a superset, so the streaming build can add the difference."""
+    s = paper_iri(paper.key)
     if paper.id:
         yield s, DCTERMS.identifier, Literal(paper.id)
     if paper.url:
         yield s, SCHEMA.url, Literal(paper.url, datatype=XSD.anyURI)
     if paper.date:
         yield s, DCTERMS.date, Literal(paper.date)
+    if paper.updated:
+        yield s, DCTERMS.modified, Literal(paper.updated)
+    if paper.venue:
+        yield s, KGO.venue, Literal(paper.venue)
     if paper.doi:
         yield s, KGO.doi, Literal(paper.doi)
+        if _DOI.fullmatch(paper.doi):
+            yield s, OWL.sameAs, URIRef(f"https://doi.org/{paper.doi}")
     if paper.arxiv_id:
         yield s, KGO.arxivId, Literal(paper.arxiv_id)
         if ARXIV_ID.fullmatch(paper.arxiv_id):   # input text becomes an IRI only when well-formed
             yield s, OWL.sameAs, URIRef(f"http://arxiv.org/abs/{paper.arxiv_id}")
+    for link in paper.links:
+        # the DOI resolver page is already the owl:sameAs above
+        if link != paper.url and _WEB_IRI.fullmatch(link) and not (
+                paper.doi and link.lower().endswith("doi.org/" + paper.doi)):
+            yield s, RDFS.seeAlso, URIRef(link)
     for category in paper.categories:
         yield s, KGO.category, Literal(category)
     for author in paper.authors:
-        yield s, DCTERMS.creator, Literal(author)
+        a = author_iri(author)
+        if a is not None:
+            yield s, DCTERMS.creator, a
+            yield a, RDF.type, FOAF.Person
+            yield a, FOAF.name, Literal(author)
+
+
+def added_metadata(before: Paper, after: Paper) -> list[Triple]:
+    """The metadata triples ``after`` has and ``before`` has not (same paper node)."""
+    old = set(metadata_triples(before))
+    return [t for t in metadata_triples(after) if t not in old]
 
 
 def _kind_class(entity: Entity) -> URIRef:

@@ -92,7 +92,10 @@ def push(location: str | Path, endpoint: str, *, graph: str | None = None, repla
     triples = requests = 0
     with tempfile.TemporaryDirectory(prefix="kg-push-") as tmp:
         nt = Path(tmp) / "graph.nt"
-        dump(store, nt, "nt")
+        if store is not None:
+            dump(store, nt, "nt")
+        else:   # a file Oxigraph does not read (JSON-LD, ...): rdflib parsed it into memory
+            g.serialize(nt, format="nt", encoding="utf-8")
         del g, store
         method = "PUT" if replace else "POST"
         with open(nt, "rb") as fh:
@@ -132,10 +135,7 @@ def query(endpoint: str, sparql: str, bindings: dict[str, str] | None = None, ti
           headers: dict | None = None) -> QueryResult:
     """Run a query on a SPARQL 1.1 Protocol endpoint; rows come back as plain strings, like
     :func:`kg.query.run_query`'s."""
-    body = urlencode({"query": sparql + values_clause(bindings)}).encode("utf-8")
-    accept = f"{RESULTS_JSON}, application/json;q=0.9, {N_TRIPLES};q=0.8, text/turtle;q=0.7"
-    _, hdrs, data = request("POST", endpoint, body, "application/x-www-form-urlencoded", accept, timeout, headers)
-    ctype = {k.lower(): v for k, v in hdrs.items()}.get("content-type", "").split(";")[0].strip().lower()
+    ctype, data = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
     if ctype in (RESULTS_JSON, "application/json"):
         doc = json.loads(data)
         if "boolean" in doc:
@@ -143,9 +143,41 @@ def query(endpoint: str, sparql: str, bindings: dict[str, str] | None = None, ti
         columns = list(doc.get("head", {}).get("vars", []))
         rows = [[b[c]["value"] if c in b else None for c in columns] for b in doc.get("results", {}).get("bindings", [])]
         return QueryResult(columns, rows)
-    if ctype in (N_TRIPLES, "text/turtle", "text/plain"):
-        from rdflib import Graph
-
-        g = Graph().parse(data=data.decode("utf-8"), format="nt" if ctype != "text/turtle" else "turtle")
+    if ctype in GRAPH_TYPES:
+        g = _parse_graph(endpoint, ctype, data)
         return QueryResult(["subject", "predicate", "object"], [[str(s), str(p), str(o)] for s, p, o in g])
     raise RemoteError(f"{endpoint}: unexpected answer of type {ctype or 'unknown'}")
+
+
+def construct(endpoint: str, sparql: str, bindings: dict[str, str] | None = None, timeout: float = 120.0,
+              headers: dict | None = None):
+    """Run a CONSTRUCT or DESCRIBE query on a SPARQL endpoint; the answer as an rdflib Graph
+    (terms kept: IRIs, typed and language-tagged literals)."""
+    ctype, data = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
+    if ctype not in GRAPH_TYPES:
+        raise RemoteError(f"{endpoint}: expected an RDF graph, got an answer of type {ctype or 'unknown'} "
+                          "(is the query a CONSTRUCT or DESCRIBE?)")
+    return _parse_graph(endpoint, ctype, data)
+
+
+# Media types asked for, best first. No bare application/json: for a CONSTRUCT a server may read it
+# as JSON-LD (Oxigraph does), which would then win over N-Triples.
+ACCEPT = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8, application/json;q=0.1"
+GRAPH_TYPES = {N_TRIPLES: "nt", "text/plain": "nt", "text/turtle": "turtle", "application/ld+json": "json-ld",
+               "application/rdf+xml": "xml", "application/n-quads": "nquads", "application/trig": "trig"}
+
+
+def _post_query(endpoint: str, text: str, timeout: float, headers: dict | None) -> tuple[str, bytes]:
+    body = urlencode({"query": text}).encode("utf-8")
+    _, hdrs, data = request("POST", endpoint, body, "application/x-www-form-urlencoded", ACCEPT, timeout, headers)
+    ctype = {k.lower(): v for k, v in hdrs.items()}.get("content-type", "").split(";")[0].strip().lower()
+    return ctype, data
+
+
+def _parse_graph(endpoint: str, ctype: str, data: bytes):
+    from rdflib import Graph
+
+    try:
+        return Graph().parse(data=data.decode("utf-8"), format=GRAPH_TYPES[ctype])
+    except Exception as exc:   # a malformed answer is the server's: say so, with the parser's words
+        raise RemoteError(f"{endpoint}: cannot read the {ctype} answer: {exc}") from None

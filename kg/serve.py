@@ -1,7 +1,8 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a build folder, for other tools.
 
 - read-only: the graph is opened read-only; SPARQL Update (``update=``, ``application/sparql-update``,
-  ``/update``) and Graph Store writes (PUT/DELETE/PATCH) are refused with 403 / 405;
+  ``/update``) and Graph Store writes (PUT/DELETE/PATCH) are refused with 403 / 405; so are
+  federated queries (``SERVICE``, 403), which would make the server fetch URLs for the client;
 - binds to 127.0.0.1 unless told otherwise;
 - bounded: each query runs in a worker process that is killed when it exceeds ``timeout``
   seconds (503); at most ``max_rows`` solutions (or triples) are returned, and a cut result says
@@ -15,7 +16,9 @@ their next query.
 from __future__ import annotations
 
 import json
+import os
 import queue
+import re
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +49,67 @@ class ServeConfig:
 
 class QueryTimeout(Exception):
     pass
+
+
+# Tokens in which the word SERVICE is no keyword (SPARQL 1.1 grammar): strings, IRIs, comments.
+# Each is matched from its opening character only, so scanning a query is linear in its length.
+_OPENER = re.compile(r"""["'<#]""")
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_END_OF_LINE = re.compile(r"[\n\r]")
+_STRING_REST = {q: (re.compile(f"(?:[^{q}\\\\]|\\\\.|{q}(?!{q}{q}))*{q}{q}{q}", re.S),   # after a long opener
+                    re.compile(f"(?:[^{q}\\\\\\n\\r]|\\\\.)*{q}", re.S))                 # after a short one
+                for q in "\"'"}
+_SERVICE = re.compile(r"(?<![\w:?$.\-])SERVICE(?![\w:\-])", re.I)
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _keyword_text(query: str) -> str | None:
+    """The query without its strings, IRIs and comments; None when a string never ends (the
+    query cannot be read as tokens)."""
+    out, i = [], 0
+    while (m := _OPENER.search(query, i)) is not None:
+        j = m.start()
+        out.append(query[i:j])
+        c = query[j]
+        if c == "#":
+            eol = _END_OF_LINE.search(query, j)
+            i = len(query) if eol is None else eol.start()
+        elif c == "<":
+            iri = _IRI.match(query, j)
+            if iri is None:        # the less-than operator
+                out.append("<")
+                i = j + 1
+            else:
+                i = iri.end()
+        else:
+            long_rest, short_rest = _STRING_REST[c]
+            if query.startswith(c * 3, j):
+                rest = long_rest.match(query, j + 3)
+            else:
+                rest = short_rest.match(query, j + 1)
+            if rest is None:
+                return None
+            i = rest.end()
+        out.append(" ")
+    out.append(query[i:])
+    return "".join(out)
+
+
+def uses_service(query: str) -> bool:
+    """Whether a query has a ``SERVICE`` clause: federation would make the server fetch any URL
+    the client names, from the server's side of the network. Conservative: a query that cannot be
+    read as tokens (a string that never ends), or that has the keyword once ``\\u`` escapes are
+    decoded, counts as using it. Linear in the query's length."""
+
+    def unescape(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else ""
+
+    for text in (query, _UNICODE_ESCAPE.sub(unescape, query)):
+        keywords = _keyword_text(text)
+        if keywords is None or _SERVICE.search(keywords):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- worker process
@@ -80,7 +144,11 @@ class _Graph:
         return self.store
 
 
-def _worker_main(location: str, conn) -> None:
+def _worker_main(location: str, conn, server_pid: int | None = None) -> None:
+    if server_pid:   # a killed server must not leave a worker running a long query
+        from kg.stream import _exit_with
+
+        _exit_with(server_pid)
     try:
         graph = _Graph(location)
     except Exception as exc:
@@ -198,7 +266,7 @@ class QueryWorker:
 
     def start(self) -> None:
         parent, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_worker_main, args=(self.location, child), daemon=True,
+        self.proc = self.ctx.Process(target=_worker_main, args=(self.location, child, os.getpid()), daemon=True,
                                      name="kg-serve-worker")
         self.proc.start()
         child.close()
@@ -215,9 +283,21 @@ class QueryWorker:
         self.conn.send((query, fmt, max_rows))
         if not self.conn.poll(timeout):
             self.kill()
-            self.start()
             raise QueryTimeout
         return self.conn.recv()
+
+    def restart(self) -> bool:
+        """Replace the process (killed or dead); False when the new one does not start."""
+        self.kill()
+        try:
+            self.start()
+        except (RuntimeError, OSError):
+            return False
+        return True
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.is_alive() and not self.conn.closed
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -286,13 +366,15 @@ class SparqlServer(ThreadingHTTPServer):
         except queue.Empty:
             return 503, "text/plain; charset=utf-8", b"all query workers are busy; try again", False
         try:
+            if not worker.alive and not worker.restart():
+                return 503, "text/plain; charset=utf-8", b"no query worker available; try again", False
             return worker.run(query, fmt, cfg.max_rows, cfg.timeout)
         except QueryTimeout:
+            worker.restart()   # the overrunning process was killed; a failed restart is retried next time
             return (503, "text/plain; charset=utf-8",
                     f"query stopped: it ran longer than the {cfg.timeout:g}s limit".encode(), False)
         except (OSError, EOFError) as exc:   # the worker died: replace it
-            worker.kill()
-            worker.start()
+            worker.restart()
             return 500, "text/plain; charset=utf-8", f"query worker failed: {exc}".encode(), False
         finally:
             self.workers.put(worker)
@@ -405,6 +487,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _query(self, query: str | None, params: dict) -> None:
         if not query:
             self._text(400, "missing query parameter")
+            return
+        if uses_service(query):
+            self._text(403, "SERVICE (federated query) is not allowed on this endpoint")
             return
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
             self._text(400, "default-graph-uri / named-graph-uri are not supported: the graph is the default graph")

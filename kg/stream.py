@@ -45,6 +45,7 @@ LOAD_CHUNK = 32 * 2 ** 20      # N-Triples bytes per bulk load
 BULK_MIN = 4 * 2 ** 20         # below this a (transactional, low-overhead) load is used
 LABEL_CHUNK = 20_000           # entities per label-rewrite step
 HTML_MAX_TRIPLES = 250_000     # graph.html is skipped above this (an interactive page cannot show more)
+DASK_CONNECT_TIMEOUT = 30.0    # seconds to reach a Dask scheduler before giving up
 
 
 @dataclass
@@ -88,12 +89,45 @@ def _family_labels() -> dict[str, str]:
     return _FAMILY_LABELS
 
 
-def warm_up() -> None:
-    """Load the vocabulary and extractors (a worker's initializer)."""
+def warm_up(parent_pid: int | None = None) -> None:
+    """Load the vocabulary and extractors (a worker's initializer); with ``parent_pid``, exit
+    when that process is gone."""
     from kg.extract import available_extractors
 
+    if parent_pid:
+        _exit_with(parent_pid)
     _family_labels()
     available_extractors()
+
+
+def _exit_with(parent_pid: int) -> None:
+    """End this worker process when the build that started it dies. A pool worker whose build was
+    killed (SIGKILL: no clean-up) would otherwise wait for work forever, and keep the
+    forkserver alive with it."""
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(parent_pid)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])   # readable once the process has exited
+        else:
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(parent_pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
 def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confidence: float = 0.0) -> BatchResult:
@@ -190,7 +224,8 @@ class ProcessExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=warm_up)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=warm_up,
+                                        initargs=(os.getpid(),))
 
     def submit(self, fn, *args):
         return self.pool.submit(fn, *args)
@@ -208,12 +243,16 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, address: str, timeout: float = 30) -> None:
+    def __init__(self, address: str, timeout: float | None = None) -> None:
         try:
             from distributed import Client
         except ImportError:
-            raise RuntimeError("--dask needs dask.distributed: pip install 'kg-papers[scale]'") from None
-        self.client = Client(address, timeout=timeout, set_as_default=False)
+            raise RuntimeError("--dask needs dask.distributed: pip install 'kg-papers[dask]'") from None
+        timeout = DASK_CONNECT_TIMEOUT if timeout is None else timeout
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:   # unreachable, refused, malformed address
+            raise RuntimeError(f"cannot reach the Dask scheduler at {address} within {timeout:g}s: {exc}") from None
         self.workers = max(1, sum(self.client.nthreads().values()))
 
     def submit(self, fn, *args):
@@ -247,6 +286,7 @@ class SideTable:
                                         touched INTEGER) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS surfaces(iri TEXT, surface TEXT, n INTEGER, PRIMARY KEY(iri, surface)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS families(key TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS paper_ids(id TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS papers_seq ON papers(seq);
     CREATE INDEX IF NOT EXISTS entities_touched ON entities(touched);
     """
@@ -266,11 +306,49 @@ class SideTable:
         row = self.db.execute("SELECT seen_run FROM papers WHERE key=?", (key,)).fetchone()
         return None if row is None else row[0]
 
-    def add_paper(self, key: str, seen: bool = True) -> None:
-        """A paper met for the first time (``seen``: read from this run's input)."""
+    def add_paper(self, key: str, seen: bool = True, paper: Paper | None = None) -> None:
+        """A paper met for the first time (``seen``: read from this run's input); with ``paper``,
+        its record and identifiers are stored at once (see :meth:`merge`)."""
         self.seq += 1
-        self.db.execute("INSERT INTO papers(key, seq, first_run, seen_run) VALUES (?,?,?,?)",
-                        (key, self.seq, self.run, self.run if seen else 0))
+        self.db.execute("INSERT INTO papers(key, seq, first_run, seen_run, record) VALUES (?,?,?,?,?)",
+                        (key, self.seq, self.run, self.run if seen else 0,
+                         paper_record(paper) if paper is not None else None))
+        if paper is not None:
+            self.add_ids(key, paper)
+
+    def resolve(self, paper: Paper) -> str:
+        """The key of the paper node ``paper`` belongs to: one stored under the same arXiv id, DOI
+        or title (:func:`kg.model.paper_ids`), else its own."""
+        from kg.model import paper_ids
+
+        for pid in paper_ids(paper):
+            row = self.db.execute("SELECT key FROM paper_ids WHERE id=?", (pid,)).fetchone()
+            if row is not None:
+                return row[0]
+        return paper.key
+
+    def add_ids(self, key: str, paper: Paper) -> None:
+        from kg.model import paper_ids
+
+        self.db.executemany("INSERT OR IGNORE INTO paper_ids VALUES (?,?)", [(i, key) for i in paper_ids(paper)])
+
+    def merge(self, key: str, paper: Paper) -> list:
+        """Merge another source's ``paper`` into the stored paper ``key``: its identifiers are
+        registered, its metadata completes the stored record, and the triples that adds are
+        returned (:func:`kg.rdf.added_metadata`)."""
+        from kg.model import merge_papers
+        from kg.rdf import added_metadata
+
+        self.add_ids(key, paper)
+        row = self.db.execute("SELECT record FROM papers WHERE key=?", (key,)).fetchone()
+        if row is None or row[0] is None:
+            return []
+        stored = paper_from_record(row[0])
+        merged = merge_papers(stored, paper)
+        if merged == stored:
+            return []
+        self.db.execute("UPDATE papers SET record=? WHERE key=?", (paper_record(merged), key))
+        return added_metadata(stored, merged)
 
     def mark_seen(self, key: str) -> None:
         self.db.execute("UPDATE papers SET seen_run=? WHERE key=?", (self.run, key))
@@ -282,7 +360,9 @@ class SideTable:
 
     def add_batch(self, result: BatchResult) -> None:
         db, run = self.db, self.run
-        db.executemany("UPDATE papers SET record=? WHERE key=?", [(blob, key) for key, blob in result.records])
+        # a record stored by add_paper may since have been completed by merge(): keep that one
+        db.executemany("UPDATE papers SET record=? WHERE key=? AND record IS NULL",
+                       [(blob, key) for key, blob in result.records])
         db.executemany(
             "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(iri) DO UPDATE SET touched=excluded.touched",
             [(*row, run, run) for row in result.entities])
@@ -439,13 +519,15 @@ def _count_lines(path: str) -> int:
     return max(1, n)
 
 
-def _read_input(paths: list[Path], format: str | None, report) -> Iterator[Paper]:
+def _read_input(paths: list[Path], format: str | None, report, categories: tuple[str, ...] = ()) -> Iterator[Paper]:
     from kg.readers import ReaderError, read_papers
+    from kg.readers.filters import CategoryFilter
 
+    category_filter = CategoryFilter(categories) if categories else None
     for path in paths:
         report.files.append(str(path))
         try:
-            for item in read_papers(path, format):
+            for item in read_papers(path, format, category_filter):
                 report.entries += 1
                 if isinstance(item, SkippedEntry):
                     where = f"{item.source.path}:{item.source.line}" if item.source.line else item.source.path
@@ -454,6 +536,9 @@ def _read_input(paths: list[Path], format: str | None, report) -> Iterator[Paper
                     yield item
         except ReaderError as exc:
             report.file_errors.append(str(exc))
+        if category_filter is not None:   # entries the filter left out, as read so far
+            report.entries += category_filter.rejected - report.filtered
+            report.filtered = category_filter.rejected
 
 
 # --------------------------------------------------------------------------- fingerprint
@@ -480,7 +565,7 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
                 min_confidence: float = 0.0, html: bool = True, workers: int | None = None,
                 dask: str | None = None, batch_size: int = DEFAULT_BATCH, fresh: bool = False,
                 reextract: bool = False, wait: float = 0.0,
-                progress: ProgressCallback | None = None):
+                progress: ProgressCallback | None = None, categories: Iterable[str] = ()):
     """Build (or extend) the store of ``out_dir`` with the listings in ``paths`` and write
     ``graph.ttl``, ``graph.html`` and ``report.json`` from it. Returns a
     :class:`kg.pipeline.BuildReport`; ``report.store`` tells what happened to the store.
@@ -488,7 +573,11 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
     ``workers``: extraction processes (default: all cores for inputs over a few MB, else 1);
     ``dask``: a Dask scheduler address, to extract on a cluster instead; ``fresh``: start from an
     empty store; ``reextract``: extract the stored papers again; ``wait``: seconds to wait for
-    another build of the same folder before refusing (:class:`kg.oxstore.StoreBusy`).
+    another build of the same folder before refusing (:class:`kg.oxstore.StoreBusy`);
+    ``categories``: keep only papers in these arXiv categories or archives (``kg build --category``).
+
+    A paper already in the store under the same arXiv id, DOI or title is the same node: the new
+    listing is added as a source and the metadata it brings as triples (:meth:`SideTable.merge`).
     """
     from kg.oxstore import build_lock, current_generation, manifest, next_generation, prune
 
@@ -510,7 +599,14 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
         gen.mkdir(parents=True)
         try:
             return _Build(out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
-                          workers, dask, batch_size, progress).run()
+                          workers, dask, batch_size, progress, categories=tuple(categories)).run()
+        except BaseException as exc:
+            # The traceback's frames hold the half-written store open (RocksDB keeps its LOCK while
+            # the object lives); drop them so a retry in this process can open a store there again.
+            import traceback
+
+            traceback.clear_frames(exc.__traceback__)
+            raise
         finally:
             if gen.exists() and (current_generation(out) != gen):
                 shutil.rmtree(gen, ignore_errors=True)
@@ -518,18 +614,19 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
 
 class _Build:
     def __init__(self, out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
-                 workers, dask, batch_size, progress) -> None:
+                 workers, dask, batch_size, progress, categories: tuple[str, ...] = ()) -> None:
         from kg.pipeline import BuildReport
 
         self.out, self.gen, self.live, self.previous, self.mode = out, gen, live, previous, mode
         self.fingerprint, self.paths, self.format = fingerprint, paths, format
         self.min_confidence, self.html, self.batch_size = min_confidence, html, max(1, batch_size)
         self.workers, self.dask, self.progress_fn = workers, dask, progress
+        self.categories = categories
         self.report = BuildReport(min_confidence=min_confidence)
         self.t0 = time.perf_counter()
         self.run_no = previous.get("run", 0) + 1 if mode == "incremental" else 1
         self.extracted = 0
-        self.new_papers = self.known_papers = self.new_sources = self.reextracted = 0
+        self.new_papers = self.known_papers = self.new_sources = self.reextracted = self.enriched = 0
         self.relations: Counter[str] = Counter()
 
     # -- helpers
@@ -566,7 +663,7 @@ class _Build:
             if stored is not None:
                 stored.close(commit=False)
         t_extract = time.perf_counter()
-        changed = self.new_papers > 0 or self.new_sources > 0 or self.mode != "incremental"
+        changed = self.new_papers > 0 or self.new_sources > 0 or self.enriched > 0 or self.mode != "incremental"
         if not report.ok or not changed:
             side.close(commit=False)
             del writer, store
@@ -579,11 +676,12 @@ class _Build:
         t_labels = time.perf_counter()
         report.triples = len(store)
         report.entities = entity_counts(store)
-        report.relations = dict(self.relations)
+        report.relations = self._relations_total(store)
         self._progress("outputs", None)
         manifest = {"format": 1, "run": self.run_no, "fingerprint": self.fingerprint,
                     "min_confidence": self.min_confidence, "triples": report.triples, "papers": papers_total,
-                    "entities": report.entities, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "entities": report.entities, "relations": report.relations,
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
                     "input_bytes": input_bytes if self.mode != "incremental" else
                     self.previous.get("input_bytes", 0) + sum(position.sizes.values())}
         (self.gen / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -598,7 +696,7 @@ class _Build:
         return report
 
     def _stream(self, side: SideTable, stored, position, executor, writer) -> None:
-        from kg.rdf import KGO, paper_triples
+        from kg.rdf import source_triples
         from kg.ntriples import lines
 
         report = self.report
@@ -629,7 +727,7 @@ class _Build:
         if stored is not None:     # the stored papers first, in the order they were first read
             total = max(1, stored.papers())
             for i, (paper, sources) in enumerate(stored.records(), 1):
-                side.add_paper(paper.key, seen=False)
+                side.add_paper(paper.key, seen=False, paper=paper)
                 for s in {paper.source, *sources}:
                     side.add_source(paper.key, s)
                 pending.append((paper, sources))
@@ -638,11 +736,11 @@ class _Build:
                     submit("reextract", i / total)
             submit("reextract", 1.0)
 
-        for paper in _read_input(self.paths, self.format, report):
-            key = paper.key
+        for paper in _read_input(self.paths, self.format, report, self.categories):
+            key = side.resolve(paper)              # same arXiv id, DOI or title: the same paper node
             seen = side.paper_seen_run(key)
             if seen is None:                       # new: extract it
-                side.add_paper(key)
+                side.add_paper(key, paper=paper)
                 side.add_source(key, paper.source)
                 report.papers += 1
                 self.new_papers += 1
@@ -658,7 +756,11 @@ class _Build:
                 self.known_papers += 1
             if side.add_source(key, paper.source):  # only its listing is new
                 self.new_sources += 1
-                writer.put(lines(t for t in paper_triples(paper) if t[1] == KGO.source).encode("utf-8"))
+                writer.put(lines(source_triples(key, [paper.source])).encode("utf-8"))
+            added = side.merge(key, paper)         # metadata this source adds (authors, ids, ...)
+            if added:
+                self.enriched += 1
+                writer.put(lines(added).encode("utf-8"))
         submit("extract", 1.0)
         while inflight:
             handle(inflight.popleft())
@@ -701,11 +803,27 @@ class _Build:
         flush(labels, stale)
         load(store, lines(family_triples(side.unowned_families())).encode("utf-8"))
 
+    def _relations_total(self, store) -> dict[str, int]:
+        """Relations extracted from every paper in the store (as a one-shot build reports them):
+        this build's plus, for an incremental build, those the previous manifest recorded."""
+        if self.mode != "incremental":
+            return dict(self.relations)
+        before = self.previous.get("relations")
+        if before is None:   # a store written before manifests kept them: count its statements
+            rows = store.query("""
+                PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+                SELECT ?p (COUNT(?st) AS ?n) WHERE { ?st a rdf:Statement ; rdf:predicate ?p } GROUP BY ?p""")
+            return {row["p"].value.rsplit("#", 1)[1]: int(row["n"].value) for row in rows}
+        total = Counter(before)
+        total.update(self.relations)
+        return dict(total)
+
     def _store_info(self, executor, changed: bool) -> dict:
         return {"path": str(self.gen if changed else self.live), "generation": (self.gen if changed else self.live).name,
                 "mode": self.mode, "changed": changed, "new_papers": self.new_papers,
                 "known_papers": self.known_papers, "new_sources": self.new_sources,
-                "reextracted": self.reextracted, "executor": executor.name, "workers": executor.workers}
+                "reextracted": self.reextracted, "relations_extracted": dict(self.relations),
+                "executor": executor.name, "workers": executor.workers}
 
     def _failed(self, t_extract: float):
         self.report.seconds = {"read": round(t_extract - self.t0, 3)}
@@ -722,6 +840,8 @@ class _Build:
         info = manifest(self.live)
         report.triples = info.get("triples", 0)
         report.entities = info.get("entities", {})
+        report.relations = (dict(info["relations"]) if "relations" in info
+                            else self._relations_total(ox.Store.read_only(str(self.live / "oxigraph"))))
         report.store = self._store_info(InlineExecutor(), changed=False)
         report.store["executor"] = None
         try:

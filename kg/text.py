@@ -81,7 +81,28 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Alphanumeric runs with offsets; punctuation and spaces separate tokens."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    texts, starts, ends = token_spans(text)
+    return [Token(t, s, e) for t, s, e in zip(texts, starts, ends)]
+
+
+_SPANS: dict[str, tuple[list[str], list[int], list[int]]] = {}
+_SPANS_MAX = 4096   # the sentences of a few papers: the vocabulary scans each one several times
+
+
+def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """:func:`tokens` as three lists (texts, starts, ends), memoised: what the vocabulary's
+    scanner reads, without a Token object per word. Do not modify the lists."""
+    spans = _SPANS.get(text)
+    if spans is None:
+        if len(_SPANS) >= _SPANS_MAX:
+            _SPANS.clear()
+        texts, starts, ends = [], [], []
+        for m in _TOKEN.finditer(text):
+            texts.append(m.group())
+            starts.append(m.start())
+            ends.append(m.end())
+        spans = _SPANS[text] = (texts, starts, ends)
+    return spans
 
 
 def match_key(text: str) -> str:

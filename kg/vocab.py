@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.text import Token, match_key, tokens
+from kg.text import Token, match_key, token_spans, tokens
 
 KGO = "https://w3id.org/kgpaper/ontology#"
 MAX_ALIAS_TOKENS = 8
@@ -56,8 +56,14 @@ class Vocabulary:
     index: dict[str, list[tuple[Concept, str]]] = field(default_factory=dict)
     # first token (case-folded) of any alias → the most tokens an alias starting with it has
     first_tokens: dict[str, int] = field(default_factory=dict)
+    # memoised answers of find() and lookup() (extractors ask about each sentence several times);
+    # emptied by add() and when they grow past _MEMO_MAX entries
+    _found: dict = field(default_factory=dict, repr=False, compare=False)
+    _looked_up: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, concept: Concept) -> None:
+        self._found.clear()
+        self._looked_up.clear()
         self.concepts[concept.key] = concept
         for alias in (concept.label, *concept.aliases):
             key = match_key(alias)
@@ -81,7 +87,15 @@ class Vocabulary:
 
     def lookup(self, surface: str, kind: str | None = None) -> Concept | None:
         """The concept a whole name refers to ("MS-COCO" → COCO), or None."""
-        return self._resolve(match_key(surface), "".join(t.text for t in tokens(surface)), kind)
+        memo = self._looked_up
+        key = (surface, kind)
+        if key in memo:
+            return memo[key]
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        words = token_spans(surface)[0]
+        concept = memo[key] = self._resolve("".join(words).casefold(), "".join(words), kind)
+        return concept
 
     def _resolve(self, key: str, exact_surface: str, kind: str | None) -> Concept | None:
         for concept, exact in self.index.get(key, ()):
@@ -95,33 +109,65 @@ class Vocabulary:
     def find(self, text: str, kind: str | None = None, offset: int = 0,
              toks: list[Token] | None = None) -> list[Mention]:
         """Known entities mentioned in ``text``, longest match first, left to right."""
-        toks = tokens(text) if toks is None else toks
-        low = [t.text.casefold() for t in toks]
-        found: list[Mention] = []
-        i = 0
-        while i < len(toks):
-            hit = None
-            longest = self.first_tokens.get(low[i], 0)
-            for n in range(min(longest, MAX_ALIAS_TOKENS, len(toks) - i), 0, -1):
-                window = toks[i:i + n]
+        if toks is not None:
+            spans = ([t.text for t in toks], [t.start for t in toks], [t.end for t in toks])
+            return self._select(text, kind, offset, self._candidates(text, spans))
+        memo = self._found
+        key = (text, kind)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            cands = memo.get(text)
+            if cands is None:
+                cands = memo[text] = self._candidates(text, token_spans(text))
+            found = memo[key] = tuple(self._select(text, kind, 0, cands))
+        if offset:
+            return [Mention(m.concept, m.surface, m.start + offset, m.end + offset) for m in found]
+        return list(found)
+
+    def _candidates(self, text: str, spans: tuple[list[str], list[int], list[int]]) -> list:
+        """What find() does not owe to ``kind``: for each token that starts some alias, the windows
+        of tokens (longest first) that hang together as one name and whose key is in the index,
+        as (start, end, key, exact surface, number of tokens)."""
+        first = self.first_tokens
+        index = self.index
+        words, starts, ends = spans
+        low = [w.casefold() for w in words]
+        count = len(words)
+        out = []
+        for i, word in enumerate(low):
+            longest = first.get(word, 0)
+            if not longest:
+                continue
+            windows = []
+            for n in range(min(longest, MAX_ALIAS_TOKENS, count - i), 0, -1):
                 # Tokens of one name are separated by at most one space or punctuation run.
-                if any(window[j + 1].start - window[j].end > 2
-                       or _BREAK.search(text, window[j].end, window[j + 1].start) for j in range(n - 1)):
+                if any(starts[j + 1] - ends[j] > 2 or _BREAK.search(text, ends[j], starts[j + 1])
+                       for j in range(i, i + n - 1)):
                     continue  # "(CNN) architectures" is not the name "CNN architectures"
                 key = "".join(low[i:i + n])
-                if key not in self.index:
+                if key not in index:
                     continue
-                concept = self._resolve(key, "".join(t.text for t in window), kind)
-                if concept is not None:
-                    hit = (concept, window)
-                    break
-            if hit is None:
-                i += 1
+                windows.append((starts[i], ends[i + n - 1], key, "".join(words[i:i + n]), n))
+            if windows:
+                out.append((i, windows))
+        return out
+
+    def _select(self, text: str, kind: str | None, offset: int, candidates) -> list[Mention]:
+        """Left to right, the longest window at each token that names a concept of ``kind``;
+        the tokens of a match are not looked at again."""
+        found: list[Mention] = []
+        after = 0   # the first token not inside a match
+        for i, windows in candidates:
+            if i < after:
                 continue
-            concept, window = hit
-            start, end = window[0].start, window[-1].end
-            found.append(Mention(concept, text[start:end], start + offset, end + offset))
-            i += len(window)
+            for start, end, key, exact, n in windows:
+                concept = self._resolve(key, exact, kind)
+                if concept is not None:
+                    found.append(Mention(concept, text[start:end], start + offset, end + offset))
+                    after = i + n
+                    break
         return found
 
     def family_of(self, concept: Concept) -> list[Concept]:
@@ -129,6 +175,7 @@ class Vocabulary:
 
 
 _BREAK = re.compile(r"[()\[\]{},;:]")
+_MEMO_MAX = 8192
 
 
 def _local(iri: str) -> str:

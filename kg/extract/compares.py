@@ -55,6 +55,49 @@ _NAMEY_TOKEN = re.compile(WORD)
 
 
 
+def _ascii_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _name_spans(name: str, text: str) -> list[tuple[int, int]]:
+    r"""Spans of ``re.finditer(r"(?<![\w-])NAME(?:s|es)?(?![\w])", text, re.IGNORECASE)``.
+
+    Each paper has names of its own, so that regex would be compiled anew for every paper; for
+    ASCII text and name (nearly every sentence) the same spans are found with string search.
+    """
+    if not (name and name.isascii() and text.isascii()):
+        return [m.span() for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?:s|es)?(?![\w])", text,
+                                              re.IGNORECASE)]
+    low, key, size = text.lower(), name.lower(), len(text)
+    spans = []
+    pos = low.find(key)
+    while pos >= 0:
+        nxt = pos + 1
+        if pos == 0 or not (_ascii_word(low[pos - 1]) or low[pos - 1] == "-"):
+            end = pos + len(key)
+            for suffix in ("s", "es", ""):
+                if low.startswith(suffix, end) and (end + len(suffix) >= size or not _ascii_word(low[end + len(suffix)])):
+                    spans.append((pos, end + len(suffix)))
+                    nxt = end + len(suffix)
+                    break
+        pos = low.find(key, nxt)
+    return spans
+
+
+def _name_in(name: str, text: str) -> bool:
+    r"""``re.search(r"(?<![\w-])NAME(?![\w])", text)`` is not None (string search for ASCII)."""
+    if not (name and name.isascii() and text.isascii()):
+        return re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w])", text) is not None
+    pos, size = text.find(name), len(text)
+    while pos >= 0:
+        end = pos + len(name)
+        if ((pos == 0 or not (_ascii_word(text[pos - 1]) or text[pos - 1] == "-"))
+                and (end >= size or not _ascii_word(text[end]))):
+            return True
+        pos = text.find(name, pos + 1)
+    return False
+
+
 @dataclass(frozen=True)
 class MethodMention:
     name: str           # the name to emit (canonical surface for "our method")
@@ -70,8 +113,8 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
     primary = primary_method(doc)
     own = [(n, p) for p in find_proposals(doc) for n in (p.name, *p.aliases)]
     for name, p in own:
-        for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?:s|es)?(?![\w])", text, re.IGNORECASE):
-            found.append(MethodMention(p.name, m.start(), m.end(), "own:" + p.name.casefold(), 1.0))
+        for start, end in _name_spans(name, text):
+            found.append(MethodMention(p.name, start, end, "own:" + p.name.casefold(), 1.0))
     if primary is not None:
         for m in _OUR_REF.finditer(text):
             found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
@@ -167,7 +210,7 @@ def _own_start(doc: Document) -> int:
         start = len(doc.text)
         for s in doc.abstract_sentences:
             if (_PROPOSER.search(s.text) or _OUR_REF.search(s.text)
-                    or any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w])", s.text) for n in names)):
+                    or any(_name_in(n, s.text) for n in names)):
                 start = s.start
                 break
         doc.cache["own_start"] = start

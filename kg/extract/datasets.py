@@ -48,7 +48,15 @@ def _is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool
     return False
 
 
-def _unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
+def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
+    """Memoised per document: both dataset_names() and the extractor ask for every sentence."""
+    memo = doc.cache.setdefault("unknown_dataset_names", {})
+    if sentence not in memo:
+        memo[sentence] = list(_scan_unknown_dataset_names(sentence, doc))
+    return memo[sentence]
+
+
+def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
     for noun in _SET_NOUN.finditer(text):
         # look back from "dataset(s)/benchmark" for the names in front of it

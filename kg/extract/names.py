@@ -52,12 +52,24 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(text)
 
 
+_NAMEY_CACHE: dict[str, bool] = {}
+
+
 def is_namey(word: str) -> bool:
     """A word that can only be a name: CamelCase, an acronym, letters mixed with digits, ``++``.
 
     >>> [is_namey(w) for w in ["VOLO", "DiffDis", "Next-ViT", "YOLOv8", "SeiT++", "Transformer", "a"]]
     [True, True, True, True, True, False, False]
     """
+    hit = _NAMEY_CACHE.get(word)   # a pure function called for every word of every sentence: memoised
+    if hit is None:
+        if len(_NAMEY_CACHE) >= 200_000:
+            _NAMEY_CACHE.clear()
+        hit = _NAMEY_CACHE[word] = _is_namey(word)
+    return hit
+
+
+def _is_namey(word: str) -> bool:
     core = word.strip("-'’./")
     if len(core) < 2:
         return False

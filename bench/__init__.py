@@ -1,0 +1,1 @@
+"""Benchmarks of ``kg build`` at scale (not tests): see ``bench/README.md``."""

@@ -1,0 +1,321 @@
+"""The Oxigraph store path of ``kg build`` (streaming, N-Triples bulk load, incremental, workers)
+against the plain rdflib path, and every reader of a store-built folder (issues 4 and 7)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic, graph_diff
+
+from kg.cli import main
+from kg.oxstore import current_generation, generations, manifest, oxigraph_of
+from kg.pipeline import build
+from kg.rdf import KGO, paper_iri
+from kg.store import load_graph
+from kg.stream import build_store
+
+REPORT_FIELDS = ("entries", "papers", "duplicates", "skipped", "triples", "relations", "entities", "file_errors")
+
+
+def ttl(path: Path) -> Graph:
+    return Graph().parse(path / "graph.ttl" if path.is_dir() else path, format="turtle")
+
+
+def assert_isomorphic(a: Graph, b: Graph) -> None:
+    """Isomorphic; without blank nodes (our graphs have none) that is set equality, much faster."""
+    if not any(isinstance(x, BNode) for g in (a, b) for t in g for x in t):
+        ta, tb = set(a), set(b)
+        if ta != tb:
+            pytest.fail(f"graphs differ ({len(ta)} vs {len(tb)} triples); only in first: {sorted(ta - tb)[:5]}; "
+                        f"only in second: {sorted(tb - ta)[:5]}")
+        return
+    if isomorphic(a, b):
+        return
+    _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+    pytest.fail(f"graphs differ ({len(a)} vs {len(b)} triples); only in first: {sorted(only_a)[:5]}; "
+                f"only in second: {sorted(only_b)[:5]}")
+
+
+def in_memory(graph: Graph) -> Graph:
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    return g
+
+
+def outputs_state(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {n: ((out / n).read_bytes(), (out / n).stat().st_mtime_ns)
+            for n in ("graph.ttl", "graph.html", "report.json") if (out / n).exists()}
+
+
+@pytest.fixture
+def stable_fingerprint(monkeypatch):
+    """Other work may edit the extractors while the suite runs; a changed fingerprint would turn
+    an incremental build into a re-extraction. Pin it for the builds of one test."""
+    import kg.stream
+
+    fp = kg.stream.extraction_fingerprint(0.0)
+    monkeypatch.setattr(kg.stream, "extraction_fingerprint", lambda mc: f"{fp}-{float(mc)!r}")
+
+
+@pytest.fixture(scope="module")
+def memory_build(seed_files, tmp_path_factory):
+    """(report, folder) of the plain rdflib build of the four seeds."""
+    out = tmp_path_factory.mktemp("memory_build")
+    return build(seed_files, out, store="memory"), out
+
+
+@pytest.fixture(scope="module")
+def ref_graph(memory_build) -> Graph:
+    """graph.ttl of the rdflib build: the reference every other path must give."""
+    return ttl(memory_build[1])
+
+
+# --------------------------------------------------------------------------- fast path = rdflib path
+
+def test_store_build_matches_the_rdflib_build(seeds_build, memory_build, ref_graph):
+    store_report, store_out = seeds_build
+    mem_report, _ = memory_build
+    assert store_report.store["mode"] == "fresh" and store_report.store["changed"]
+    mem_graph = ref_graph
+    assert len(mem_graph) > 10_000
+    assert_isomorphic(ttl(store_out), mem_graph)                                  # graph.ttl of both
+    assert_isomorphic(in_memory(load_graph(store_out, backend="store")), mem_graph)  # the store itself
+    for name in REPORT_FIELDS:
+        assert getattr(store_report, name) == getattr(mem_report, name), name
+    on_disk = json.loads((store_out / "report.json").read_text(encoding="utf-8"))
+    assert on_disk["triples"] == len(mem_graph) == manifest(current_generation(store_out))["triples"]
+    assert (store_out / "graph.html").stat().st_size > 10_000
+
+
+# --------------------------------------------------------------------------- incremental
+
+def test_incremental_build_adds_new_papers_only(seed_files, memory_build, ref_graph, tmp_path,
+                                                stable_fingerprint):
+    mem_report, _ = memory_build
+    out = tmp_path / "out"
+    first = build(seed_files[:2], out, html=False)
+    assert first.store["mode"] == "fresh" and first.store["new_papers"] == first.papers
+    gen1 = current_generation(out)
+
+    second = build(seed_files, out, html=False)
+    st = second.store
+    assert st["mode"] == "incremental" and st["changed"] and st["reextracted"] == 0
+    assert st["known_papers"] == first.papers
+    assert st["new_papers"] == mem_report.papers - first.papers
+    assert current_generation(out) != gen1
+    assert_isomorphic(ttl(out), ref_graph)
+    assert_isomorphic(in_memory(load_graph(out, backend="store")), ref_graph)
+    # the report describes the whole graph, as a one-shot build's does (relations too)
+    for name in ("papers", "duplicates", "triples", "relations", "entities"):
+        assert getattr(second, name) == getattr(mem_report, name), name
+    assert sum(st["relations_extracted"].values()) < sum(second.relations.values())
+
+    # the same input again: nothing changes, nothing is rewritten
+    before, gen2, gens = outputs_state(out), current_generation(out), generations(out)
+    result = CliRunner().invoke(main, ["build", *map(str, seed_files), "--out", str(out), "--no-html"])
+    assert result.exit_code == 0, result.output
+    assert "0 new papers" in result.output and "nothing changed" in result.output
+    assert outputs_state(out) == before
+    assert current_generation(out) == gen2 and generations(out) == gens
+    third = build(seed_files, out, html=False)
+    assert third.store["changed"] is False and third.store["new_papers"] == 0
+    assert third.triples == mem_report.triples and third.relations == mem_report.relations
+    assert outputs_state(out) == before
+
+
+@pytest.fixture(scope="module")
+def small_listing(seed_papers, tmp_path_factory) -> Path:
+    """25 seed papers as JSON Lines (fast builds)."""
+    path = tmp_path_factory.mktemp("small") / "small.jsonl"
+    papers = list(seed_papers.values())[:25]
+    path.write_text("".join(json.dumps({"title": p.title, "abstract": p.abstract}) + "\n" for p in papers),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_new_listing_of_a_stored_paper_adds_its_source(small_listing, tmp_path, stable_fingerprint):
+    copy = tmp_path / "again" / small_listing.name
+    copy.parent.mkdir()
+    shutil.copyfile(small_listing, copy)
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    build([small_listing], out, html=False)
+    report = build([small_listing, copy], out, html=False)
+    assert report.store["new_papers"] == 0 and report.store["new_sources"] == 25 and report.store["changed"]
+    build([small_listing, copy], ref, store="memory", html=False)
+    assert_isomorphic(ttl(out), ttl(ref))
+    sources = {str(o) for o in ttl(out).objects(None, KGO.source)}
+    assert any(str(copy) in s for s in sources)
+
+
+def test_missing_outputs_are_written_again_without_a_new_generation(small_listing, tmp_path, stable_fingerprint):
+    out = tmp_path / "out"
+    build([small_listing], out)
+    ttl_before = (out / "graph.ttl").read_bytes()
+    gens = generations(out)
+    (out / "graph.html").unlink()
+    report = build([small_listing], out)
+    assert report.store["changed"] is False
+    assert (out / "graph.html").stat().st_size > 1000
+    assert (out / "graph.ttl").read_bytes() == ttl_before and generations(out) == gens
+
+
+def test_changed_min_confidence_reextracts_the_stored_papers(small_listing, tmp_path, stable_fingerprint):
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    build([small_listing], out, html=False)
+    report = build([small_listing], out, html=False, min_confidence=0.7)
+    assert report.store["mode"] == "reextract" and report.store["reextracted"] == report.papers == 25
+    ref_report = build([small_listing], ref, html=False, min_confidence=0.7, store="memory")
+    assert ref_report.triples < build([small_listing], tmp_path / "all", html=False, store="memory").triples
+    assert_isomorphic(ttl(out), ttl(ref))
+    assert report.relations == ref_report.relations and report.triples == ref_report.triples
+
+
+def test_a_failed_build_leaves_the_store_and_can_be_retried_in_the_same_process(seed_files, tmp_path, monkeypatch,
+                                                                                stable_fingerprint):
+    """A build that fails mid-way (here: the 2nd batch raises) publishes nothing, and the store it
+    was writing is released: retrying in the same process (a notebook) works."""
+    import kg.stream
+
+    out = tmp_path / "out"
+    build_store([seed_files[1]], out, html=False)
+    before, gen = outputs_state(out), current_generation(out)
+    real, calls = kg.stream.extract_batch, []
+
+    def failing(batch, min_confidence=0.0):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise ValueError("extractor blew up")
+        return real(batch, min_confidence)
+
+    monkeypatch.setattr(kg.stream, "extract_batch", failing)
+    with pytest.raises(ValueError, match="blew up"):
+        build_store([seed_files[0]], out, html=False, workers=1, batch_size=10)
+    assert current_generation(out) == gen and outputs_state(out) == before
+    assert generations(out) == [gen]
+    monkeypatch.setattr(kg.stream, "extract_batch", real)
+    report = build_store([seed_files[0]], out, html=False, workers=1, batch_size=10)
+    assert report.store["changed"] and report.store["new_papers"] > 0
+
+
+# --------------------------------------------------------------------------- workers
+
+def test_two_worker_processes_give_the_same_graph(seed_files, seeds_build, tmp_path):
+    out = tmp_path / "out"
+    report = build_store(seed_files, out, workers=2, batch_size=16, html=False)
+    assert report.store["executor"] == "processes" and report.store["workers"] == 2
+    assert report.triples == seeds_build[0].triples and report.relations == seeds_build[0].relations
+    assert_isomorphic(ttl(out), ttl(seeds_build[1]))
+
+
+# --------------------------------------------------------------------------- readers of a built folder
+
+@pytest.mark.parametrize("backend", ["auto", "store", "memory"])
+@pytest.mark.parametrize("where", ["folder", "file"])
+def test_load_graph_backends_agree(seeds_build, ref_graph, ref_answers, backend, where):
+    from kg.query import run_named, run_query
+
+    location = seeds_build[1] if where == "folder" else seeds_build[1] / "graph.ttl"
+    g = load_graph(location, backend=backend)
+    assert (oxigraph_of(g) is not None) == (backend == "store")
+    assert len(g) == seeds_build[0].triples
+    assert_isomorphic(in_memory(g) if oxigraph_of(g) is not None else g, ref_graph)
+    assert (paper_iri(sorted(_paper_keys(g))[0]), None, None) in g
+    # queries answer the same whatever the backend
+    for (name, params), want in ref_answers.items():
+        got = run_named(g, name, dict(params))
+        assert got.columns == want.columns and sorted(map(tuple, got.rows)) == sorted(map(tuple, want.rows))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert run_query(g, count).rows == [[str(seeds_build[0].triples)]]
+
+
+@pytest.fixture(scope="module")
+def ref_answers(ref_graph) -> dict:
+    """Named queries (with and without parameters) answered by rdflib on the reference graph."""
+    from kg.query import run_named
+
+    out = {}
+    for name, params in (("datasets_by_papers", ()), ("compared_against", (("method", "ResNet"),)),
+                         ("evidence_for", (("name", "ImageNet"),))):
+        out[name, params] = run_named(ref_graph, name, dict(params))
+        assert out[name, params].rows, name
+    return out
+
+
+def _paper_keys(g: Graph) -> set[str]:
+    from rdflib.namespace import RDF
+
+    return {str(s).rsplit("/", 1)[1] for s in g.subjects(RDF.type, KGO.Paper)}
+
+
+def test_load_graph_rejects_an_unknown_backend(seeds_build):
+    with pytest.raises(ValueError, match="backend"):
+        load_graph(seeds_build[1], backend="fast")
+
+
+@pytest.fixture(scope="module")
+def cli_locations(seeds_build):
+    return {"folder": seeds_build[1], "file": seeds_build[1] / "graph.ttl"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_query_stats_export_agree_on_a_store_folder_and_its_graph_file(cli_locations, memory_build, ref_graph):
+    outputs = {}
+    for where, loc in cli_locations.items():
+        q1 = run("query", loc, "--named", "compared_against", "--param", "method=ResNet", "--format", "json")
+        q2 = run("query", loc, "SELECT ?t WHERE { ?p a kgo:Paper ; dcterms:title ?t } ORDER BY ?t", "--format", "csv")
+        st = run("stats", loc, "--json")
+        ex = run("export", loc, "--format", "nt")
+        for r in (q1, q2, st, ex):
+            assert r.exit_code == 0, (where, r.output)
+        outputs[where] = (json.loads(q1.output), q2.output, json.loads(st.output), ex.output)
+        assert_isomorphic(Graph().parse(data=ex.output, format="nt"), ref_graph)
+    folder, file = outputs["folder"], outputs["file"]
+    assert folder[0] and sorted(map(json.dumps, folder[0])) == sorted(map(json.dumps, file[0]))
+    assert folder[1] == file[1] and folder[1].count("\n") == memory_build[0].papers + 1
+    assert folder[2] == file[2] and folder[2]["nodes"]
+
+
+@pytest.mark.parametrize("fmt,parser", [("turtle", "turtle"), ("nquads", "nquads")])   # Oxigraph's writer
+def test_export_files_from_a_store_folder(cli_locations, ref_graph, tmp_path, fmt, parser):
+    target = tmp_path / f"g.{fmt}"
+    r = run("export", cli_locations["folder"], "--format", fmt, "-o", target)
+    assert r.exit_code == 0, r.output
+    assert_isomorphic(_parse_all(target, parser), ref_graph)
+
+
+def _parse_all(path: Path, parser: str) -> Graph:
+    """Every triple of the file, whatever graph of a dataset it is in."""
+    from rdflib import Dataset
+
+    if parser != "nquads":
+        return Graph().parse(path, format=parser)
+    ds = Dataset()
+    ds.parse(path, format="nquads")
+    g = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+@pytest.mark.parametrize("where", ["folder", "file"])
+def test_viz_of_a_store_folder_and_of_a_graph_file(cli_locations, tmp_path, where):
+    target = tmp_path / "view.html"
+    r = run("viz", cli_locations[where], "-o", target)
+    assert r.exit_code == 0, r.output
+    html = target.read_text(encoding="utf-8")
+    assert "<html" in html.lower() and "ImageNet" in html and len(html) > 10_000
+
+
+def test_query_on_a_store_folder_sees_literals_as_the_rdflib_build_does(seeds_build):
+    g = load_graph(seeds_build[1], backend="store")
+    title = next(iter(g.objects(None, URIRef("http://purl.org/dc/terms/title"))))
+    assert isinstance(title, Literal) and title.datatype is None and title.language is None
+    assert (None, URIRef("http://purl.org/dc/terms/title"), Literal(str(title))) in g
