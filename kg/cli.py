@@ -35,6 +35,8 @@ def main() -> None:
 @click.option("--min-confidence", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Keep only triples whose confidence is at least this.")
 @click.option("--no-html", is_flag=True, help="Skip writing graph.html.")
+@click.option("--no-turtle", is_flag=True,
+              help="Skip writing graph.ttl (big stores: query the store, `kg export` when a file is needed).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--workers", "-j", type=click.IntRange(1), default=None,
               help="Extraction processes (default: all cores for inputs over a few MB, else 1).")
@@ -51,8 +53,8 @@ def main() -> None:
 @click.option("--category", "categories", multiple=True, metavar="CAT",
               help="Keep only papers in this arXiv category or archive (cs.CV, or cs for every cs.*); "
               "repeatable. Papers without categories are left out too.")
-def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, dask_address, fresh, reextract,
-          wait, store_kind, categories) -> None:
+def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, workers, dask_address, fresh,
+          reextract, wait, store_kind, categories) -> None:
     """Read LISTINGS, extract triples and write the graph to --out.
 
     The graph goes into a persistent Oxigraph store in DIR/store: building again into the same
@@ -63,7 +65,7 @@ def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, das
     Example:
       kg build ../shared/seeds/*.txt --out output/
       kg build papers.jsonl papers.csv --out output/ --min-confidence 0.7
-      kg build big.jsonl --out big/ --workers 2 --no-html
+      kg build big.jsonl --out big/ --workers 2 --no-html --no-turtle
       kg build big.jsonl --out big/ --dask tcp://scheduler:8786
       kg build arxiv-metadata-oai-snapshot.json --category cs.CV --category cs.LG --out cv/
       kg build arxiv.xml openalex.json s2.json refs.bib --out output/
@@ -78,7 +80,8 @@ def build(listings, out_dir, fmt, min_confidence, no_html, as_json, workers, das
     try:
         report = run_build(listings, out_dir, format=fmt, min_confidence=min_confidence, html=not no_html,
                            store=store_kind, workers=workers, dask=dask_address, fresh=fresh,
-                           reextract=reextract, wait=wait, progress=bar, categories=categories)
+                           reextract=reextract, wait=wait, progress=bar, categories=categories,
+                           turtle=not no_turtle)
     except (StoreBusy, StoreError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
     finally:

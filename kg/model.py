@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Predicate = Literal["proposes", "evaluatesOn", "comparesTo"]
@@ -44,6 +45,8 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 def _fold(text: str) -> str:
     """Accents dropped, special Latin letters spelt out, case folded: "Łukasz Müller" → "lukasz muller"."""
+    if text.isascii():    # nearly every title: nothing to decompose
+        return text.casefold()
     t = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in t if not unicodedata.combining(c)).casefold()
 
@@ -175,7 +178,7 @@ class Paper:
     venue: str = ""                   # journal or conference, as the source names it
     updated: str = ""                 # ISO 8601 date of the latest version, when the source has one
 
-    @property
+    @cached_property   # asked for every triple of the paper; a frozen field never changes
     def key(self) -> str:
         """The paper's IRI key (title-derived: seed IRIs stay stable whatever else is known)."""
         return paper_key(self.title)

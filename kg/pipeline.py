@@ -154,7 +154,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
           min_confidence: float = 0.0, html: bool = True,
           progress: ProgressFn | None = None, store: str = "oxigraph", workers: int | None = None,
           dask: str | None = None, fresh: bool = False, reextract: bool = False,
-          wait: float = 0.0, categories: Iterable[str] = ()) -> BuildReport:
+          wait: float = 0.0, categories: Iterable[str] = (), turtle: bool = True) -> BuildReport:
     """Build the graph of the listings in ``paths`` into ``out_dir``.
 
     Writes ``graph.ttl``, ``graph.html`` (unless ``html=False``) and ``report.json``. Nothing is
@@ -166,16 +166,19 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     :class:`kg.stream.BuildProgress`). ``store="memory"``: the plain rdflib path, the whole graph in
     memory and the outputs replaced (``progress`` receives the number of papers extracted).
 
-    ``categories``: keep only papers in these arXiv categories or archives ("cs.CV", "cs").
+    ``categories``: keep only papers in these arXiv categories or archives ("cs.CV", "cs");
+    ``turtle=False``: skip ``graph.ttl`` (for big stores; ``kg export`` writes it when needed).
     """
     if store == "oxigraph":
         from kg.stream import build_store
 
         return build_store(paths, out_dir, format=format, min_confidence=min_confidence, html=html,
                            workers=workers, dask=dask, fresh=fresh, reextract=reextract, wait=wait,
-                           progress=progress, categories=categories)
+                           progress=progress, categories=categories, turtle=turtle)
     if store != "memory":
         raise ValueError(f"unknown store {store!r}: 'oxigraph' or 'memory'")
+    if not turtle:
+        raise ValueError("store='memory' keeps the graph only in graph.ttl: it cannot skip writing it")
     from kg.oxstore import has_store
     if has_store(out_dir):
         raise ValueError(f"{out_dir} holds a kg store: build into it without store='memory', "

@@ -174,6 +174,50 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
         yield st, KGO.outcome, Literal(ex.outcome)
 
 
+def _nt_iri(iri: str) -> str:
+    from kg.ntriples import iri as nt_iri
+
+    return nt_iri(iri)
+
+
+# N-Triples spellings of the fixed terms of a statement (written once, not per fact)
+_NT = {name: _nt_iri(str(term)) for name, term in {
+    "type": RDF.type, "Statement": RDF.Statement, "subject": RDF.subject, "predicate": RDF.predicate,
+    "object": RDF.object, "derived": PROV.wasDerivedFrom, "evidence": KGO.evidence,
+    "start": KGO.evidenceStart, "end": KGO.evidenceEnd, "extractor": KGO.extractor,
+    "confidence": KGO.confidence, "outcome": KGO.outcome}.items()}
+_NT_INTEGER = "^^" + _nt_iri(str(XSD.integer))
+_NT_DECIMAL = "^^" + _nt_iri(str(XSD.decimal))
+
+
+def fact_ntriples(fact: Fact) -> str:
+    """``fact_triples(fact)`` as N-Triples text, written straight from strings: the bulk path's
+    hot loop, without an rdflib term per value (tests/test_store.py checks both agree on the seeds)."""
+    from kg.ntriples import string
+
+    ex = fact.extraction
+    p_iri = paper_iri(fact.paper.key)
+    subject = p_iri if fact.subject is None else entity_iri(fact.subject)
+    obj = entity_iri(fact.object)
+    st = statement_iri(fact.paper.key, fact.predicate, subject, obj)
+    s, o, p, paper, node = _nt_iri(subject), _nt_iri(obj), _nt_iri(KGO[fact.predicate]), _nt_iri(p_iri), _nt_iri(st)
+    nt = _NT
+    out = [f"{s} {p} {o} .\n",
+           f"{node} {nt['type']} {nt['Statement']} .\n",
+           f"{node} {nt['subject']} {s} .\n",
+           f"{node} {nt['predicate']} {p} .\n",
+           f"{node} {nt['object']} {o} .\n",
+           f"{node} {nt['derived']} {paper} .\n",
+           f"{node} {nt['evidence']} {string(ex.evidence.sentence)} .\n",
+           f'{node} {nt["start"]} "{int(ex.evidence.start)}"{_NT_INTEGER} .\n',
+           f'{node} {nt["end"]} "{int(ex.evidence.end)}"{_NT_INTEGER} .\n',
+           f"{node} {nt['extractor']} {string(ex.extractor)} .\n",
+           f'{node} {nt["confidence"]} "{Decimal(str(round(ex.confidence, 2)))}"{_NT_DECIMAL} .\n']
+    if ex.outcome:
+        out.append(f"{node} {nt['outcome']} {string(ex.outcome)} .\n")
+    return "".join(out)
+
+
 def entity_triples(entity: Entity, label: str, alt_labels: Iterable[str]) -> Iterator[Triple]:
     s = entity_iri(entity)
     yield s, RDF.type, _kind_class(entity)

@@ -70,7 +70,6 @@ class BatchResult:
     entities: list[tuple]          # (iri, kind, key, label, family_keys json, is_family, in_vocabulary), first seen first
     surfaces: list[tuple]          # (iri, surface, count)
     families: dict[str, str]       # family key → label, for families referenced by the batch
-    records: list[tuple]           # (paper key, compressed JSON record) to re-extract later
     relations: dict[str, int] = field(default_factory=dict)
     facts: int = 0
 
@@ -135,14 +134,12 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
     (local or Dask); a pure function of its input, so where it runs does not change the graph."""
     from kg.ntriples import lines
     from kg.pipeline import extract_facts
-    from kg.rdf import EntityLabels, fact_triples, paper_triples
+    from kg.rdf import EntityLabels, fact_ntriples, paper_triples
 
     families_known = _family_labels()
     parts: list[str] = []
-    records = []
-    for paper, sources in batch:
+    for paper, sources in batch:   # (the reading process keeps each paper's record: SideTable.add_paper)
         parts.append(lines(paper_triples(paper, sources)))
-        records.append((paper.key, paper_record(paper)))
     labels = EntityLabels()
     families: dict[str, str] = {}
     relations: Counter[str] = Counter()
@@ -155,15 +152,22 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
             if e is not None:
                 for k in e.family_keys:
                     families[k] = families_known.get(k, k)
-        parts.append(lines(fact_triples(fact)))
+        parts.append(fact_ntriples(fact))
     entities = [(iri, e.kind, e.key, e.label, json.dumps(list(e.family_keys)), int(e.is_family), int(e.in_vocabulary))
                 for iri, e in labels.entities.items()]
     surfaces = [(iri, s, n) for iri, counts in labels.surfaces.items() for s, n in counts.items()]
-    return BatchResult("".join(parts).encode("utf-8"), entities, surfaces, families, records, dict(relations), facts)
+    return BatchResult("".join(parts).encode("utf-8"), entities, surfaces, families, dict(relations), facts)
+
+
+_PAPER_FIELDS = tuple(f.name for f in dataclasses.fields(Paper))
 
 
 def paper_record(paper: Paper) -> bytes:
-    return zlib.compress(json.dumps(dataclasses.asdict(paper), ensure_ascii=False).encode("utf-8"))
+    # shallow (dataclasses.asdict deep-copies every field) and zlib level 1: a record per paper
+    # is written on the build's critical path
+    data = {f: getattr(paper, f) for f in _PAPER_FIELDS}
+    data["source"] = dataclasses.asdict(paper.source)
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
 
 
 def paper_from_record(blob: bytes) -> Paper:
@@ -360,9 +364,6 @@ class SideTable:
 
     def add_batch(self, result: BatchResult) -> None:
         db, run = self.db, self.run
-        # a record stored by add_paper may since have been completed by merge(): keep that one
-        db.executemany("UPDATE papers SET record=? WHERE key=? AND record IS NULL",
-                       [(blob, key) for key, blob in result.records])
         db.executemany(
             "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(iri) DO UPDATE SET touched=excluded.touched",
             [(*row, run, run) for row in result.entities])
@@ -565,7 +566,7 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
                 min_confidence: float = 0.0, html: bool = True, workers: int | None = None,
                 dask: str | None = None, batch_size: int = DEFAULT_BATCH, fresh: bool = False,
                 reextract: bool = False, wait: float = 0.0,
-                progress: ProgressCallback | None = None, categories: Iterable[str] = ()):
+                progress: ProgressCallback | None = None, categories: Iterable[str] = (), turtle: bool = True):
     """Build (or extend) the store of ``out_dir`` with the listings in ``paths`` and write
     ``graph.ttl``, ``graph.html`` and ``report.json`` from it. Returns a
     :class:`kg.pipeline.BuildReport`; ``report.store`` tells what happened to the store.
@@ -574,7 +575,8 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
     ``dask``: a Dask scheduler address, to extract on a cluster instead; ``fresh``: start from an
     empty store; ``reextract``: extract the stored papers again; ``wait``: seconds to wait for
     another build of the same folder before refusing (:class:`kg.oxstore.StoreBusy`);
-    ``categories``: keep only papers in these arXiv categories or archives (``kg build --category``).
+    ``categories``: keep only papers in these arXiv categories or archives (``kg build --category``);
+    ``turtle=False``: no ``graph.ttl`` (a big store is exported when needed, ``kg export``).
 
     A paper already in the store under the same arXiv id, DOI or title is the same node: the new
     listing is added as a source and the metadata it brings as triples (:meth:`SideTable.merge`).
@@ -599,7 +601,7 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
         gen.mkdir(parents=True)
         try:
             return _Build(out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
-                          workers, dask, batch_size, progress, categories=tuple(categories)).run()
+                          workers, dask, batch_size, progress, categories=tuple(categories), turtle=turtle).run()
         except BaseException as exc:
             # The traceback's frames hold the half-written store open (RocksDB keeps its LOCK while
             # the object lives); drop them so a retry in this process can open a store there again.
@@ -614,14 +616,14 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
 
 class _Build:
     def __init__(self, out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
-                 workers, dask, batch_size, progress, categories: tuple[str, ...] = ()) -> None:
+                 workers, dask, batch_size, progress, categories: tuple[str, ...] = (), turtle: bool = True) -> None:
         from kg.pipeline import BuildReport
 
         self.out, self.gen, self.live, self.previous, self.mode = out, gen, live, previous, mode
         self.fingerprint, self.paths, self.format = fingerprint, paths, format
         self.min_confidence, self.html, self.batch_size = min_confidence, html, max(1, batch_size)
         self.workers, self.dask, self.progress_fn = workers, dask, progress
-        self.categories = categories
+        self.categories, self.turtle = categories, turtle
         self.report = BuildReport(min_confidence=min_confidence)
         self.t0 = time.perf_counter()
         self.run_no = previous.get("run", 0) + 1 if mode == "incremental" else 1
@@ -849,7 +851,8 @@ class _Build:
         except (OSError, ValueError):
             previous = {}
         made_from = (previous.get("store") or {}).get("generation")
-        missing = not (self.out / "graph.ttl").exists() or (self.html and not (self.out / "graph.html").exists())
+        missing = ((self.turtle and not (self.out / "graph.ttl").exists())
+                   or (self.html and not (self.out / "graph.html").exists()))
         if made_from != self.live.name or missing:
             store = ox.Store.read_only(str(self.live / "oxigraph"))
             staged = self._stage_outputs(store, report.triples)
@@ -863,8 +866,10 @@ class _Build:
         from kg.oxstore import dump, memory_copy
 
         report = self.report
-        staged = [(_stage(self.out / "graph.ttl", lambda p: dump(store, p, "turtle")), self.out / "graph.ttl")]
-        report.outputs = [str(self.out / "graph.ttl")]
+        staged, report.outputs = [], []
+        if self.turtle:
+            staged.append((_stage(self.out / "graph.ttl", lambda p: dump(store, p, "turtle")), self.out / "graph.ttl"))
+            report.outputs.append(str(self.out / "graph.ttl"))
         if self.html:
             if triples <= HTML_MAX_TRIPLES:
                 from kg.viz import write_html
@@ -890,6 +895,8 @@ class _Build:
             os.replace(tmp, target)
         if self.html and "html_skipped" in (self.report.store or {}):
             (self.out / "graph.html").unlink(missing_ok=True)   # a stale page would mislead
+        if not self.turtle:
+            (self.out / "graph.ttl").unlink(missing_ok=True)    # so would a stale graph.ttl
         os.replace(report_tmp, self.out / "report.json")
         if publish:
             prune(self.out)

@@ -237,3 +237,17 @@ def test_research_as_proposer_and_method_of_a_title_term():
 def test_building_upon_a_method_does_not_propose_it():
     p = paper("Pebble navigation", "Our work builds upon the success of contrastive pebble learning (CPL) for pre-training.")
     assert objects(p, "proposes") == []
+
+
+def test_cue_prefilter_never_hides_a_cue(seed_papers):
+    """The cheap word check in front of each cue pattern only skips sentences the pattern
+    cannot match: on every seed sentence (and odd spacing/case), filtered == unfiltered."""
+    from kg.extract.compares import _CUES, _raw_cues
+
+    sentences = [s.text for p in seed_papers.values() for s in split_sentences(p.abstract)]
+    sentences += ["It is AS  GOOD\nAS ResNet.", "X does\tnot outperform Y.", "We close  the\ngap with ViT.",
+                  "ViT vs. CNN", "+1.3 mIoU over Swin", "a ſimilar result to DeiT", "compares favourably to X"]
+    assert len(sentences) > 2000
+    for text in sentences:
+        unfiltered = [(rank, m.span()) for rank, (pattern, *_) in enumerate(_CUES) for m in pattern.finditer(text)]
+        assert [(rank, m.span()) for rank, m, *_ in _raw_cues(text)] == unfiltered, text

@@ -2,6 +2,7 @@
 against the plain rdflib path, and every reader of a store-built folder (issues 4 and 7)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -164,6 +165,30 @@ def test_missing_outputs_are_written_again_without_a_new_generation(small_listin
     assert (out / "graph.ttl").read_bytes() == ttl_before and generations(out) == gens
 
 
+def test_no_turtle_build_keeps_the_store_queryable_and_export_gives_the_same_graph(small_listing, tmp_path):
+    full, bare = tmp_path / "full", tmp_path / "bare"
+    build([small_listing], full, html=False)
+    result = CliRunner().invoke(main, ["build", str(small_listing), "--out", str(bare), "--no-html", "--no-turtle"])
+    assert result.exit_code == 0, result.output
+    assert not (bare / "graph.ttl").exists()
+    assert "graph.ttl" not in json.loads((bare / "report.json").read_text())["outputs"][0]
+    count = CliRunner().invoke(main, ["query", str(bare), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                      "--format", "csv"])
+    assert count.exit_code == 0 and int(count.output.split()[-1]) == len(ttl(full))
+    exported = CliRunner().invoke(main, ["export", str(bare), "--format", "turtle", "-o", str(tmp_path / "x.ttl")])
+    assert exported.exit_code == 0, exported.output
+    assert_isomorphic(ttl(tmp_path / "x.ttl"), ttl(full))
+    build([small_listing], full, html=False, turtle=False)     # store unchanged: graph.ttl is still current
+    assert (full / "graph.ttl").exists()
+    head = tmp_path / "head.jsonl"
+    head.write_text("".join(small_listing.read_text().splitlines(keepends=True)[:10]))
+    build([head], tmp_path / "grow", html=False)
+    build([small_listing], tmp_path / "grow", html=False, turtle=False)   # the old graph.ttl would mislead
+    assert not (tmp_path / "grow" / "graph.ttl").exists()
+    with pytest.raises(ValueError, match="graph.ttl"):
+        build([small_listing], tmp_path / "mem", store="memory", turtle=False)
+
+
 def test_changed_min_confidence_reextracts_the_stored_papers(small_listing, tmp_path, stable_fingerprint):
     out, ref = tmp_path / "out", tmp_path / "ref"
     build([small_listing], out, html=False)
@@ -319,3 +344,23 @@ def test_query_on_a_store_folder_sees_literals_as_the_rdflib_build_does(seeds_bu
     title = next(iter(g.objects(None, URIRef("http://purl.org/dc/terms/title"))))
     assert isinstance(title, Literal) and title.datatype is None and title.language is None
     assert (None, URIRef("http://purl.org/dc/terms/title"), Literal(str(title))) in g
+
+
+def test_direct_ntriples_of_facts_equal_the_rdflib_triples(seed_papers):
+    """The bulk path writes facts as N-Triples straight from strings: same lines as kg.rdf's triples."""
+    from kg.ntriples import lines
+    from kg.pipeline import extract_facts
+    from kg.rdf import fact_ntriples, fact_triples
+
+    facts = list(extract_facts(list(seed_papers.values())))
+    assert len(facts) > 500 and any(f.extraction.outcome for f in facts)
+    for fact in facts:
+        assert fact_ntriples(fact) == lines(fact_triples(fact))
+    hostile = facts[0]
+    ev = dataclasses.replace(hostile.extraction.evidence, sentence='a "quoted" \\ back\nslash <b>\x01')
+    odd = dataclasses.replace(hostile, extraction=dataclasses.replace(hostile.extraction, evidence=ev,
+                                                                      confidence=0.333333))
+    assert fact_ntriples(odd) == lines(fact_triples(odd))
+    parsed = Graph().parse(data=fact_ntriples(odd), format="nt")
+    assert_isomorphic(parsed, Graph().parse(data=lines(fact_triples(odd)), format="nt"))
+    assert Literal('a "quoted" \\ back\nslash <b>\x01') in set(parsed.objects())

@@ -18,16 +18,19 @@ from kg.extract.datasets import dataset_names
 from kg.extract.proposes import _PROPOSER, find_proposals, primary_method
 from kg.model import Extraction
 
-# (pattern, outcome, confidence); the first matching cue of a sentence region wins.
-_CUES: list[tuple[re.Pattern[str], str, float]] = [
-    (re.compile(p, re.IGNORECASE), outcome, conf)
-    for p, outcome, conf in [
+# (pattern, outcome, confidence, words); the first matching cue of a sentence region wins. A
+# pattern can only match a sentence whose case-folded, space-normalised text contains one of its
+# words: checking that first skips most sentences cheaply (tests/test_extract_patterns.py proves
+# the words never hide a match on the seeds).
+_CUES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
+    (re.compile(p, re.IGNORECASE), outcome, conf, tuple(needles.split("|")))
+    for p, outcome, conf, needles in [
         (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"
-         r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8),
+         r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8, "not|fail"),
         (r"\b(?:inferior\s+to|worse\s+than|lag(?:s|ging)?\s+(?:far\s+)?behind|underperform\w*|"
          r"fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of|not\s+as\s+(?:good|accurate|efficient)\s+as|"
          r"trail(?:s|ing)?\s+behind|lower\s+(?:accuracy|performance)\s+than|less\s+(?:accurate|effective)\s+than)",
-         "underperforms", 0.85),
+         "underperforms", 0.85, "inferior|worse|lag|underperform|fall|fell|not|trail|lower|less"),
         (r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed(?:s|ed|ing)?|outrun\w*|eclips\w*|supersed\w*|"
          r"dominat\w*\s+over|"
          r"superior\s+(?:performance\s+)?(?:to|over)|better\s+(?:\w+\s+){0,3}?than|"
@@ -36,13 +39,15 @@ _CUES: list[tuple[re.Pattern[str], str, float]] = [
          r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|AP|mIoU|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
-         "outperforms", 0.85),
+         "outperforms", 0.85, "outperform|surpass|beat|exceed|outrun|eclips|supersed|dominat|superior|than|over|"
+         "upon|against|favo|improv|enhanc|boost"),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?to|"
          r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|well|fast|efficient)\s+as|"
          r"match(?:es|ing)?|rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to))",
-         "comparable", 0.75),
+         "comparable", 0.75, "compar|par|similar|competitive|as good as|as accurate as|as well as|as fast as|"
+         "as efficient as|match|rival|close the gap"),
         (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|versus|vs\.?|"
-         r"against|compare[sd]?)\b", "compared", 0.65),
+         r"against|compare[sd]?)\b", "compared", 0.65, "compar|versus|vs|against"),
     ]
 ]
 _OUR_REF = re.compile(
@@ -52,6 +57,19 @@ _OUR_REF = re.compile(
     re.IGNORECASE,
 )
 _NAMEY_TOKEN = re.compile(WORD)
+_NUMBERISH = re.compile(r"[\d.x×%-]+[A-Za-z]{0,2}")          # "3x", "12.5M": sizes, not names
+_LETTER_INDEX = re.compile(r"[A-Z]\d*")                       # "K", "N2": variables
+_LATEX_GLUE = re.compile(r"(?:approx|sim|times|pm|leq?|geq?|mathrm|textbf)\d")
+# what follows a mention and makes it something other than a comparison side
+_MODIFIER_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,30}\)|\))?\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained|free|specific)\b"
+    r"(?P<family>\s+(?:architectures?|models?|networks?|methods?|approaches|backbones?))?", re.I)
+_MODIFIER_NAME = re.compile(r"-(?:based|like|style|inspired|free|specific|aware|wise|pretrained|pre-trained|trained)$",
+                            re.I)
+_YARDSTICK_AFTER = re.compile(r"\s*-?\s*(?:scores?|metrics?|benchmarks?|leaderboard)\b", re.I)
+_PART_AFTER = re.compile(r"\s*(?:blocks?|layers?|placements?|features?|tokens?|weights?|components?|"
+                         r"representations?|embeddings?|kernels?|operations?|operators?)\b", re.I)
+_PAREN_AFTER = re.compile(r"\s*\((?P<short>[^()]{1,30})\)")
 
 
 
@@ -130,9 +148,8 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
     for m in _NAMEY_TOKEN.finditer(text):
         word = m.group().rstrip(".")
         if (is_namey(word) and word.casefold() not in NOT_NAMES
-                and not re.fullmatch(r"[\d.x×%-]+[A-Za-z]{0,2}", word)
-                and not re.fullmatch(r"[A-Z]\d*", word)
-                and not re.match(r"(?:approx|sim|times|pm|leq?|geq?|mathrm|textbf)\d", word)):
+                and not _NUMBERISH.fullmatch(word) and not _LETTER_INDEX.fullmatch(word)
+                and not _LATEX_GLUE.match(word)):
             found.append(MethodMention(word, m.start(), m.start() + len(word), "name:" + word.casefold(), 0.7))
     # drop overlaps (stronger, then longer, wins) and anything inside a dataset name
     found.sort(key=lambda x: (-x.strength, -(x.end - x.start), x.start))
@@ -145,20 +162,16 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
         # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
         # but "transformer-based architectures" is the family itself
         after = text[x.end:]
-        modifier = re.match(r"(?:\s*\([^()]{1,30}\)|\))?\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained|free|specific)\b"
-                            r"(?P<family>\s+(?:architectures?|models?|networks?|methods?|approaches|backbones?))?",
-                            after, re.I)
+        modifier = _MODIFIER_AFTER.match(after)
         if modifier and not (modifier.group("family") and x.key.startswith("vocab:")):
             continue
-        if re.search(r"-(?:based|like|style|inspired|free|specific|aware|wise|pretrained|pre-trained|trained)$",
-                     x.name, re.I):
+        if _MODIFIER_NAME.search(x.name):
             continue
-        if re.match(r"\s*-?\s*(?:scores?|metrics?|benchmarks?|leaderboard)\b", after, re.I):
+        if _YARDSTICK_AFTER.match(after):
             continue  # "CLIP score", "GenEval benchmark": a yardstick, not a competitor
-        if re.match(r"\s*(?:blocks?|layers?|placements?|features?|tokens?|weights?|components?|"
-                    r"representations?|embeddings?|kernels?|operations?|operators?)\b", after, re.I):
+        if _PART_AFTER.match(after):
             continue  # "the Transformer block", "LayerNorm placement": a part, not a competitor
-        paren = re.match(r"\s*\((?P<short>[^()]{1,30})\)", after)
+        paren = _PAREN_AFTER.match(after)
         short = paren.group("short").strip() if paren else ""
         if (short and re.fullmatch(WORD, short) and short[0].isalpha() and is_namey(short)
                 and not x.key.startswith("own:")):
@@ -224,22 +237,31 @@ def extract_compares(doc: Document) -> Iterator[Extraction]:
     seen: set[frozenset[str]] = set()
     for sentence in doc.sentences:
         text = sentence.text
+        raw = _raw_cues(text)
+        if not raw:
+            continue   # most sentences compare nothing: skip finding their names
         mentions = _mentions(doc, text)
         if not mentions:
             continue
         objects: list[MethodMention] = []   # mentions already used as objects in this sentence
-        for cue, outcome, confidence in _cues(text, mentions):
+        for cue, outcome, confidence in _cues(raw, mentions):
             yield from _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects)
 
 
-def _cues(text: str, mentions: list[MethodMention]) -> list[tuple[re.Match, str, float]]:
+def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
+    """Every cue match of ``text`` as (rank in _CUES, match, outcome, confidence)."""
+    folded = " ".join(text.casefold().split())
+    return [(rank, cue, outcome, confidence)
+            for rank, (pattern, outcome, confidence, needles) in enumerate(_CUES)
+            if any(n in folded for n in needles)
+            for cue in pattern.finditer(text)]
+
+
+def _cues(raw: list[tuple[int, re.Match, str, float]],
+          mentions: list[MethodMention]) -> list[tuple[re.Match, str, float]]:
     """Cue matches in reading order; where two overlap, the one listed first in _CUES wins."""
-    found: list[tuple[int, re.Match, str, float]] = []
-    for rank, (pattern, outcome, confidence) in enumerate(_CUES):
-        for cue in pattern.finditer(text):
-            if any(m.start <= cue.start() < m.end for m in mentions):
-                continue  # the cue word is part of a name
-            found.append((rank, cue, outcome, confidence))
+    # a cue word inside a name ("Match" in "MatchFormer") is not a cue
+    found = [item for item in raw if not any(m.start <= item[1].start() < m.end for m in mentions)]
     kept: list[tuple[int, re.Match, str, float]] = []
     for item in sorted(found, key=lambda x: x[0]):
         if not any(item[1].start() < k[1].end() and k[1].start() < item[1].end() for k in kept):

@@ -24,7 +24,7 @@ def _as_text(value: Any) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         return " ".join(_as_text(v) for v in value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return " ".join(str(value).split())   # whitespace runs → one space (str.split: same set as \s)
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
