@@ -33,7 +33,8 @@ _SHORT = (("https://w3id.org/kgpaper/id/", ""), ("https://w3id.org/kgpaper/ontol
           ("http://www.w3.org/ns/prov#", "prov:"), ("http://www.w3.org/2000/01/rdf-schema#", "rdfs:"),
           ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:"), ("http://www.w3.org/ns/shacl#", "sh:"),
           ("http://www.w3.org/2004/02/skos/core#", "skos:"), ("http://www.w3.org/2001/XMLSchema#", "xsd:"),
-          ("http://www.w3.org/2002/07/owl#", "owl:"), ("https://schema.org/", "schema:"))
+          ("http://www.w3.org/2002/07/owl#", "owl:"), ("https://schema.org/", "schema:"),
+          ("http://xmlns.com/foaf/0.1/", "foaf:"))
 
 
 def short(term: Node | str) -> str:
