@@ -52,7 +52,7 @@ DASK_CONNECT_TIMEOUT = 30.0    # seconds to reach a Dask scheduler before giving
 class BuildProgress:
     """What a progress callback receives after each batch and at each stage."""
 
-    stage: str                    # "reextract", "extract", "labels", "outputs", "done"
+    stage: str                    # "reextract", "extract", "labels", "optimize", "outputs", "done"
     papers: int                   # distinct papers read from the input so far
     extracted: int                # papers extracted so far (new or re-extracted)
     fraction: float | None        # share of the work done, when it can be estimated
@@ -675,6 +675,10 @@ class _Build:
         papers_total = self.papers_total = side.papers()
         side.close()
         store.flush()
+        # Each bulk load adds its own overlapping index files; compacting them once costs ~7 s per
+        # 100k papers and makes every later scan 2-6x faster (queries, export: README benchmark).
+        self._progress("optimize", None)
+        store.optimize()
         t_labels = time.perf_counter()
         report.triples = len(store)
         report.entities = entity_counts(store)
