@@ -262,24 +262,86 @@ def stats(graph, top, as_json) -> None:
         click.echo(f"  {row['papers']:>3}  {row['a']} ~ {row['b']}  ({outcomes})")
 
 
+def _names(value: str | None) -> tuple[str, ...]:
+    """A comma-separated option value as a tuple ("method, dataset" → ("method", "dataset"))."""
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: graph.html in the build folder).")
-def viz(graph, output) -> None:
-    """Write an interactive, offline HTML view of GRAPH (pyvis / vis-network).
+@click.option("--focus", "-f", multiple=True, metavar="NAME",
+              help="Centre on the node with this name (label, other name or paper title, any case); repeatable.")
+@click.option("--depth", "-d", type=click.IntRange(0), default=1, show_default=True,
+              help="With --focus: how many edges away from it to show.")
+@click.option("--types", "-t", metavar="TYPES",
+              help="Node types to show, comma-separated: paper, method, family, dataset. Without papers, "
+                   "methods link to the datasets their papers evaluate on.")
+@click.option("--relation", "-r", metavar="RELATIONS",
+              help="Relations to show, comma-separated: proposes, evaluatesOn, comparesTo, memberOf.")
+@click.option("--max-nodes", type=click.IntRange(1), default=1500, show_default=True,
+              help="Show at most this many nodes, the most connected; the page says when some are left out.")
+def viz(graph, output, focus, depth, types, relation, max_nodes) -> None:
+    """Write an interactive, offline HTML view of GRAPH: positions computed here, no physics in
+    the browser, legend, tooltips with the papers and sentences, a search box.
 
     \b
     Example:
       kg viz output/ -o graph.html
+      kg viz output/ --focus ResNet --depth 2 -o resnet.html
+      kg viz output/ --types method,dataset -o methods-datasets.html
+      kg viz output/ --relation comparesTo -o comparisons.html
+      kg viz output/ --max-nodes 5000
     """
     from kg.pipeline import write_atomic
-    from kg.viz import write_html
+    from kg.viz import FocusNotFound, ViewOptions, build_view, render_view
+
+    try:
+        options = ViewOptions(focus=tuple(focus), depth=depth, types=_names(types), relations=_names(relation),
+                              max_nodes=max_nodes)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    g = _load(graph)
+    try:
+        view = build_view(g, options)
+    except FocusNotFound as exc:
+        _fail(f"--focus {exc}")
+    target = output or ((graph if graph.is_dir() else graph.parent) / "graph.html")
+    page = render_view(view)
+    write_atomic(target, lambda p: p.write_text(page, encoding="utf-8"))
+    click.echo(f"wrote {target} ({len(view.pg.nodes):,} nodes, {len(view.pg.edges):,} edges)")
+    for note in view.notes:
+        click.echo(f"note: {note}")
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for analysis.md, analysis.json and the plots (default: the build folder).")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="How many rows per ranking.")
+@click.option("--no-plots", is_flag=True, help="Skip the PNG plots (they need matplotlib).")
+def analyze(graph, out_dir, top, no_plots) -> None:
+    """Write the analysis report of GRAPH and print it: most influential methods (PageRank on the
+    comparison network), most used datasets, communities of methods, most compared pairs, and the
+    family matrix (how CNNs, vision transformers, hybrids, MLPs, SSMs… fare against each other,
+    with the papers behind each cell). Markdown + JSON, and PNG plots with matplotlib.
+
+    \b
+    Example:
+      kg analyze output/
+      kg analyze output/ -o report/ --top 20
+      kg analyze output/graph.ttl -o report/ --no-plots
+    """
+    from kg.report import analyze as run_analysis, write_report
 
     g = _load(graph)
-    target = output or ((graph if graph.is_dir() else graph.parent) / "graph.html")
-    write_atomic(target, lambda p: write_html(g, p))
-    click.echo(f"wrote {target}")
+    target = out_dir or (graph if graph.is_dir() else graph.parent)
+    written = write_report(run_analysis(g, top=top), target, plots=not no_plots)
+    click.echo(written.markdown)
+    for note in written.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo("wrote " + ", ".join(str(f) for f in written.files))
 
 
 @main.command()
