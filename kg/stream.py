@@ -160,13 +160,14 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
 
 
 _PAPER_FIELDS = tuple(f.name for f in dataclasses.fields(Paper))
+_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(SourceRef))
 
 
 def paper_record(paper: Paper) -> bytes:
     # shallow (dataclasses.asdict deep-copies every field) and zlib level 1: a record per paper
     # is written on the build's critical path
     data = {f: getattr(paper, f) for f in _PAPER_FIELDS}
-    data["source"] = dataclasses.asdict(paper.source)
+    data["source"] = {f: getattr(paper.source, f) for f in _SOURCE_FIELDS}
     return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
 
 

@@ -248,9 +248,17 @@ def extract_compares(doc: Document) -> Iterator[Extraction]:
             yield from _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects)
 
 
+# One search for "is any cue's needle here at all?": most sentences have none, and then the
+# per-cue needle checks below are skipped (an alternation matches iff one of its needles occurs).
+_ANY_NEEDLE = re.compile("|".join(sorted({re.escape(n) for *_, needles in _CUES for n in needles},
+                                         key=lambda n: (-len(n), n))))
+
+
 def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
     """Every cue match of ``text`` as (rank in _CUES, match, outcome, confidence)."""
     folded = " ".join(text.casefold().split())
+    if not _ANY_NEEDLE.search(folded):
+        return []
     return [(rank, cue, outcome, confidence)
             for rank, (pattern, outcome, confidence, needles) in enumerate(_CUES)
             if any(n in folded for n in needles)

@@ -48,6 +48,14 @@ def _is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool
     return False
 
 
+def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
+    """Memoised per document, like :func:`_unknown_dataset_names`."""
+    memo = doc.cache.setdefault("eval_cue", {})
+    if sentence not in memo:
+        memo[sentence] = bool(_EVAL_CUE.search(sentence.text))
+    return memo[sentence]
+
+
 def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for every sentence."""
     memo = doc.cache.setdefault("unknown_dataset_names", {})
@@ -123,7 +131,7 @@ def dataset_names(doc: Document) -> set[str]:
         for sentence in doc.abstract_sentences:
             names.update(m.surface.casefold() for m in doc.vocab.find(sentence.text, kind="dataset"))
             names.update(n.casefold() for n, _, _ in _unknown_dataset_names(sentence, doc))
-            if _EVAL_CUE.search(sentence.text):
+            if _has_eval_cue(sentence, doc):
                 names.update(n.casefold() for n, _, _ in _names_after_on(sentence)
                              if not doc.vocab.lookup(n, kind="method"))
         doc.cache["dataset_names"] = names
@@ -138,7 +146,7 @@ def extract_datasets(doc: Document) -> Iterator[Extraction]:
     for sentence in doc.abstract_sentences:
         text = doc.text
         mentions = doc.vocab.find(sentence.text, kind="dataset", offset=sentence.start)
-        cue = bool(_EVAL_CUE.search(sentence.text))
+        cue = _has_eval_cue(sentence, doc)
         candidates = [(m.surface, m.start, m.end, m.concept.label, 0.9 if cue else 0.75) for m in mentions]
         covered = [(m.start, m.end) for m in mentions]
         unknown = [(n, s, e, 0.7 if cue else 0.6) for n, s, e in _unknown_dataset_names(sentence, doc)]

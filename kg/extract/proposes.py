@@ -269,14 +269,15 @@ def find_proposals(doc: Document) -> list[Proposal]:
         found.append(title)
     for sentence in doc.abstract_sentences:
         text = sentence.text
-        for m in _PROPOSER.finditer(text):
+        proposer_hits = list(_PROPOSER.finditer(text))
+        for m in proposer_hits:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
                 found.append(p)
             for item in _listed_items(text[m.end():]):
                 if _name_ok(item, doc, strong=False):
                     found.append(Proposal(item, [], sentence, 0.7, "listed"))
-        if _PROPOSER.search(text) or _EXTENDS.search(text):
+        if proposer_hits or _EXTENDS.search(text):
             # "Long Form (ABBR)" defined in a proposal sentence names a part of the contribution
             # ("… built on hidden state mixer-based state space duality (HSM-SSD)")
             for d in _DEFINITION.finditer(text):

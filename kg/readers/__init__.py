@@ -203,8 +203,21 @@ def clean_text(text: str) -> str:
     return _ODD_SPACE.sub(" ", text) if _ODD_SPACE.search(text) else text
 
 
+# Either kind of character clean_text() changes: one search tells a clean field (nearly all) apart.
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def clean_paper(paper: Paper) -> Paper:
     """A paper with :func:`clean_text` applied to every text field (readers' output boundary)."""
+    search = _NEEDS_CLEANING.search
+    texts = [paper.source.path]
+    for value in vars(paper).values():
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, tuple):
+            texts.extend(v for v in value if isinstance(v, str))
+    if not any(search(t) for t in texts):
+        return paper
     changes: dict = {}
     for f in dataclasses.fields(paper):
         value = getattr(paper, f.name)
