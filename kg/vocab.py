@@ -19,9 +19,14 @@ MAX_ALIAS_TOKENS = 8
 
 
 def ontology_dir() -> Path:
-    """Where the ontology lives: $KG_ONTOLOGY_DIR, else ``ontology/`` beside the ``kg`` package."""
+    """Where the ontology lives: $KG_ONTOLOGY_DIR; else ``kg/ontology`` in an installed wheel;
+    else ``ontology/`` beside the ``kg`` package (a checkout or an editable install)."""
     env = os.environ.get("KG_ONTOLOGY_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "ontology"
+    if env:
+        return Path(env)
+    package = Path(__file__).resolve().parent
+    installed = package / "ontology"
+    return installed if (installed / "kg.ttl").is_file() else package.parent / "ontology"
 
 
 @dataclass(frozen=True)
