@@ -206,6 +206,9 @@ def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
     except (RemoteError, ValueError) as exc:
         _fail(str(exc), 2)
     click.echo(format_result(result, fmt))
+    if result.truncated:    # on stderr: the rows on stdout stay machine-readable
+        click.echo(f"warning: the endpoint cut this result ({result.truncated}); "
+                   "ask for fewer rows (LIMIT) or raise the server's --max-rows", err=True)
 
 
 def _with_prefixes(text: str) -> str:

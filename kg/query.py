@@ -43,6 +43,7 @@ def named_queries() -> dict[str, NamedQuery]:
 class QueryResult:
     columns: list[str]
     rows: list[list[str | None]]
+    truncated: str = ""     # why the answer is cut, when its server says so (kg serve's X-KG-Truncated)
 
 
 def run_query(graph: Graph, query: str, bindings: dict[str, str] | None = None) -> QueryResult:

@@ -135,17 +135,17 @@ def query(endpoint: str, sparql: str, bindings: dict[str, str] | None = None, ti
           headers: dict | None = None) -> QueryResult:
     """Run a query on a SPARQL 1.1 Protocol endpoint; rows come back as plain strings, like
     :func:`kg.query.run_query`'s."""
-    ctype, data = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
+    ctype, data, truncated = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
     if ctype in (RESULTS_JSON, "application/json"):
         doc = json.loads(data)
         if "boolean" in doc:
             return QueryResult(["ask"], [[str(bool(doc["boolean"])).lower()]])
         columns = list(doc.get("head", {}).get("vars", []))
         rows = [[b[c]["value"] if c in b else None for c in columns] for b in doc.get("results", {}).get("bindings", [])]
-        return QueryResult(columns, rows)
+        return QueryResult(columns, rows, truncated)
     if ctype in GRAPH_TYPES:
         g = _parse_graph(endpoint, ctype, data)
-        return QueryResult(["subject", "predicate", "object"], [[str(s), str(p), str(o)] for s, p, o in g])
+        return QueryResult(["subject", "predicate", "object"], [[str(s), str(p), str(o)] for s, p, o in g], truncated)
     raise RemoteError(f"{endpoint}: unexpected answer of type {ctype or 'unknown'}")
 
 
@@ -153,7 +153,7 @@ def construct(endpoint: str, sparql: str, bindings: dict[str, str] | None = None
               headers: dict | None = None):
     """Run a CONSTRUCT or DESCRIBE query on a SPARQL endpoint; the answer as an rdflib Graph
     (terms kept: IRIs, typed and language-tagged literals)."""
-    ctype, data = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
+    ctype, data, _ = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
     if ctype not in GRAPH_TYPES:
         raise RemoteError(f"{endpoint}: expected an RDF graph, got an answer of type {ctype or 'unknown'} "
                           "(is the query a CONSTRUCT or DESCRIBE?)")
@@ -167,11 +167,13 @@ GRAPH_TYPES = {N_TRIPLES: "nt", "text/plain": "nt", "text/turtle": "turtle", "ap
                "application/rdf+xml": "xml", "application/n-quads": "nquads", "application/trig": "trig"}
 
 
-def _post_query(endpoint: str, text: str, timeout: float, headers: dict | None) -> tuple[str, bytes]:
+def _post_query(endpoint: str, text: str, timeout: float, headers: dict | None) -> tuple[str, bytes, str]:
+    """(media type, body, the X-KG-Truncated header or "") of a query's answer."""
     body = urlencode({"query": text}).encode("utf-8")
     _, hdrs, data = request("POST", endpoint, body, "application/x-www-form-urlencoded", ACCEPT, timeout, headers)
-    ctype = {k.lower(): v for k, v in hdrs.items()}.get("content-type", "").split(";")[0].strip().lower()
-    return ctype, data
+    hdrs = {k.lower(): v for k, v in hdrs.items()}
+    ctype = hdrs.get("content-type", "").split(";")[0].strip().lower()
+    return ctype, data, hdrs.get("x-kg-truncated", "")
 
 
 def _parse_graph(endpoint: str, ctype: str, data: bytes):

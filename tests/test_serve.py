@@ -125,6 +125,19 @@ def test_kg_query_endpoint_against_kg_serve(served, seeds_build):
     assert json.loads(remote.output) == json.loads(local.output) and json.loads(local.output)
 
 
+def test_kg_query_endpoint_warns_when_the_server_cut_the_result(served):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    server, _ = served
+    cut = CliRunner().invoke(main, ["query", "--endpoint", server.url, "SELECT * WHERE { ?s ?p ?o }", "--format", "json"])
+    assert cut.exit_code == 0 and len(json.loads(cut.stdout)) == MAX_ROWS
+    assert "cut this result (true; max-rows=%d)" % MAX_ROWS in cut.stderr
+    whole = CliRunner().invoke(main, ["query", "--endpoint", server.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 3"])
+    assert whole.exit_code == 0 and "cut" not in whole.stderr
+
+
 def test_updates_are_refused_and_the_store_is_unchanged(served):
     server, folder = served
     before = select_count(server.url)
