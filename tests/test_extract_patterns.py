@@ -251,3 +251,65 @@ def test_cue_prefilter_never_hides_a_cue(seed_papers):
     for text in sentences:
         unfiltered = [(rank, m.span()) for rank, (pattern, *_) in enumerate(_CUES) for m in pattern.finditer(text)]
         assert [(rank, m.span()) for rank, m, *_ in _raw_cues(text)] == unfiltered, text
+
+
+# ---------------------------------------------------------------- patterns learnt from a second, independently annotated sample
+def test_a_coined_name_stops_before_what_it_is_made_of():
+    p = paper("A Fast Backbone for Detection",
+              "We propose an efficient architecture called FooNet comprised of Quick Aggregation (QA). "
+              "Our FooNet based detectors outperform DenseNet based ones.")
+    assert objects(p, "proposes")[0] == "FooNet"
+    assert "QA" in objects(p, "proposes")
+    assert ("FooNet", "DenseNet", "outperforms") in pairs(p)
+
+
+def test_a_lowercase_label_of_parts_is_not_a_contribution():
+    p = paper("Stacked Column Networks", "The body is made of several subnetworks, named columns respectively, "
+              "linked by reversible connections.")
+    assert "columns" not in " ".join(objects(p, "proposes"))
+
+
+def test_we_call_and_latex_quotes_coin_names():
+    p = paper("Mobile Detection Revisited", "We describe ways of applying these models to detection in a novel "
+              "framework we call QuickDet. We also propose an architecture, termed as ``Meta-FooFormer'', for chips.")
+    assert {"QuickDet", "Meta-FooFormer"} <= set(objects(p, "proposes"))
+
+
+def test_a_name_in_apposition_to_a_novelty_is_proposed():
+    p = paper("Evolving Layers", "Our search leads to the discovery of FooNorms, a set of new normalization layers. "
+              "FooNorms work well on ResNets and transfer to Mask R-CNN, outperforming BatchNorm and GroupNorm "
+              "based layers in many cases.")
+    assert objects(p, "proposes") == ["FooNorms"]
+    assert {("FooNorms", "BatchNorm", "outperforms"), ("FooNorms", "GroupNorm", "outperforms")} <= pairs(p)
+    assert not any(s == "Mask R-CNN" for s, _, _ in pairs(p))
+
+
+def test_namely_and_or_give_the_name_of_a_described_contribution():
+    p = paper("Self-thinned Transformers", "We propose a generic self-thinned learning approach for vanilla ViTs, "
+              "namely SiX. To this end, we introduce ECO-FOO or EffiCient FOO Encoders for segmentation models.")
+    assert {"SiX", "ECO-FOO"} <= set(objects(p, "proposes"))
+    assert "self-thinned learning" not in objects(p, "proposes")
+
+
+def test_title_prefixes_a_version_a_catchy_phrase_and_data():
+    assert objects(paper("Spike Transformer V2: Meta Spiking Architecture",
+                         "We propose a general architecture, termed Meta-SpikeFoo, for chips."), "proposes") == ["Meta-SpikeFoo"]
+    assert objects(paper("Raw Instinct: Trust Your Classifiers", "We show that classifiers work on RAW input."),
+                   "proposes") == []
+    assert objects(paper("DataFoo: In search of the next generation of multimodal datasets",
+                         "We introduce a testbed for dataset experiments."), "proposes") == []
+
+
+def test_a_variant_of_a_named_model_is_the_same_method():
+    p = paper("SLAX: Efficient Transformers", "We propose a module. For example, our SLAX-Swin obtains 83.6% "
+              "top-1 accuracy on ImageNet-1K.")
+    assert [(e.object, e.object_aliases) for e in extract(p) if e.predicate == "proposes"] == [("SLAX", ("SLAX-Swin",))]
+
+
+def test_comparison_sides_skip_metrics_relative_clauses_and_kind_words():
+    measured = paper("FooVideo: 4D Generation", "We propose FooVideo, a novel framework. This architecture "
+                     "improves upon previous work in visual quality (measured by FVD, CLIP, and VideoScore).")
+    assert not {o for _, o, _ in pairs(measured)} & {"FVD", "CLIP", "VideoScore"}
+    relative = paper("Baselines for Vision", "The model termed ConvFoo, which can be regarded as pure CNNs, "
+                     "outperforms the strong CNN model ConvNeXt.")
+    assert pairs(relative) == {("ConvFoo", "ConvNeXt", "outperforms")}

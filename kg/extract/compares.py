@@ -63,7 +63,8 @@ _LATEX_GLUE = re.compile(r"(?:approx|sim|times|pm|leq?|geq?|mathrm|textbf)\d")
 # what follows a mention and makes it something other than a comparison side
 _MODIFIER_AFTER = re.compile(
     r"(?:\s*\([^()]{1,30}\)|\))?\s*-?\s*(?:based|like|style|inspired|pretrained|pre-trained|free|specific)\b"
-    r"(?P<family>\s+(?:architectures?|models?|networks?|methods?|approaches|backbones?))?", re.I)
+    r"(?P<family>\s+(?:architectures?|models?|networks?|methods?|approaches|backbones?|layers?|ones|detectors?|"
+    r"variants?|counterparts?|baselines?))?", re.I)
 _MODIFIER_NAME = re.compile(r"-(?:based|like|style|inspired|free|specific|aware|wise|pretrained|pre-trained|trained)$",
                             re.I)
 _YARDSTICK_AFTER = re.compile(r"\s*-?\s*(?:scores?|metrics?|benchmarks?|leaderboard)\b", re.I)
@@ -163,7 +164,7 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
         # but "transformer-based architectures" is the family itself
         after = text[x.end:]
         modifier = _MODIFIER_AFTER.match(after)
-        if modifier and not (modifier.group("family") and x.key.startswith("vocab:")):
+        if modifier and not modifier.group("family"):
             continue
         if _MODIFIER_NAME.search(x.name):
             continue
@@ -178,6 +179,9 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
             continue  # "MRF+CNN (MRFNet)": the bracketed name stands for the phrase and is its own mention
         kept.append(x)
     kept.sort(key=lambda x: x.start)
+    # "the strong CNN model ConvNeXt": the first name only says what kind the second is
+    kept = [k for k, nxt in zip(kept, kept[1:] + [None])
+            if nxt is None or not _KIND_BEFORE_NAME.fullmatch(text[k.end:nxt.start])]
     return [k for k in kept if k.strength > 0]
 
 
@@ -189,10 +193,20 @@ def _clause_end(text: str, start: int) -> int:
     return start + m.start() if m else len(text)
 
 
+_KIND_BEFORE_NAME = re.compile(r"\s+(?:models?|networks?|architectures?|backbones?|baselines?|methods?)\s+", re.I)
+_MEASURED_BY = re.compile(r"\b(?:measured|evaluated|assessed|quantified)\s+(?:by|with|using|in)\b|\bin\s+terms\s+of\b|"
+                          r"\bmetrics?\b", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"(?:outperform|surpass|beat|exceed)ing\b", re.IGNORECASE)
+
+
 def _clause_start(text: str, end: int) -> int:
     m = None
     for m in re.finditer(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b", text[:end]):
         pass
+    if m and m.group().endswith("which") and re.search(r",\s*$", text[m.end():end]):
+        # "ConvFormer, which can be regarded as pure CNNs, outperforms …": the relative clause is
+        # closed, the subject stands before it
+        return _clause_start(text, m.start())
     return m.end() if m else 0
 
 
@@ -281,7 +295,8 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     left_start = _clause_start(text, cue.start())
     left = [m for m in mentions if left_start <= m.start and m.end <= cue.start() and m not in objects]
     right_end = _clause_end(text, cue.end())
-    right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end]
+    right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end
+             and not _MEASURED_BY.search(text[cue.end():m.start])]   # "(measured by FVD, CLIP)": metrics
     verbal = re.match(r"compare[sd]?$|comparing$", cue.group().lower())
     if verbal:
         # "we compare A with B": A sits between the verb and "with"
@@ -301,6 +316,10 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     if left:
         # the clause's subject: the paper's own method if named there, else the first name
         own = [m for m in left if m.key.startswith("own:")]
+        if not own and _PARTICIPLE.match(cue.group()) and re.search(r",\s*$", text[:cue.start()]):
+            # "EvoNorms work well on … Mask R-CNN …, outperforming BatchNorm": the participle's
+            # subject is the sentence's, the paper's own method when it is named there
+            own = [m for m in mentions if m.key.startswith("own:") and m.end <= cue.start()]
         subject = own[0] if own else left[0]
         if subject.strength < 0.8 and any(m.strength >= 0.8 for m in left):
             subject = next(m for m in left if m.strength >= 0.8)

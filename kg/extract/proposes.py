@@ -31,8 +31,9 @@ _PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|
                       re.IGNORECASE)
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
-    r"which\s+we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?[\"“'‘]?(?P<name>[^,.;:()\"”’]+?)"
-    r"[\"”'’]?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|,)\b|$)",
+    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>[^,.;:()\"”’`]+?)"
+    r"(?:''|[\"”'’])?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|"
+    r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
 # The leading lookahead only restates what the pattern needs (a "(" reached through name and
@@ -40,9 +41,12 @@ _COINED = re.compile(
 # backtracking, positions that cannot match (6x faster on abstracts, same matches).
 _DEFINITION = re.compile(r"(?=[A-Za-z0-9\-+'’./\s~]*+\()"
                          r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})[\s~]*\((?P<short>[^()]{1,30})\)")
+_NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a|an)\s+(?:(?:set|family|series|class|suite)\s+of\s+)?"
+                               r"(?:new|novel)\b")
 _OUR_NAME = re.compile(r"\b(?:our|the\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?(?P<name>" + WORD + r")")
+_VERSION = re.compile(r"[Vv]\d+(?:\.\d+)?")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
-_DATASET_WORDS = re.compile(r"\b(?:dataset|data\s*set|benchmark|corpus|challenge|database|stream\s+of)\b",
+_DATASET_WORDS = re.compile(r"\b(?:datasets?|data\s*sets?|benchmarks?|corpus|corpora|challenge|databases?|stream\s+of)\b",
                             re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:(?:a|an|the|our|two|three|several|multiple)\s+)?"
                       r"(?:(?:novel|new|simple|simple\s+yet\s+\w+|general|generic|efficient|effective|"
@@ -107,9 +111,16 @@ def _title_name(doc: Document) -> Proposal | None:
     if len(ws) >= 3:
         if len(namey) != 1:
             return None
-        prefix = namey[0]         # "Keep It SimPool" → SimPool
-    elif not namey and not all(w[:1].isupper() for w in ws):
-        return None
+        if _VERSION.fullmatch(namey[0]):
+            if len(ws) > 4 or ws[-1] != namey[0]:
+                return None
+            # "Spike-driven Transformer V2": a version of a named model, the whole prefix names it
+        else:
+            prefix = namey[0]         # "Keep It SimPool" → SimPool
+    elif not namey and (not all(w[:1].isupper() for w in ws)
+                        or (len(ws) > 1 and ws[-1].lower() not in GENERIC_HEADS
+                            and prefix.casefold() not in " ".join(doc.paper.abstract.split()).casefold())):
+        return None   # a catchy prefix the abstract never uses ("Raw Instinct: Trust Your …") is no name
     if not _name_ok(prefix, doc, strong=True):
         return None
     proposal = Proposal(prefix, sentence=doc.title_sentence, confidence=0.95, origin="title")
@@ -140,7 +151,7 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
     d = _DEFINITION.match(_ARTICLE.sub("", phrase.lstrip()))
     if d and _INTRODUCES_DATA.match(phrase[phrase.find(d.group(0)) + len(d.group(0)):]):
         return None  # a new dataset or benchmark, not a method
-    if d:
+    if d and not _COINED.search(d.group("long")):   # "… called FooNet comprised of X (X)": the coined rule
         long_, short = _clean(d.group("long")), _clean(d.group("short"))
         long_ = _trim_long(long_, short)
         if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong):
@@ -161,7 +172,10 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
             doc.cache.setdefault("coordinated", []).append(Proposal(coordinated.group(1), [], sentence, 0.85, "proposal"))
         name = " ".join(name_words)
         tail = ws[len(name_words):]
-        if len(tail) == 2 and tail[0] == "and" and is_namey(tail[1]):
+        aliases: list[str] = []
+        if len(tail) >= 3 and tail[0] == "or" and all(w[:1].isupper() for w in tail[1:]):
+            aliases, tail = [" ".join(tail[1:])], []   # "ECO-M2F or EffiCient TransfOrmer Encoders"
+        elif len(tail) == 2 and tail[0] == "and" and is_namey(tail[1]):
             tail = []   # "TokenAdapt and ColorAdapt": the second name is recorded above
         if tail:
             if len(tail) == 1 and tail[0].lower() in GENERIC_HEADS and doc.vocab.lookup(name) is not None:
@@ -172,7 +186,7 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
         if _INTRODUCES_DATA.match(after):
             return None
         if _name_ok(name, doc, strong):
-            return Proposal(name, [], sentence, 0.9, "proposal")
+            return Proposal(name, aliases, sentence, 0.9, "proposal")
     # a coined lowercase term: at least two specific modifiers before a generic head noun,
     # unless the sentence gives the contribution a real name ("a … framework, ED-ViT")
     lowered = [w.lower() for w in ws]
@@ -183,6 +197,11 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
     if appositive and is_namey(appositive.group(1)):
         name = appositive.group(1)
         return Proposal(name, [], sentence, 0.85, "appositive") if _name_ok(name, doc, strong) else None
+    namely = re.match(r"[^.;:]{0,60}?,\s*(?:namely|i\.e\.,?)\s+(" + WORD + r")\s*(?:[,.;:]|$)",
+                      _ARTICLE.sub("", phrase.lstrip())[len(np):])
+    if namely and is_namey(namely.group(1)) and _name_ok(namely.group(1), doc, strong):
+        # "a generic self-slimmed learning approach for vanilla ViTs, namely SiT"
+        return Proposal(namely.group(1), [], sentence, 0.85, "appositive")
     if 3 <= len(ws) <= 6 and lowered[-1] in GENERIC_HEADS | {"algorithm", "keying", "sampling", "strategy"}:
         core = ws[:-1] if lowered[-1] in GENERIC_HEADS else ws
         specific = [w for w in core if w.lower() not in STOPWORDS]
@@ -249,6 +268,12 @@ def _in_title(phrase: str, doc: Document) -> bool:
     return len(content) >= 2 and sum(w in title for w in content) >= 2
 
 
+def _long_start(text: str, d: re.Match, long_: str) -> int:
+    """Where the trimmed long form ``long_`` of definition ``d`` starts in ``text``."""
+    at = text.rfind(long_, d.start(), d.end())
+    return at if at >= 0 else d.start()
+
+
 def _trim_long(long_: str, short: str) -> str:
     """Keep the words of ``long_`` that the acronym ``short`` spells (longest such tail)."""
     ws = long_.split()
@@ -277,6 +302,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
             for item in _listed_items(text[m.end():]):
                 if _name_ok(item, doc, strong=False):
                     found.append(Proposal(item, [], sentence, 0.7, "listed"))
+        parts: list[Proposal] = []   # after the sentence's coined names: "called VoVNet comprised of … (OSA)"
         if proposer_hits or _EXTENDS.search(text):
             # "Long Form (ABBR)" defined in a proposal sentence names a part of the contribution
             # ("… built on hidden state mixer-based state space duality (HSM-SSD)")
@@ -285,22 +311,41 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 long_ = _trim_long(_clean(d.group("long")), short)
                 if (long_ and is_namey(short) and len(words(short)) == 1 and not doc.vocab.lookup(long_)
                         and short.casefold() not in NOT_NAMES
-                        and (_in_title(long_, doc) or _NEW_BEFORE.search(text[max(0, d.start() - 40):d.start()]))
+                        and (_in_title(long_, doc) or _NEW_BEFORE.search(text[max(0, d.start() - 40):d.start()])
+                             or _NEW_BEFORE.search(text[max(0, _long_start(text, d, long_) - 40):_long_start(text, d, long_)]))
                         and not _INTRODUCES_DATA.match(text[d.end():]) and _name_ok(short, doc, strong=False)):
-                    found.append(Proposal(short, [long_], sentence, 0.7, "definition"))
+                    parts.append(Proposal(short, [long_], sentence, 0.7, "definition"))
         for m in _COINED.finditer(text):
             name = _clean(m.group("name"))
             rest = text[m.end():]
+            owned = re.match(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$", name)
+            if owned:
+                # "We call our model Sliced Recursive Transformer (SReT)" / "We call our … approach as MixPath"
+                later = re.match(r"\s+as\s+(" + WORD + r")", rest)
+                name = owned.group("rest") or (later.group(1) if later else "")
+                if len(words(name)) > 1 and is_namey(words(name)[-1]):
+                    name = words(name)[-1]     # "this … ViT paradigm IML-ViT"
+                if later and not owned.group("rest"):
+                    rest = rest[later.end():]
+                if not name:
+                    continue
             paren = re.match(r"\s*\(([^()]{1,30})\)", rest)
             aliases = []
             long_def = _DEFINITION.match(text[m.start("name"):])
             if paren and is_namey(paren.group(1)):
                 aliases, name = [name], _clean(paren.group(1))
-            elif long_def and is_namey(long_def.group("short")) and len(words(long_def.group("long"))) <= 8:
+            elif (long_def and is_namey(long_def.group("short")) and len(words(long_def.group("long"))) <= 8
+                  and not (len(words(name)) == 1 and is_namey(name))):
+                # (a name that is already one namey word keeps it: "called VoVNet comprised of
+                # One-Shot Aggregation (OSA)" names VoVNet, OSA being its part)
                 # "termed Mathematical Architecture Design for Deep CNN (DeepMAD)"
                 aliases, name = [_clean(long_def.group("long"))], _clean(long_def.group("short"))
+            if (len(words(name)) == 1 and not is_namey(name) and name.islower()
+                    and name.casefold() not in {w.casefold() for w in words(doc.paper.title)}):
+                continue  # "subnetworks, named columns": a part's label, not a contribution's name
             if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
+        found.extend(parts)
         if _PASSIVE.search(text):
             for d in _DEFINITION.finditer(text):
                 after = text[d.end():d.end() + 40]
@@ -311,14 +356,35 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
                     found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
                                           0.8, "definition"))
+        for m in _NOVEL_APPOSITION.finditer(text):
+            name = m.group("name")
+            if is_namey(name) and _name_ok(name, doc, strong=False):
+                found.append(Proposal(name, [], sentence, 0.75, "apposition"))
         for m in _OUR_NAME.finditer(text):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
     found.extend(doc.cache.pop("coordinated", []))
-    merged = _merge(found)
+    merged = _title_as_alias(_merge(found), doc)
     doc.cache["proposals"] = merged
     return merged
+
+
+def _title_as_alias(found: list[Proposal], doc: Document) -> list[Proposal]:
+    """A title's name the abstract never uses is another name of the contribution the abstract
+    names first ("Spike-driven Transformer V2: …" / "we propose …, termed Meta-SpikeFormer")."""
+    if len(found) < 2 or found[0].origin != "title":
+        return found
+    title = found[0]
+    abstract = " ".join(doc.paper.abstract.split()).casefold()
+    if any(n.casefold() in abstract for n in (title.name, *title.aliases)):
+        return found
+    named = next((p for p in found[1:] if p.origin == "coined"), None)   # "…, termed Meta-SpikeFormer"
+    if named is None:
+        return found
+    named.aliases.extend(n for n in (title.name, *title.aliases) if n not in named.aliases)
+    named.confidence = max(named.confidence, title.confidence)
+    return [named] + [p for p in found[1:] if p is not named]
 
 
 def _merge(found: list[Proposal]) -> list[Proposal]:
@@ -329,7 +395,9 @@ def _merge(found: list[Proposal]) -> list[Proposal]:
         for q in out:
             qkeys = {k.casefold() for k in (q.name, *q.aliases)}
             multiword = len(p.name.split()) > 1 or len(q.name.split()) > 1
-            if keys & qkeys or (multiword and (acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name))):
+            variant = is_namey(q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-")
+            if (keys & qkeys or variant
+                    or (multiword and (acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name)))):
                 for a in (p.name, *p.aliases):
                     if a.casefold() not in {k.casefold() for k in (q.name, *q.aliases)}:
                         q.aliases.append(a)
