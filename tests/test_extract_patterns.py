@@ -313,3 +313,15 @@ def test_comparison_sides_skip_metrics_relative_clauses_and_kind_words():
     relative = paper("Baselines for Vision", "The model termed ConvFoo, which can be regarded as pure CNNs, "
                      "outperforms the strong CNN model ConvNeXt.")
     assert pairs(relative) == {("ConvFoo", "ConvNeXt", "outperforms")}
+
+
+def test_title_case_dataset_names_in_a_coordinated_list():
+    p = paper("FooDA: Adapting to Fog", "Our method improves by 4.3% mIoU on the Foggy Driving, and Foggy Town "
+              "benchmarks, respectively.")
+    assert set(objects(p, "evaluatesOn")) == {"Foggy Driving", "Foggy Town"}
+
+
+def test_a_pretraining_dataset_behind_adjectives_is_not_evaluated_on():
+    p = paper("FooNet: x", "By further pretraining on the larger dataset ImageNet-21K, we achieve 87.5% accuracy "
+              "on ImageNet-1K.")
+    assert objects(p, "evaluatesOn") == ["ImageNet-1K"]

@@ -17,7 +17,8 @@ from kg.text import Sentence
 _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
     r"initiali[sz]ed|collected|crawled|transfer(?:red)?\s+from)\b[^.;]{0,25}?"
-    r"\b(?:on|with|using|from|of)\s+(?:the\s+)?(?:large-scale\s+)?$",
+    r"\b(?:on|with|using|from|of)\s+(?:the\s+)?(?:(?:large-scale|larger|large|bigger|extra|additional|external)\s+)*"
+    r"(?:(?:dataset|data|corpus)\s+)?$",
     re.IGNORECASE,
 )
 _PRETRAIN_AFTER = re.compile(r"^\W{0,3}(?:pre-?train(?:ed|ing)|pretrain|weights|initiali[sz]ation|-based pre)",
@@ -84,8 +85,12 @@ def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[t
                 if w.lower() in _GENERIC_SET_WORDS or not (is_namey(w) or w[:1].isupper()):
                     break
                 name_words.insert(0, w)
-            if not name_words or not any(is_namey(w) for w in name_words) or (i and len(name_words) < len(ws)):
-                break
+            title_case = len(name_words) >= 2 and all(w.lower() not in STOPWORDS for w in name_words)
+            if not name_words or not (any(is_namey(w) for w in name_words) or title_case):
+                break   # "Foggy Driving and Foggy Zurich benchmarks": two Title-Case words are a name
+            if i and len(name_words) < len(ws) and not (
+                    i == len(parts) - 1 and ws[-len(name_words) - 1].lower() in {"the", "on", "of", "and", "both"}):
+                break   # a coordinated part must be a name as a whole, but the first may follow "on the"
             names.append(" ".join(name_words))
         for name in reversed(names):
             start = text.find(name, m.start())
