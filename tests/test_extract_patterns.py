@@ -325,3 +325,8 @@ def test_a_pretraining_dataset_behind_adjectives_is_not_evaluated_on():
     p = paper("FooNet: x", "By further pretraining on the larger dataset ImageNet-21K, we achieve 87.5% accuracy "
               "on ImageNet-1K.")
     assert objects(p, "evaluatesOn") == ["ImageNet-1K"]
+
+
+def test_inferior_performance_to_is_a_loss():
+    p = paper("FooViT: x", "However, ViT achieves inferior performance to CNNs when trained from scratch.")
+    assert ("ViT", "CNNs", "underperforms") in pairs(p)

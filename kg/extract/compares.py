@@ -27,7 +27,7 @@ _CUES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
     for p, outcome, conf, needles in [
         (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"
          r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8, "not|fail"),
-        (r"\b(?:inferior\s+to|worse\s+than|lag(?:s|ging)?\s+(?:far\s+)?behind|underperform\w*|"
+        (r"\b(?:inferior\s+(?:\w+\s+){0,2}?to|worse\s+than|lag(?:s|ging)?\s+(?:far\s+)?behind|underperform\w*|"
          r"fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of|not\s+as\s+(?:good|accurate|efficient)\s+as|"
          r"trail(?:s|ing)?\s+behind|lower\s+(?:accuracy|performance)\s+than|less\s+(?:accurate|effective)\s+than)",
          "underperforms", 0.85, "inferior|worse|lag|underperform|fall|fell|not|trail|lower|less"),
