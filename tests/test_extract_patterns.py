@@ -330,3 +330,9 @@ def test_a_pretraining_dataset_behind_adjectives_is_not_evaluated_on():
 def test_inferior_performance_to_is_a_loss():
     p = paper("FooViT: x", "However, ViT achieves inferior performance to CNNs when trained from scratch.")
     assert ("ViT", "CNNs", "underperforms") in pairs(p)
+
+
+def test_what_a_win_is_thanks_to_is_not_an_opponent():
+    p = paper("Audio Foo", "ConvNeXt has been able to surpass state-of-the-art transformers, partly thanks to "
+              "depthwise separable convolutions (DSC).")
+    assert {o for _, o, _ in pairs(p)} == {"transformers"}

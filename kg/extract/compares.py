@@ -188,7 +188,8 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
 def _clause_end(text: str, start: int) -> int:
     """Where the objects of a cue stop: the end of the clause that follows it."""
     m = re.search(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|our|they)|thus|leading|"
-                  r"demonstrating|showing|achieving|making|resulting)\b|\bwhile\b|\bwhereas\b|\bbut\b",
+                  r"demonstrating|showing|achieving|making|resulting)\b|\bwhile\b|\bwhereas\b|\bbut\b|"
+                  r"\b(?:(?:partly|largely|mainly)\s+)?(?:thanks\s+to|due\s+to|owing\s+to|because\s+of)\b",
                   text[start:])
     return start + m.start() if m else len(text)
 
