@@ -134,7 +134,7 @@ def assert_clean(v: Visit) -> None:
 
 def test_seeds_page_draws_offline_and_shows_tooltips(visit, seeds_build):
     v = visit(seeds_build[1] / "graph.html")
-    print(f"\nseeds page (782 nodes): load to interactive {v.ready_ms:.0f} ms")
+    print(f"\nseeds page (781 nodes): load to interactive {v.ready_ms:.0f} ms")
     assert v.ready_ms < READY_BOUND_S * 1000
     assert v.drawn_pixels() > 20_000
     assert v.page.evaluate("window.kgNetwork.physics.physicsEnabled") is False
