@@ -1,6 +1,7 @@
 """Shared fixtures: the real seed listings and a graph built from them once per session."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,22 @@ def seed_facts(seed_papers) -> list:
 
     vocab = default_vocabulary()
     return [f for p in seed_papers.values() for f in normalise(p, extract(p, vocab), vocab)]
+
+
+# Titles and abstracts full of markup and script: every page we write must show them as text.
+HOSTILE_PAPERS = json.loads((ROOT / "tests" / "data" / "hostile_papers.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory) -> Path:
+    """The output folder (graph.ttl, graph.html, store) of `kg build` on HOSTILE_PAPERS."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    d = tmp_path_factory.mktemp("hostile")
+    listing = d / "papers.jsonl"
+    listing.write_text("".join(json.dumps(p) + "\n" for p in HOSTILE_PAPERS), encoding="utf-8")
+    res = CliRunner().invoke(main, ["build", str(listing), "--out", str(d / "out")])
+    assert res.exit_code == 0 and "3 papers" in res.output, res.output
+    return d / "out"

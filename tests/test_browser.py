@@ -154,24 +154,13 @@ def test_seeds_page_draws_offline_and_shows_tooltips(visit, seeds_build):
 
 # --------------------------------------------------------------------------- planted script
 
-HOSTILE = [
-    {"title": "EvilNet: <script>window.__pwned=1;alert(1)</script> for vision",
-     "abstract": "We propose EvilNet, a network. EvilNet outperforms ResNet on CIFAR-10 by a wide margin."},
-    {"title": 'ImgNet: <img src=x onerror="window.__pwned=2;alert(2)"> and "quotes"',
-     "abstract": "We propose ImgNet, a model. ImgNet outperforms ResNet on ImageNet-1K."},
-    {"title": "TeXNet: $\\frac{a}{b}$ <svg onload=alert(3)>",
-     "abstract": "We propose TeXNet, a model. TeXNet is comparable to ImgNet on CIFAR-10."},
-]
+# the listing conftest.hostile_build builds
+HOSTILE = json.loads((Path(__file__).parent / "data" / "hostile_papers.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def hostile_page(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("hostile_browser")
-    listing = d / "papers.jsonl"
-    listing.write_text("".join(json.dumps(p) + "\n" for p in HOSTILE), encoding="utf-8")
-    res = CliRunner().invoke(main, ["build", str(listing), "--out", str(d / "out")])
-    assert res.exit_code == 0 and "3 papers" in res.output, res.output
-    return d / "out" / "graph.html"
+def hostile_page(hostile_build) -> Path:
+    return hostile_build / "graph.html"
 
 
 def test_planted_script_never_runs_and_tooltips_show_it_as_text(visit, hostile_page):

@@ -240,24 +240,8 @@ def test_layout_without_numpy_places_every_node(monkeypatch):
 
 # --------------------------------------------------------------------------- untrusted text
 
-HOSTILE = [
-    {"title": "EvilNet: <script>window.__pwned=1</script> for vision",
-     "abstract": "We propose EvilNet, a network. EvilNet outperforms ResNet on CIFAR-10 by a wide margin."},
-    {"title": 'ImgNet: <img src=x onerror="window.__pwned=2"> and "quotes" \'too\'',
-     "abstract": "We propose ImgNet, a model. ImgNet outperforms ResNet on ImageNet-1K. </script><script>window.__pwned=3</script>"},
-    {"title": "TeXNet: $\\frac{a}{b} \\le \\mathcal{O}(n^2)$ & <b>bold</b>",
-     "abstract": "We propose TeXNet, a model with $\\alpha$ & $\\beta$. TeXNet is comparable to ImgNet on CIFAR-10."},
-]
-
-
-@pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("hostile")
-    listing = d / "papers.jsonl"
-    listing.write_text("".join(json.dumps(p) + "\n" for p in HOSTILE), encoding="utf-8")
-    res = run("build", listing, "--out", d / "out")
-    assert "3 papers" in res.output
-    return d / "out"
+# the listing conftest.hostile_build builds
+HOSTILE = json.loads((Path(__file__).parent / "data" / "hostile_papers.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("args", [[], ["--focus", HOSTILE[0]["title"]], ["--types", "paper,method"]])
