@@ -268,10 +268,11 @@ def _in_title(phrase: str, doc: Document) -> bool:
     return len(content) >= 2 and sum(w in title for w in content) >= 2
 
 
-def _long_start(text: str, d: re.Match, long_: str) -> int:
-    """Where the trimmed long form ``long_`` of definition ``d`` starts in ``text``."""
-    at = text.rfind(long_, d.start(), d.end())
-    return at if at >= 0 else d.start()
+def _announced(text: str, d: re.Match, long_: str) -> bool:
+    """Whether "new / proposed / called …" stands just before definition ``d`` or before its
+    trimmed long form ``long_`` ("called VoVNet comprised of One-Shot Aggregation (OSA)")."""
+    starts = {d.start(), text.rfind(long_, d.start(), d.end())} - {-1}
+    return any(_NEW_BEFORE.search(text[max(0, at - 40):at]) for at in starts)
 
 
 def _trim_long(long_: str, short: str) -> str:
@@ -311,8 +312,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 long_ = _trim_long(_clean(d.group("long")), short)
                 if (long_ and is_namey(short) and len(words(short)) == 1 and not doc.vocab.lookup(long_)
                         and short.casefold() not in NOT_NAMES
-                        and (_in_title(long_, doc) or _NEW_BEFORE.search(text[max(0, d.start() - 40):d.start()])
-                             or _NEW_BEFORE.search(text[max(0, _long_start(text, d, long_) - 40):_long_start(text, d, long_)]))
+                        and (_in_title(long_, doc) or _announced(text, d, long_))
                         and not _INTRODUCES_DATA.match(text[d.end():]) and _name_ok(short, doc, strong=False)):
                     parts.append(Proposal(short, [long_], sentence, 0.7, "definition"))
         for m in _COINED.finditer(text):
