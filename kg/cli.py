@@ -135,8 +135,12 @@ def format_report(report) -> str:
 @click.option("--named", "-n", help="Run a shipped query by name (see --list).")
 @click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="Bind a named query's parameter.")
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped named queries.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Rows of a named listing to show (default: 1000). A longer listing comes in store order.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="First row of a named listing's page.")
+@click.option("--all", "all_rows", is_flag=True, help="Every row of a named listing, sorted (slow on big graphs).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(graph, sparql, endpoint, query_file, named, param, list_queries, fmt) -> None:
+def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit, offset, all_rows, fmt) -> None:
     """Run a SPARQL query against GRAPH (a build folder or an RDF file), or against a SPARQL
     endpoint with --endpoint. Local build folders are queried with Oxigraph, in place.
 
@@ -146,8 +150,9 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, fmt) 
       kg query output/ --named compared_against --param method=ResNet
       kg query output/ --file q.rq --format csv
       kg query --endpoint http://127.0.0.1:7878/query --named most_compared_methods
+      kg query output/ --named proposed_methods --limit 100 --offset 100
     """
-    from kg.query import format_result, named_queries, run_named, run_query
+    from kg.query import DEFAULT_PAGE, format_result, named_queries, run_named, run_query
 
     if list_queries:
         for q in named_queries().values():
@@ -167,6 +172,10 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, fmt) 
             _fail(f"--param wants NAME=VALUE, got {p!r}", 2)
         k, v = p.split("=", 1)
         bindings[k.strip()] = v
+    if (limit or offset or all_rows) and (endpoint or not named):
+        _fail("--limit, --offset and --all page a --named query on a GRAPH (write LIMIT in your own query)", 2)
+    if all_rows and (limit or offset):
+        _fail("give either --all or --limit/--offset", 2)
     if endpoint:
         _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt)
         return
@@ -175,7 +184,7 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, fmt) 
     g = _load(Path(graph), backend="store")
     try:
         if named:
-            result = run_named(g, named, bindings)
+            result = run_named(g, named, bindings, page=None if all_rows else (limit or DEFAULT_PAGE), offset=offset)
         else:
             text = query_file.read_text(encoding="utf-8") if query_file else sparql
             result = run_query(g, _with_prefixes(text), bindings)
@@ -184,6 +193,8 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, fmt) 
     except Exception as exc:  # a malformed query is the user's to fix: show the parser's words
         _fail(f"query failed: {exc}", 2)
     click.echo(format_result(result, fmt))
+    if result.truncated:    # on stderr: the rows on stdout stay machine-readable
+        click.echo(f"note: {result.truncated}", err=True)
 
 
 def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:

@@ -371,10 +371,8 @@ def dump(ox_store, output, fmt: str = "turtle") -> None:
                 if rdf_format == ox.RdfFormat.TURTLE else None)
     if isinstance(output, (str, os.PathLike)):
         output = str(output)
-    if rdf_format == ox.RdfFormat.N_QUADS:   # the whole dataset: our stores hold the default graph only
-        ox_store.dump(output, rdf_format)
-    else:
-        ox_store.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    # the default graph only, N-Quads too: the store's other graph is derived (kg.stats.STATS_GRAPH)
+    ox_store.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 DUMP_FORMATS = ("turtle", "ttl", "nt", "ntriples", "nquads")

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.model import Paper, SkippedEntry, SourceRef
+from kg.stats import LEADERBOARD, STATS_GRAPH, FactCounts, Leaderboards, leaderboard_ntriples
 
 DEFAULT_BATCH = 100            # papers per task sent to a worker
 INLINE_MAX_BYTES = 3_000_000   # inputs smaller than this are extracted in this process (auto workers)
@@ -45,6 +46,7 @@ LOAD_CHUNK = 32 * 2 ** 20      # N-Triples bytes per bulk load
 BULK_MIN = 4 * 2 ** 20         # below this a (transactional, low-overhead) load is used
 LABEL_CHUNK = 20_000           # entities per label-rewrite step
 HTML_MAX_TRIPLES = 250_000     # graph.html is skipped above this (an interactive page cannot show more)
+STATS_FLUSH = 200_000         # counted entities held before they are summed into the side table
 DASK_CONNECT_TIMEOUT = 30.0    # seconds to reach a Dask scheduler before giving up
 
 
@@ -72,6 +74,7 @@ class BatchResult:
     families: dict[str, str]       # family key → label, for families referenced by the batch
     relations: dict[str, int] = field(default_factory=dict)
     facts: int = 0
+    counts: "FactCounts | None" = None   # for the stats graph (kg.stats)
 
 
 # --------------------------------------------------------------------------- worker side
@@ -143,9 +146,11 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
     labels = EntityLabels()
     families: dict[str, str] = {}
     relations: Counter[str] = Counter()
+    counts = FactCounts()
     facts = 0
     for fact in extract_facts((p for p, _ in batch), min_confidence):
         facts += 1
+        counts.add(fact)
         relations[fact.predicate] += 1
         labels.add_fact(fact)
         for e in (fact.subject, fact.object):
@@ -156,7 +161,8 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
     entities = [(iri, e.kind, e.key, e.label, json.dumps(list(e.family_keys)), int(e.is_family), int(e.in_vocabulary))
                 for iri, e in labels.entities.items()]
     surfaces = [(iri, s, n) for iri, counts in labels.surfaces.items() for s, n in counts.items()]
-    return BatchResult("".join(parts).encode("utf-8"), entities, surfaces, families, dict(relations), facts)
+    return BatchResult("".join(parts).encode("utf-8"), entities, surfaces, families, dict(relations), facts,
+                       counts.finished())
 
 
 _PAPER_FIELDS = tuple(f.name for f in dataclasses.fields(Paper))
@@ -292,6 +298,10 @@ class SideTable:
     CREATE TABLE IF NOT EXISTS surfaces(iri TEXT, surface TEXT, n INTEGER, PRIMARY KEY(iri, surface)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS families(key TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS paper_ids(id TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS stat_datasets(iri TEXT PRIMARY KEY, papers INTEGER) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS stat_methods(iri TEXT PRIMARY KEY, statements INTEGER, papers INTEGER) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS stat_families(a TEXT, outcome TEXT, b TEXT, statements INTEGER,
+                                             PRIMARY KEY(a, outcome, b)) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS papers_seq ON papers(seq);
     CREATE INDEX IF NOT EXISTS entities_touched ON entities(touched);
     """
@@ -371,6 +381,28 @@ class SideTable:
         db.executemany("INSERT INTO surfaces VALUES (?,?,?) ON CONFLICT(iri, surface) DO UPDATE SET n=n+excluded.n",
                        result.surfaces)
         db.executemany("INSERT OR IGNORE INTO families VALUES (?,?)", list(result.families.items()))
+
+    def add_counts(self, counts: FactCounts) -> None:
+        """Add a build's counts to those of earlier builds (kg.stats)."""
+        db = self.db
+        db.executemany("INSERT INTO stat_datasets VALUES (?,?) ON CONFLICT(iri) DO UPDATE SET papers=papers+excluded.papers",
+                       counts.datasets.items())
+        db.executemany("INSERT INTO stat_methods VALUES (?,?,?) ON CONFLICT(iri) DO UPDATE SET "
+                       "statements=statements+excluded.statements, papers=papers+excluded.papers",
+                       [(m, n, counts.method_papers[m]) for m, n in counts.method_statements.items()])
+        db.executemany("INSERT INTO stat_families VALUES (?,?,?,?) ON CONFLICT(a, outcome, b) DO UPDATE SET "
+                       "statements=statements+excluded.statements",
+                       [(*k, n) for k, n in counts.family_outcomes.items()])
+
+    def leaderboards(self, top: int) -> Leaderboards:
+        """The most counted datasets and methods (ties with the last one included), every family pair."""
+        from kg.stats import top_with_ties
+
+        db = self.db
+        return Leaderboards(
+            top_with_ties(db.execute("SELECT iri, papers FROM stat_datasets ORDER BY papers DESC, iri"), top),
+            top_with_ties(db.execute("SELECT iri, statements, papers FROM stat_methods ORDER BY statements DESC, iri"), top),
+            db.execute("SELECT a, outcome, b, statements FROM stat_families ORDER BY a, outcome, b").fetchall())
 
     def touched_entities(self) -> Iterator[tuple[tuple, Counter]]:
         """(entity row, surface counts) of every entity this run touched, by IRI."""
@@ -552,7 +584,7 @@ def extraction_fingerprint(min_confidence: float) -> str:
 
     root = Path(__file__).resolve().parent
     files = sorted(root.glob("extract/*.py")) + [root / n for n in (
-        "normalize.py", "vocab.py", "text.py", "model.py", "rdf.py", "ntriples.py", "stream.py")]
+        "normalize.py", "vocab.py", "text.py", "model.py", "rdf.py", "ntriples.py", "stream.py", "stats.py")]
     files += sorted((ontology_dir() / "vocab").glob("*.ttl"))
     h = hashlib.sha1(repr(float(min_confidence)).encode())
     for f in files:
@@ -631,6 +663,7 @@ class _Build:
         self.extracted = 0
         self.new_papers = self.known_papers = self.new_sources = self.reextracted = self.enriched = 0
         self.relations: Counter[str] = Counter()
+        self.counts = FactCounts()   # for the stats graph; flushed into the side table now and then
 
     # -- helpers
     def _progress(self, stage: str, fraction: float | None) -> None:
@@ -673,6 +706,8 @@ class _Build:
             return self._unchanged(t_extract) if report.ok else self._failed(t_extract)
         self._progress("labels", None)
         self._write_labels(store, side)
+        side.add_counts(self.counts)
+        boards = side.leaderboards(LEADERBOARD)
         papers_total = self.papers_total = side.papers()
         side.close()
         store.flush()
@@ -680,8 +715,11 @@ class _Build:
         # 100k papers and makes every later scan 2-6x faster (queries, export: README benchmark).
         self._progress("optimize", None)
         store.optimize()
-        t_labels = time.perf_counter()
+        stats_graph = ox.NamedNode(STATS_GRAPH)
+        store.remove_graph(stats_graph)            # an incremental build's copy holds the last one
         report.triples = len(store)
+        store.load(leaderboard_ntriples(boards).encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=stats_graph)
+        t_labels = time.perf_counter()
         report.entities = entity_counts(store)
         report.relations = self._relations_total(store)
         self._progress("outputs", None)
@@ -718,6 +756,11 @@ class _Build:
             writer.put(result.nt)
             side.add_batch(result)
             self.relations.update(result.relations)
+            if result.counts is not None:
+                self.counts.update(result.counts)
+                if self.counts.size() >= STATS_FLUSH:   # bounded memory: sum into the side table
+                    side.add_counts(self.counts)
+                    self.counts = FactCounts()
             self.extracted += n
             last_fraction[0] = fraction
             self._progress(stage, fraction)
