@@ -108,3 +108,18 @@ def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
 def match_key(text: str) -> str:
     """The case-folded alphanumeric key under which names are compared ("Next-ViT" → "nextvit")."""
     return "".join(m.group() for m in _TOKEN.finditer(text)).casefold()
+
+
+def may_contain(text: str, words: tuple[str, ...], low: str | None = None) -> bool:
+    """Whether ``text`` may hold one of ``words`` (lower-case ASCII) in any letter case.
+
+    The cheap check in front of a case-insensitive pattern every match of which contains one of
+    ``words``: a substring test costs far less than a regex scan that finds nothing. ``low`` is
+    ``text.lower()`` when the caller has it. Non-ASCII text always may: Unicode case folding
+    ("ſ" matches "s" under re.IGNORECASE) is left to the pattern itself.
+    """
+    if not text.isascii():
+        return True
+    if low is None:
+        low = text.lower()
+    return any(w in low for w in words)

@@ -141,16 +141,20 @@ class Vocabulary:
         low = [w.casefold() for w in words]
         count = len(words)
         out = []
+        joined: list[bool] | None = None   # computed for the first sentence token that starts an alias
         for i, word in enumerate(low):
             longest = first.get(word, 0)
             if not longest:
                 continue
+            if joined is None:
+                joined = _joined(text, starts, ends)
+            # the most tokens from i that hang together (each gap to the next token joins them)
+            reach = min(longest, MAX_ALIAS_TOKENS, count - i)
+            span = 1
+            while span < reach and joined[i + span - 1]:
+                span += 1
             windows = []
-            for n in range(min(longest, MAX_ALIAS_TOKENS, count - i), 0, -1):
-                # Tokens of one name are separated by at most one space or punctuation run.
-                if any(starts[j + 1] - ends[j] > 2 or _BREAK.search(text, ends[j], starts[j + 1])
-                       for j in range(i, i + n - 1)):
-                    continue  # "(CNN) architectures" is not the name "CNN architectures"
+            for n in range(span, 0, -1):
                 key = "".join(low[i:i + n])
                 if key not in index:
                     continue
@@ -179,7 +183,17 @@ class Vocabulary:
         return [self.concepts[k] for k in concept.families if k in self.concepts]
 
 
-_BREAK = re.compile(r"[()\[\]{},;:]")
+_BREAK = frozenset("()[]{},;:")
+
+
+def _joined(text: str, starts: list[int], ends: list[int]) -> list[bool]:
+    """For each token but the last, whether it and the next can be words of one name: at most one
+    space or punctuation run (two characters) between them, and no bracket or clause mark
+    ("(CNN) architectures" is not the name "CNN architectures")."""
+    return [nxt - end <= 2 and _BREAK.isdisjoint(text[end:nxt])
+            for end, nxt in zip(ends, starts[1:])]
+
+
 _MEMO_MAX = 8192
 
 
