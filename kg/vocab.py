@@ -141,17 +141,19 @@ class Vocabulary:
         low = [w.casefold() for w in words]
         count = len(words)
         out = []
-        joined: list[bool] | None = None   # computed for the first sentence token that starts an alias
         for i, word in enumerate(low):
             longest = first.get(word, 0)
             if not longest:
                 continue
-            if joined is None:
-                joined = _joined(text, starts, ends)
-            # the most tokens from i that hang together (each gap to the next token joins them)
+            # The most tokens from i that hang together as one name: each gap is at most one space
+            # or punctuation run, and no bracket or clause mark ("(CNN) architectures" is not the
+            # name "CNN architectures"). Shorter windows need no second look at the gaps.
             reach = min(longest, MAX_ALIAS_TOKENS, count - i)
             span = 1
-            while span < reach and joined[i + span - 1]:
+            while span < reach:
+                gap_start, gap_end = ends[i + span - 1], starts[i + span]
+                if gap_end - gap_start > 2 or not _BREAK.isdisjoint(text[gap_start:gap_end]):
+                    break
                 span += 1
             windows = []
             for n in range(span, 0, -1):
@@ -184,14 +186,6 @@ class Vocabulary:
 
 
 _BREAK = frozenset("()[]{},;:")
-
-
-def _joined(text: str, starts: list[int], ends: list[int]) -> list[bool]:
-    """For each token but the last, whether it and the next can be words of one name: at most one
-    space or punctuation run (two characters) between them, and no bracket or clause mark
-    ("(CNN) architectures" is not the name "CNN architectures")."""
-    return [nxt - end <= 2 and _BREAK.isdisjoint(text[end:nxt])
-            for end, nxt in zip(ends, starts[1:])]
 
 
 _MEMO_MAX = 8192

@@ -249,7 +249,7 @@ def test_cue_prefilter_never_hides_a_cue(seed_papers):
                   "ViT vs. CNN", "+1.3 mIoU over Swin", "a ſimilar result to DeiT", "compares favourably to X"]
     assert len(sentences) > 2000
     for text in sentences:
-        unfiltered = [(rank, m.span()) for rank, (pattern, *_) in enumerate(_CUES) for m in pattern.finditer(text)]
+        unfiltered = [(rank, m.span()) for rank, (cue, *_) in enumerate(_CUES) for m in cue.pattern.finditer(text)]
         assert [(rank, m.span()) for rank, m, *_ in _raw_cues(text)] == unfiltered, text
 
 

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from kg.extract import Document, register_extractor
 from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_matches, is_namey, words
 from kg.model import Extraction
-from kg.text import Sentence, may_contain
+from kg.text import Caseless, Sentence, may_contain
 
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
-_PROPOSER = re.compile(
+_PROPOSER = Caseless.compile(
     r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study|article|letter|project|research)|"
     r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b(?!\s+(?:up)?on\b)\s*(?:with\s+|here\s+)?",  # "builds upon X" uses X
-    re.IGNORECASE,
 )
 # Words every match of a pattern contains (lower case): a sentence without any of them is not
 # scanned (kg.text.may_contain; tests/test_extract_patterns.py checks gated == ungated).
@@ -309,7 +308,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
     for sentence in doc.abstract_sentences:
         text = sentence.text
         low = text.lower()
-        proposer_hits = list(_PROPOSER.finditer(text)) if may_contain(text, _PROPOSER_WORDS, low) else []
+        proposer_hits = list(_PROPOSER.finditer(text, low)) if may_contain(text, _PROPOSER_WORDS, low) else []
         for m in proposer_hits:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
