@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Tokens that end with a period but do not end a sentence.
@@ -108,3 +109,53 @@ def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
 def match_key(text: str) -> str:
     """The case-folded alphanumeric key under which names are compared ("Next-ViT" → "nextvit")."""
     return "".join(m.group() for m in _TOKEN.finditer(text)).casefold()
+
+
+def may_contain(text: str, words: tuple[str, ...], low: str | None = None) -> bool:
+    """Whether ``text`` may hold one of ``words`` (lower-case ASCII) in any letter case.
+
+    The cheap check in front of a case-insensitive pattern every match of which contains one of
+    ``words``: a substring test costs far less than a regex scan that finds nothing. ``low`` is
+    ``text.lower()`` when the caller has it. Non-ASCII text always may: Unicode case folding
+    ("ſ" matches "s" under re.IGNORECASE) is left to the pattern itself.
+    """
+    if not text.isascii():
+        return True
+    if low is None:
+        low = text.lower()
+    return any(w in low for w in words)
+
+
+@dataclass(frozen=True)
+class Caseless:
+    """A case-insensitive pattern that scans ASCII text lower-cased, with a case-sensitive twin.
+
+    re.IGNORECASE makes the regex engine fold every character it compares and try every branch of
+    an alternation; lower-cased text scanned case-sensitively gives the same spans 3-4x faster.
+    On ASCII text the spans are those of ``pattern``; the matched text (``group()``) is lower-cased.
+    Non-ASCII text is scanned with ``pattern`` itself (Unicode folds "ſ" to "s", "K" to "k").
+    """
+
+    pattern: re.Pattern[str]   # the reference: case-insensitive
+    twin: re.Pattern[str]      # the same source, case-sensitive, for lower-cased ASCII text
+
+    @classmethod
+    def compile(cls, source: str, flags: int = 0) -> Caseless:
+        """Compile ``source``, written in lower case (upper-case letters only in escapes such as
+        ``\\S``): a capital would match nothing in lower-cased text, so it is refused."""
+        letters = re.sub(r"\\.|\(\?P[<=]\w+[>)]", "", source)   # escapes and group names match no letters
+        if re.search(r"[A-Z]", letters) or re.search(r"\(\?[a-zA-Z]*-[a-zA-Z]*i", source):
+            raise ValueError(f"a Caseless pattern is written in lower case: {source!r}")
+        return cls(re.compile(source, flags | re.IGNORECASE), re.compile(source, flags & ~re.IGNORECASE))
+
+    def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
+        """``pattern.search(text)``; ``low`` is ``text.lower()`` when the caller has it."""
+        if text.isascii():
+            return self.twin.search(text.lower() if low is None else low)
+        return self.pattern.search(text)
+
+    def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``; ``low`` is ``text.lower()`` when the caller has it."""
+        if text.isascii():
+            return self.twin.finditer(text.lower() if low is None else low)
+        return self.pattern.finditer(text)

@@ -145,12 +145,18 @@ class Vocabulary:
             longest = first.get(word, 0)
             if not longest:
                 continue
+            # The most tokens from i that hang together as one name: each gap is at most one space
+            # or punctuation run, and no bracket or clause mark ("(CNN) architectures" is not the
+            # name "CNN architectures"). Shorter windows need no second look at the gaps.
+            reach = min(longest, MAX_ALIAS_TOKENS, count - i)
+            span = 1
+            while span < reach:
+                gap_start, gap_end = ends[i + span - 1], starts[i + span]
+                if gap_end - gap_start > 2 or not _BREAK.isdisjoint(text[gap_start:gap_end]):
+                    break
+                span += 1
             windows = []
-            for n in range(min(longest, MAX_ALIAS_TOKENS, count - i), 0, -1):
-                # Tokens of one name are separated by at most one space or punctuation run.
-                if any(starts[j + 1] - ends[j] > 2 or _BREAK.search(text, ends[j], starts[j + 1])
-                       for j in range(i, i + n - 1)):
-                    continue  # "(CNN) architectures" is not the name "CNN architectures"
+            for n in range(span, 0, -1):
                 key = "".join(low[i:i + n])
                 if key not in index:
                     continue
@@ -179,7 +185,9 @@ class Vocabulary:
         return [self.concepts[k] for k in concept.families if k in self.concepts]
 
 
-_BREAK = re.compile(r"[()\[\]{},;:]")
+_BREAK = frozenset("()[]{},;:")
+
+
 _MEMO_MAX = 8192
 
 

@@ -249,7 +249,7 @@ def test_cue_prefilter_never_hides_a_cue(seed_papers):
                   "ViT vs. CNN", "+1.3 mIoU over Swin", "a ſimilar result to DeiT", "compares favourably to X"]
     assert len(sentences) > 2000
     for text in sentences:
-        unfiltered = [(rank, m.span()) for rank, (pattern, *_) in enumerate(_CUES) for m in pattern.finditer(text)]
+        unfiltered = [(rank, m.span()) for rank, (cue, *_) in enumerate(_CUES) for m in cue.pattern.finditer(text)]
         assert [(rank, m.span()) for rank, m, *_ in _raw_cues(text)] == unfiltered, text
 
 
@@ -336,3 +336,71 @@ def test_what_a_win_is_thanks_to_is_not_an_opponent():
     p = paper("Audio Foo", "ConvNeXt has been able to surpass state-of-the-art transformers, partly thanks to "
               "depthwise separable convolutions (DSC).")
     assert {o for _, o, _ in pairs(p)} == {"transformers"}
+
+
+# ---------------------------------------------------------------- speed-ups that must not change a match
+def _seed_sentences(seed_papers) -> list[str]:
+    """Seed sentences, each also in upper, title and swapped case, plus odd spacing and non-ASCII."""
+    base = [s.text for p in seed_papers.values() for s in split_sentences(p.abstract)]
+    base += [p.title for p in seed_papers.values()]
+    base += ["We PROPOSE FooNet.\tIt OUTPERFORMS ResNet on the COCO  Dataset.", "ſimilar to DeiT; we ſtudy it",
+             "Our ſystem is called K-Net (KN)", "Results on İmageNet: +1.3 mIoU over Swin", "naïve ViT vs. CNN"]
+    return [v for t in base for v in (t, t.upper(), t.title(), t.swapcase())]
+
+
+def test_caseless_patterns_match_like_their_case_insensitive_reference(seed_papers):
+    from kg.extract import compares, datasets, proposes
+    from kg.text import Caseless
+
+    patterns = [v for m in (proposes, datasets, compares) for v in vars(m).values() if isinstance(v, Caseless)]
+    patterns += [cue for cue, *_ in compares._CUES]
+    assert len(patterns) >= 9
+    for text in _seed_sentences(seed_papers):
+        for p in patterns:
+            assert [m.span() for m in p.finditer(text)] == [m.span() for m in p.pattern.finditer(text)], text
+            found, reference = p.search(text), p.pattern.search(text)
+            assert (found and found.span()) == (reference and reference.span()), text
+
+
+def test_caseless_patterns_are_written_in_lower_case():
+    from kg.text import Caseless
+
+    assert Caseless.compile(r"\bours\b\S+(?P<name>x)").search("OURS!X").span() == (0, 6)
+    for source in (r"mIoU", r"[A-Z]x", r"(?-i:[a-z])ab"):
+        with pytest.raises(ValueError):
+            Caseless.compile(source)
+
+
+def test_word_gates_never_hide_a_match(seed_papers):
+    """A proposal pattern is not run on a sentence without its words: none of those matches it."""
+    from kg.extract import proposes as P
+    from kg.text import may_contain
+
+    gates = [(P._PROPOSER.pattern, lambda t: may_contain(t, P._PROPOSER_WORDS)),
+             (P._EXTENDS, lambda t: may_contain(t, P._EXTENDS_WORDS)),
+             (P._PASSIVE, lambda t: may_contain(t, P._PASSIVE_WORDS)),
+             (P._COINED, lambda t: may_contain(t, P._COINED_WORDS)),
+             (P._OUR_NAME, lambda t: any(w in t for w in P._OUR_NAME_WORDS)),
+             (P._NOVEL_APPOSITION, lambda t: "new" in t or "novel" in t),
+             (P._DEFINITION, lambda t: "(" in t)]
+    skipped = 0
+    for text in _seed_sentences(seed_papers):
+        for pattern, gate in gates:
+            if not gate(text):
+                skipped += 1
+                assert pattern.search(text) is None, (pattern.pattern[:40], text)
+    assert skipped > 1000
+
+
+def test_names_before_a_dataset_noun_as_the_plain_search(seed_papers):
+    from kg.extract.datasets import _NAMES_BEFORE, _SET_NOUN, _names_before
+
+    checked = 0
+    for text in _seed_sentences(seed_papers) + ["a, b and C-1 , D+ and\nE ’F x. G H I J K L M N datasets",
+                                                "(Foo) Bar, and -Baz ./ Qux datasets", "FOO\n"]:
+        for end in [m.start() for m in _SET_NOUN.pattern.finditer(text)] + [len(text)]:
+            for start in (max(0, end - 120), max(0, end - 7)):
+                a, b = _NAMES_BEFORE.search(text, start, end), _names_before(text, start, end)
+                assert (a and (a.span(), a.group())) == (b and (b.span(), b.group())), text
+                checked += 1
+    assert checked > 1000

@@ -17,13 +17,15 @@ from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.extract.datasets import dataset_names
 from kg.extract.proposes import _PROPOSER, find_proposals, primary_method
 from kg.model import Extraction
+from kg.text import Caseless
 
 # (pattern, outcome, confidence, words); the first matching cue of a sentence region wins. A
 # pattern can only match a sentence whose case-folded, space-normalised text contains one of its
 # words: checking that first skips most sentences cheaply (tests/test_extract_patterns.py proves
 # the words never hide a match on the seeds).
-_CUES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
-    (re.compile(p, re.IGNORECASE), outcome, conf, tuple(needles.split("|")))
+# Patterns are written in lower case (kg.text.Caseless scans lower-cased text, case-sensitively).
+_CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
+    (Caseless.compile(p), outcome, conf, tuple(needles.split("|")))
     for p, outcome, conf, needles in [
         (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"
          r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8, "not|fail"),
@@ -37,7 +39,7 @@ _CUES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
          r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|lower\s+(?:latency|cost|"
          r"complexity|memory|flops|error)\w*)\s+(?:\w+\s+){0,3}?than|"
          r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
-         r"(?:%|points?|pp|AP|mIoU|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against)|"
+         r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
          "outperforms", 0.85, "outperform|surpass|beat|exceed|outrun|eclips|supersed|dominat|superior|than|over|"
          "upon|against|favo|improv|enhanc|boost"),
@@ -50,11 +52,10 @@ _CUES: list[tuple[re.Pattern[str], str, float, tuple[str, ...]]] = [
          r"against|compare[sd]?)\b", "compared", 0.65, "compar|versus|vs|against"),
     ]
 ]
-_OUR_REF = re.compile(
+_OUR_REF = Caseless.compile(
     r"\b(?:our|the\s+proposed|this)\s+(?:[\w-]+\s+){0,3}?(?:method|model|approach|network|framework|"
     r"architecture|algorithm|technique|system|design|module|backbone|scheme|solution|strategy)s?\b|"
     r"\bours\b|\b(?:our|the\s+proposed)\s+(?:proposed\s+)?(?:method|model|approach)\b",
-    re.IGNORECASE,
 )
 _NAMEY_TOKEN = re.compile(WORD)
 _NUMBERISH = re.compile(r"[\d.x×%-]+[A-Za-z]{0,2}")          # "3x", "12.5M": sizes, not names
@@ -274,10 +275,11 @@ def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
     folded = " ".join(text.casefold().split())
     if not _ANY_NEEDLE.search(folded):
         return []
+    low = text.lower()
     return [(rank, cue, outcome, confidence)
             for rank, (pattern, outcome, confidence, needles) in enumerate(_CUES)
             if any(n in folded for n in needles)
-            for cue in pattern.finditer(text)]
+            for cue in pattern.finditer(text, low)]
 
 
 def _cues(raw: list[tuple[int, re.Match, str, float]],

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.model import Extraction
-from kg.text import Sentence
+from kg.text import Caseless, Sentence
 
 _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
@@ -23,15 +23,46 @@ _PRETRAIN_BEFORE = re.compile(
 )
 _PRETRAIN_AFTER = re.compile(r"^\W{0,3}(?:pre-?train(?:ed|ing)|pretrain|weights|initiali[sz]ation|-based pre)",
                              re.IGNORECASE)
-_EVAL_CUE = re.compile(
+_EVAL_CUE = Caseless.compile(
     r"\b(?:evaluat|experiment|test|benchmark|achiev|obtain|report|result|outperform|surpass|"
-    r"accuracy|mAP|AP\b|mIoU|top-?1|score|state-of-the-art|SOTA|validat|fine-?tun|perform)",
-    re.IGNORECASE,
+    r"accuracy|map|ap\b|miou|top-?1|score|state-of-the-art|sota|validat|fine-?tun|perform)",
 )
 # "on the X dataset", "X and Y datasets", "the X benchmark", "X data set"
-_SET_NOUN = re.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b",
-                      re.IGNORECASE)
+_SET_NOUN = Caseless.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b")
 _NAMES_BEFORE = re.compile(r"(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6}\s+$")
+_RUN = re.compile(r"[A-Za-z0-9\-+'’./]+")   # characters of names.WORD: one word of a name at most
+_RUN_LEAD = "-+'’./"                          # ... which starts at the run's first letter or digit
+
+
+def _names_before(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_NAMES_BEFORE.search(text, start, end)``, trying only the places a match can start.
+
+    The search would try every character of the window (~90 µs a noun). A match is at most seven
+    names (whole runs of name characters) joined by spaces, commas and "and", up to ``end``; so it
+    starts at the first letter or digit of a run (a run failing there fails at its later
+    characters too), past the last character that is no name, space or comma, and among the
+    runs that leave at most seven that are not "and". Those starts are tried left to right.
+    """
+    window = text[start:end]
+    runs = list(_RUN.finditer(window))
+    first, names, after = len(runs), 0, len(window)
+    for k in range(len(runs) - 1, -1, -1):
+        run = runs[k]
+        if window[run.end():after].replace(",", "").strip():
+            break   # something that is not a space or a comma: no match spans it
+        if run.group() != "and":
+            names += 1
+            if names > 7:
+                break
+        first, after = k, run.start()
+    for run in runs[first:]:
+        word = run.group()
+        lead = len(word) - len(word.lstrip(_RUN_LEAD))
+        if lead < len(word):
+            m = _NAMES_BEFORE.match(text, start + run.start() + lead, end)
+            if m:
+                return m
+    return None
 _GENERIC_SET_WORDS = STOPWORDS | frozenset("""
 public large-scale large small real-world real synthetic standard popular benchmark benchmarks
 challenging widely-used widely used several multiple four five three two six seven eight nine ten
@@ -67,10 +98,10 @@ def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str,
 
 def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
-    for noun in _SET_NOUN.finditer(text):
+    for noun in _SET_NOUN.finditer(text):   # (a Caseless pattern: use only the span of noun)
         # look back from "dataset(s)/benchmark" for the names in front of it
         window_start = max(0, noun.start() - 120)
-        m = _NAMES_BEFORE.search(text, window_start, noun.start())
+        m = _names_before(text, window_start, noun.start())
         if not m:
             continue
         chunk = m.group()

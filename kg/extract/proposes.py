@@ -16,19 +16,24 @@ from dataclasses import dataclass, field
 from kg.extract import Document, register_extractor
 from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_matches, is_namey, words
 from kg.model import Extraction
-from kg.text import Sentence
+from kg.text import Caseless, Sentence, may_contain
 
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
-_PROPOSER = re.compile(
+_PROPOSER = Caseless.compile(
     r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study|article|letter|project|research)|"
     r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b(?!\s+(?:up)?on\b)\s*(?:with\s+|here\s+)?",  # "builds upon X" uses X
-    re.IGNORECASE,
 )
+# Words every match of a pattern contains (lower case): a sentence without any of them is not
+# scanned (kg.text.may_contain; tests/test_extract_patterns.py checks gated == ungated).
+_PROPOSER_WORDS = ("propose", "present", "introduce", "develop", "design", "devise", "put", "contribute",
+                   "unveil", "build", "construct", "create", "formulate", "establish")
 _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
                       r"(?:by|with)\s+(?:integrating|introducing|adding|incorporating)\b", re.IGNORECASE)
+_EXTENDS_WORDS = ("integrating", "introducing", "adding", "incorporating")
 _PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)\b",
                       re.IGNORECASE)
+_PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed")
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
     r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>[^,.;:()\"”’`]+?)"
@@ -36,6 +41,7 @@ _COINED = re.compile(
     r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
+_COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "referred", "abbreviat")
 # The leading lookahead only restates what the pattern needs (a "(" reached through name and
 # space characters; keep its class in step with names.WORD); it lets the scan skip, without
 # backtracking, positions that cannot match (6x faster on abstracts, same matches).
@@ -44,6 +50,7 @@ _DEFINITION = re.compile(r"(?=[A-Za-z0-9\-+'’./\s~]*+\()"
 _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a|an)\s+(?:(?:set|family|series|class|suite)\s+of\s+)?"
                                r"(?:new|novel)\b")
 _OUR_NAME = re.compile(r"\b(?:our|the\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?(?P<name>" + WORD + r")")
+_OUR_NAME_WORDS = ("our", "proposed")     # case-sensitive pattern: checked in the text as is
 _VERSION = re.compile(r"[Vv]\d+(?:\.\d+)?")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
 _DATASET_WORDS = re.compile(r"\b(?:datasets?|data\s*sets?|benchmarks?|corpus|corpora|challenge|databases?|stream\s+of)\b",
@@ -285,6 +292,11 @@ def _trim_long(long_: str, short: str) -> str:
     return ""
 
 
+def _definitions(text: str) -> Iterator[re.Match[str]]:
+    """Every "Long Form (SHORT)" in ``text``; none without a "(" (no scan needed)."""
+    return _DEFINITION.finditer(text) if "(" in text else iter(())
+
+
 def find_proposals(doc: Document) -> list[Proposal]:
     """Every named contribution of the paper, primary first. Cached on the document."""
     if "proposals" in doc.cache:
@@ -295,7 +307,8 @@ def find_proposals(doc: Document) -> list[Proposal]:
         found.append(title)
     for sentence in doc.abstract_sentences:
         text = sentence.text
-        proposer_hits = list(_PROPOSER.finditer(text))
+        low = text.lower()
+        proposer_hits = list(_PROPOSER.finditer(text, low)) if may_contain(text, _PROPOSER_WORDS, low) else []
         for m in proposer_hits:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
@@ -304,10 +317,10 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 if _name_ok(item, doc, strong=False):
                     found.append(Proposal(item, [], sentence, 0.7, "listed"))
         parts: list[Proposal] = []   # after the sentence's coined names: "called VoVNet comprised of … (OSA)"
-        if proposer_hits or _EXTENDS.search(text):
+        if proposer_hits or (may_contain(text, _EXTENDS_WORDS, low) and _EXTENDS.search(text)):
             # "Long Form (ABBR)" defined in a proposal sentence names a part of the contribution
             # ("… built on hidden state mixer-based state space duality (HSM-SSD)")
-            for d in _DEFINITION.finditer(text):
+            for d in _definitions(text):
                 short = _clean(d.group("short"))
                 long_ = _trim_long(_clean(d.group("long")), short)
                 if (long_ and is_namey(short) and len(words(short)) == 1 and not doc.vocab.lookup(long_)
@@ -315,7 +328,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
                         and (_in_title(long_, doc) or _announced(text, d, long_))
                         and not _INTRODUCES_DATA.match(text[d.end():]) and _name_ok(short, doc, strong=False)):
                     parts.append(Proposal(short, [long_], sentence, 0.7, "definition"))
-        for m in _COINED.finditer(text):
+        for m in (_COINED.finditer(text) if may_contain(text, _COINED_WORDS, low) else ()):
             name = _clean(m.group("name"))
             rest = text[m.end():]
             owned = re.match(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$", name)
@@ -346,8 +359,8 @@ def find_proposals(doc: Document) -> list[Proposal]:
             if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
         found.extend(parts)
-        if _PASSIVE.search(text):
-            for d in _DEFINITION.finditer(text):
+        if may_contain(text, _PASSIVE_WORDS, low) and _PASSIVE.search(text):
+            for d in _definitions(text):
                 after = text[d.end():d.end() + 40]
                 head = re.match(r"\s*(?:(\w+)\s+)?(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)", after)
                 if not head or (head.group(1) and head.group(1).lower() not in GENERIC_HEADS):
@@ -356,11 +369,11 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
                     found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
                                           0.8, "definition"))
-        for m in _NOVEL_APPOSITION.finditer(text):
+        for m in (_NOVEL_APPOSITION.finditer(text) if "new" in text or "novel" in text else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.75, "apposition"))
-        for m in _OUR_NAME.finditer(text):
+        for m in (_OUR_NAME.finditer(text) if any(w in text for w in _OUR_NAME_WORDS) else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
