@@ -63,8 +63,12 @@ def family_iri(key: str) -> URIRef:
 
 
 def statement_iri(paper_key: str, predicate: str, subject: str, obj: str) -> URIRef:
+    return URIRef(_statement_id(paper_key, predicate, subject, obj))
+
+
+def _statement_id(paper_key: str, predicate: str, subject: str, obj: str) -> str:
     digest = hashlib.sha1(f"{paper_key}|{predicate}|{subject}|{obj}".encode()).hexdigest()[:20]
-    return URIRef(f"{KG_ID}statement/{digest}")
+    return f"{KG_ID}statement/{digest}"
 
 
 def author_iri(name: str) -> URIRef | None:
@@ -100,6 +104,23 @@ def paper_triples(paper: Paper, sources: Iterable[SourceRef] = ()) -> Iterator[T
     yield s, DCTERMS.abstract, Literal(paper.abstract)
     yield from source_triples(paper.key, {paper.source, *sources})
     yield from metadata_triples(paper)
+
+
+def paper_ntriples(paper: Paper, sources: Iterable[SourceRef] = ()) -> str:
+    """``paper_triples(paper, sources)`` as N-Triples text: the paper's own triples from strings
+    (an rdflib Literal per title and abstract cost more than the rest of the line), the optional
+    metadata through :func:`metadata_triples` (tests/test_store.py checks both agree)."""
+    from kg.ntriples import iri, lines, string
+
+    s = iri(f"{KG_ID}paper/{paper.key}")
+    nt = _NT
+    out = [f"{s} {nt['type']} {nt['Paper']} .\n",
+           f"{s} {nt['title']} {string(paper.title)} .\n",
+           f"{s} {nt['abstract']} {string(paper.abstract)} .\n"]
+    out.extend(f"{s} {nt['source']} {string(_source_text(source))} .\n"
+               for source in {paper.source, *sources} if source.path)
+    out.append(lines(metadata_triples(paper)))
+    return "".join(out)
 
 
 def metadata_triples(paper: Paper) -> Iterator[Triple]:
@@ -185,7 +206,8 @@ _NT = {name: _nt_iri(str(term)) for name, term in {
     "type": RDF.type, "Statement": RDF.Statement, "subject": RDF.subject, "predicate": RDF.predicate,
     "object": RDF.object, "derived": PROV.wasDerivedFrom, "evidence": KGO.evidence,
     "start": KGO.evidenceStart, "end": KGO.evidenceEnd, "extractor": KGO.extractor,
-    "confidence": KGO.confidence, "outcome": KGO.outcome}.items()}
+    "confidence": KGO.confidence, "outcome": KGO.outcome, "Paper": KGO.Paper, "title": DCTERMS.title,
+    "abstract": DCTERMS.abstract, "source": KGO.source}.items()}
 _NT_INTEGER = "^^" + _nt_iri(str(XSD.integer))
 _NT_DECIMAL = "^^" + _nt_iri(str(XSD.decimal))
 
@@ -193,29 +215,38 @@ _NT_DECIMAL = "^^" + _nt_iri(str(XSD.decimal))
 def fact_ntriples(fact: Fact) -> str:
     """``fact_triples(fact)`` as N-Triples text, written straight from strings: the bulk path's
     hot loop, without an rdflib term per value (tests/test_store.py checks both agree on the seeds)."""
-    from kg.ntriples import string
+    from kg.ntriples import iri, string
 
     ex = fact.extraction
-    p_iri = paper_iri(fact.paper.key)
-    subject = p_iri if fact.subject is None else entity_iri(fact.subject)
-    obj = entity_iri(fact.object)
-    st = statement_iri(fact.paper.key, fact.predicate, subject, obj)
-    s, o, p, paper, node = _nt_iri(subject), _nt_iri(obj), _nt_iri(KGO[fact.predicate]), _nt_iri(p_iri), _nt_iri(st)
+    key = fact.paper.key
+    p_iri = f"{KG_ID}paper/{key}"     # paper_iri / entity_iri / KGO[...] as plain strings
+    subject = p_iri if fact.subject is None else f"{KG_ID}{fact.subject.kind}/{fact.subject.key}"
+    obj = f"{KG_ID}{fact.object.kind}/{fact.object.key}"
+    st = _statement_id(key, fact.predicate, subject, obj)
+    s, o, p, paper, node = iri(subject), iri(obj), iri(f"{KGO}{fact.predicate}"), iri(p_iri), iri(st)
     nt = _NT
-    out = [f"{s} {p} {o} .\n",
-           f"{node} {nt['type']} {nt['Statement']} .\n",
-           f"{node} {nt['subject']} {s} .\n",
-           f"{node} {nt['predicate']} {p} .\n",
-           f"{node} {nt['object']} {o} .\n",
-           f"{node} {nt['derived']} {paper} .\n",
-           f"{node} {nt['evidence']} {string(ex.evidence.sentence)} .\n",
-           f'{node} {nt["start"]} "{int(ex.evidence.start)}"{_NT_INTEGER} .\n',
-           f'{node} {nt["end"]} "{int(ex.evidence.end)}"{_NT_INTEGER} .\n',
-           f"{node} {nt['extractor']} {string(ex.extractor)} .\n",
-           f'{node} {nt["confidence"]} "{Decimal(str(round(ex.confidence, 2)))}"{_NT_DECIMAL} .\n']
+    confidence = _NT_CONFIDENCE.get(ex.confidence)
+    if confidence is None:
+        confidence = f'"{Decimal(str(round(ex.confidence, 2)))}"{_NT_DECIMAL}'
+        if len(_NT_CONFIDENCE) < 1000:
+            _NT_CONFIDENCE[ex.confidence] = confidence
+    out = (f"{s} {p} {o} .\n"
+           f"{node} {nt['type']} {nt['Statement']} .\n"
+           f"{node} {nt['subject']} {s} .\n"
+           f"{node} {nt['predicate']} {p} .\n"
+           f"{node} {nt['object']} {o} .\n"
+           f"{node} {nt['derived']} {paper} .\n"
+           f"{node} {nt['evidence']} {string(ex.evidence.sentence)} .\n"
+           f'{node} {nt["start"]} "{int(ex.evidence.start)}"{_NT_INTEGER} .\n'
+           f'{node} {nt["end"]} "{int(ex.evidence.end)}"{_NT_INTEGER} .\n'
+           f"{node} {nt['extractor']} {string(ex.extractor)} .\n"
+           f"{node} {nt['confidence']} {confidence} .\n")
     if ex.outcome:
-        out.append(f"{node} {nt['outcome']} {string(ex.outcome)} .\n")
-    return "".join(out)
+        out += f"{node} {nt['outcome']} {string(ex.outcome)} .\n"
+    return out
+
+
+_NT_CONFIDENCE: dict[float, str] = {}   # confidence → its N-Triples literal (a few dozen values)
 
 
 def entity_triples(entity: Entity, label: str, alt_labels: Iterable[str]) -> Iterator[Triple]:

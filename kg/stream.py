@@ -135,14 +135,13 @@ def _exit_with(parent_pid: int) -> None:
 def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confidence: float = 0.0) -> BatchResult:
     """Extract a batch of papers into N-Triples and entity bookkeeping. Runs in worker processes
     (local or Dask); a pure function of its input, so where it runs does not change the graph."""
-    from kg.ntriples import lines
     from kg.pipeline import extract_facts
-    from kg.rdf import EntityLabels, fact_ntriples, paper_triples
+    from kg.rdf import EntityLabels, fact_ntriples, paper_ntriples
 
     families_known = _family_labels()
     parts: list[str] = []
     for paper, sources in batch:   # (the reading process keeps each paper's record: SideTable.add_paper)
-        parts.append(lines(paper_triples(paper, sources)))
+        parts.append(paper_ntriples(paper, sources))
     labels = EntityLabels()
     families: dict[str, str] = {}
     relations: Counter[str] = Counter()
@@ -310,6 +309,9 @@ class SideTable:
         uri = f"file:{path}" + ("" if writable else "?mode=ro")
         self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
         self.run = run
+        self._entities: dict[str, tuple] = {}          # add_batch() rows not yet written
+        self._surfaces: Counter[tuple[str, str]] = Counter()
+        self._families: dict[str, str] = {}
         if writable:
             for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=MEMORY", "cache_size=-262144"):
                 self.db.execute(f"PRAGMA {pragma}")
@@ -374,13 +376,28 @@ class SideTable:
         return cur.rowcount > 0
 
     def add_batch(self, result: BatchResult) -> None:
+        """A batch's entities, surface counts and families: summed in memory and written by
+        :meth:`flush_batches` (the same entities recur batch after batch; one upsert each)."""
+        entities, surfaces, families = self._entities, self._surfaces, self._families
+        for row in result.entities:
+            if row[0] not in entities:        # the first row seen of an entity wins, as in the table
+                entities[row[0]] = row
+        for iri, surface, n in result.surfaces:
+            surfaces[iri, surface] += n
+        for key, label in result.families.items():
+            families.setdefault(key, label)
+        if len(entities) + len(surfaces) >= STATS_FLUSH:   # bounded memory
+            self.flush_batches()
+
+    def flush_batches(self) -> None:
         db, run = self.db, self.run
         db.executemany(
             "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(iri) DO UPDATE SET touched=excluded.touched",
-            [(*row, run, run) for row in result.entities])
+            [(*row, run, run) for row in self._entities.values()])
         db.executemany("INSERT INTO surfaces VALUES (?,?,?) ON CONFLICT(iri, surface) DO UPDATE SET n=n+excluded.n",
-                       result.surfaces)
-        db.executemany("INSERT OR IGNORE INTO families VALUES (?,?)", list(result.families.items()))
+                       [(iri, surface, n) for (iri, surface), n in self._surfaces.items()])
+        db.executemany("INSERT OR IGNORE INTO families VALUES (?,?)", list(self._families.items()))
+        self._entities, self._surfaces, self._families = {}, Counter(), {}
 
     def add_counts(self, counts: FactCounts) -> None:
         """Add a build's counts to those of earlier builds (kg.stats)."""
@@ -850,6 +867,7 @@ class _Build:
         submit("extract", 1.0)
         while inflight:
             handle(inflight.popleft())
+        side.flush_batches()
 
     def _write_labels(self, store, side: SideTable) -> None:
         """rdfs:label / skos:altLabel (and types, family links) of every entity this build touched,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 from dataclasses import dataclass
 
 # Tokens that end with a period but do not end a sentence.
@@ -71,6 +72,9 @@ def _append(out: list[Sentence], text: str, start: int, end: int, offset: int) -
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:\+(?![^\W_]))*", re.UNICODE)  # "PointNet++" keeps its pluses
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\+(?![A-Za-z0-9]))*")  # the same on ASCII text, faster
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_ASCII_TOKEN_SPLIT = re.compile(f"({_ASCII_TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -97,18 +101,17 @@ def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     if spans is None:
         if len(_SPANS) >= _SPANS_MAX:
             _SPANS.clear()
-        texts, starts, ends = [], [], []
-        for m in _TOKEN.finditer(text):
-            texts.append(m.group())
-            starts.append(m.start())
-            ends.append(m.end())
-        spans = _SPANS[text] = (texts, starts, ends)
+        # split() keeps the tokens (the pattern's group) between the gaps, and the offsets are
+        # running sums of the parts' lengths: no Python-level step per token
+        parts = (_ASCII_TOKEN_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
+        offsets = list(accumulate(map(len, parts), initial=0))
+        spans = _SPANS[text] = (parts[1::2], offsets[1:-1:2], offsets[2::2])
     return spans
 
 
 def match_key(text: str) -> str:
     """The case-folded alphanumeric key under which names are compared ("Next-ViT" → "nextvit")."""
-    return "".join(m.group() for m in _TOKEN.finditer(text)).casefold()
+    return "".join((_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)).casefold()
 
 
 def may_contain(text: str, words: tuple[str, ...], low: str | None = None) -> bool:
@@ -123,7 +126,10 @@ def may_contain(text: str, words: tuple[str, ...], low: str | None = None) -> bo
         return True
     if low is None:
         low = text.lower()
-    return any(w in low for w in words)
+    for w in words:   # (a plain loop: a generator in any() costs more than the tests)
+        if w in low:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from kg.text import Token, match_key, token_spans, tokens
@@ -61,6 +62,8 @@ class Vocabulary:
     index: dict[str, list[tuple[Concept, str]]] = field(default_factory=dict)
     # first token (case-folded) of any alias → the most tokens an alias starting with it has
     first_tokens: dict[str, int] = field(default_factory=dict)
+    # every prefix of an index key: a window of tokens whose key is none cannot grow into a match
+    key_prefixes: set[str] = field(default_factory=set, repr=False)
     # memoised answers of find() and lookup() (extractors ask about each sentence several times);
     # emptied by add() and when they grow past _MEMO_MAX entries
     _found: dict = field(default_factory=dict, repr=False, compare=False)
@@ -85,6 +88,7 @@ class Vocabulary:
             for first in firsts:
                 self.first_tokens[first] = max(self.first_tokens.get(first, 0), len(alias_tokens))
             for k in variants:
+                self.key_prefixes.update(k[:j] for j in range(1, len(k) + 1))
                 entries = self.index.setdefault(k, [])
                 ex = exact if k == key else (exact + "s" if exact else "")
                 if (concept, ex) not in entries:
@@ -137,31 +141,33 @@ class Vocabulary:
         as (start, end, key, exact surface, number of tokens)."""
         first = self.first_tokens
         index = self.index
+        prefixes = self.key_prefixes
         words, starts, ends = spans
-        low = [w.casefold() for w in words]
+        low = list(map(str.casefold, words))
         count = len(words)
         out = []
-        for i, word in enumerate(low):
-            longest = first.get(word, 0)
-            if not longest:
-                continue
-            # The most tokens from i that hang together as one name: each gap is at most one space
-            # or punctuation run, and no bracket or clause mark ("(CNN) architectures" is not the
-            # name "CNN architectures"). Shorter windows need no second look at the gaps.
-            reach = min(longest, MAX_ALIAS_TOKENS, count - i)
-            span = 1
-            while span < reach:
-                gap_start, gap_end = ends[i + span - 1], starts[i + span]
-                if gap_end - gap_start > 2 or not _BREAK.isdisjoint(text[gap_start:gap_end]):
-                    break
-                span += 1
+        for i in compress(range(count), map(first.__contains__, low)):   # tokens that start an alias
+            # Windows from token i, growing while the tokens hang together as one name (each gap
+            # at most one space or punctuation run, no bracket or clause mark: "(CNN)
+            # architectures" is not the name "CNN architectures") and the key can still grow
+            # into an index key; found shortest first, listed longest first.
+            reach = min(first[low[i]], MAX_ALIAS_TOKENS, count - i)
             windows = []
-            for n in range(span, 0, -1):
-                key = "".join(low[i:i + n])
-                if key not in index:
-                    continue
-                windows.append((starts[i], ends[i + n - 1], key, "".join(words[i:i + n]), n))
+            key = ""
+            n = 0
+            while n < reach:
+                if n:
+                    gap_start, gap_end = ends[i + n - 1], starts[i + n]
+                    if gap_end - gap_start > 2 or not _BREAK.isdisjoint(text[gap_start:gap_end]):
+                        break
+                key += low[i + n]
+                n += 1
+                if key in index:
+                    windows.append((starts[i], ends[i + n - 1], key, "".join(words[i:i + n]), n))
+                if key not in prefixes:
+                    break
             if windows:
+                windows.reverse()
                 out.append((i, windows))
         return out
 

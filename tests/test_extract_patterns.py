@@ -373,6 +373,7 @@ def test_caseless_patterns_are_written_in_lower_case():
 
 def test_word_gates_never_hide_a_match(seed_papers):
     """A proposal pattern is not run on a sentence without its words: none of those matches it."""
+    from kg.extract import datasets as D
     from kg.extract import proposes as P
     from kg.text import may_contain
 
@@ -382,7 +383,8 @@ def test_word_gates_never_hide_a_match(seed_papers):
              (P._COINED, lambda t: may_contain(t, P._COINED_WORDS)),
              (P._OUR_NAME, lambda t: any(w in t for w in P._OUR_NAME_WORDS)),
              (P._NOVEL_APPOSITION, lambda t: "new" in t or "novel" in t),
-             (P._DEFINITION, lambda t: "(" in t)]
+             (P._DEFINITION, lambda t: "(" in t),
+             (D._SET_NOUN.pattern, lambda t: may_contain(t, D._SET_NOUN_WORDS))]
     skipped = 0
     for text in _seed_sentences(seed_papers):
         for pattern, gate in gates:
@@ -404,3 +406,65 @@ def test_names_before_a_dataset_noun_as_the_plain_search(seed_papers):
                 assert (a and (a.span(), a.group())) == (b and (b.span(), b.group())), text
                 checked += 1
     assert checked > 1000
+
+
+def test_definitions_scan_finds_what_the_plain_pattern_finds(seed_papers):
+    """_definitions() tries the pattern only where a match can start: same matches as finditer."""
+    import random
+
+    from kg.extract.proposes import _DEFINITION, _definitions
+
+    def spans(matches):
+        return [(m.span(), m.group("long"), m.group("short")) for m in matches]
+
+    rng = random.Random(7)
+    pieces = ["ab", "A", "x-y", "-", " - ", "~", "'q", "9.5", "a+", "(", ")", "(AB)", "(X Y)", ".", "’s", "--", ","]
+    texts = _seed_sentences(seed_papers) + [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+                                            for _ in range(20000)]
+    found = 0
+    for text in texts:
+        expected = spans(_DEFINITION.finditer(text))
+        assert spans(_definitions(text)) == expected, text
+        found += len(expected)
+    assert found > 1000
+
+
+def test_vocabulary_candidates_as_the_unpruned_scan(seed_papers):
+    """Windows stop growing once their key is no prefix of an index key: the same candidates."""
+    from kg.text import token_spans
+    from kg.vocab import _BREAK, MAX_ALIAS_TOKENS, default_vocabulary
+
+    vocab = default_vocabulary()
+
+    def unpruned(text):
+        words, starts, ends = token_spans(text)
+        low = [w.casefold() for w in words]
+        out = []
+        for i, word in enumerate(low):
+            reach = min(vocab.first_tokens.get(word, 0), MAX_ALIAS_TOKENS, len(words) - i)
+            span = 1 if reach else 0
+            while span and span < reach:
+                gap = text[ends[i + span - 1]:starts[i + span]]
+                if len(gap) > 2 or not _BREAK.isdisjoint(gap):
+                    break
+                span += 1
+            windows = [(starts[i], ends[i + n - 1], "".join(low[i:i + n]), "".join(words[i:i + n]), n)
+                       for n in range(span, 0, -1) if "".join(low[i:i + n]) in vocab.index]
+            if windows:
+                out.append((i, windows))
+        return out
+
+    checked = 0
+    for text in _seed_sentences(seed_papers):
+        expected = unpruned(text)
+        assert vocab._candidates(text, token_spans(text)) == expected, text
+        checked += bool(expected)
+    assert checked > 1000
+
+
+def test_token_spans_as_the_token_pattern():
+    from kg.text import _TOKEN, token_spans
+
+    for text in ["", "++", "PointNet++ and x++y", "ñandú ß 中文 x_y 3.5%", "ViT-B/16 (86M)", " a "]:
+        ms = list(_TOKEN.finditer(text))
+        assert token_spans(text) == ([m.group() for m in ms], [m.start() for m in ms], [m.end() for m in ms])

@@ -346,6 +346,24 @@ def test_query_on_a_store_folder_sees_literals_as_the_rdflib_build_does(seeds_bu
     assert (None, URIRef("http://purl.org/dc/terms/title"), Literal(str(title))) in g
 
 
+def test_direct_ntriples_of_papers_equal_the_rdflib_triples(seed_papers, tmp_path):
+    """Papers too: their own triples from strings, the metadata through rdflib terms."""
+    from kg.model import SourceRef
+    from kg.ntriples import lines
+    from kg.readers import read_papers
+    from kg.rdf import paper_ntriples, paper_triples
+
+    arxiv = tmp_path / "listing.jsonl"
+    arxiv.write_text(json.dumps({"id": "2106.13112", "title": 'A "quoted"\ttitle', "abstract": "Line\nbreak \\ \x01.",
+                                 "authors": "Jörg Müller, Ann Lee", "categories": "cs.CV cs.LG",
+                                 "doi": "10.1000/xyz", "update_date": "2021-06-24"}) + "\n")
+    papers = list(seed_papers.values()) + list(read_papers(arxiv))
+    assert any(p.authors for p in papers)
+    for paper in papers:
+        for sources in [(), (SourceRef("other.txt", 3), paper.source), (SourceRef(""),)]:
+            assert paper_ntriples(paper, sources) == lines(paper_triples(paper, sources))
+
+
 def test_direct_ntriples_of_facts_equal_the_rdflib_triples(seed_papers):
     """The bulk path writes facts as N-Triples straight from strings: same lines as kg.rdf's triples."""
     from kg.ntriples import lines

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.model import Extraction
-from kg.text import Caseless, Sentence
+from kg.text import Caseless, Sentence, may_contain
 
 _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
@@ -29,6 +29,7 @@ _EVAL_CUE = Caseless.compile(
 )
 # "on the X dataset", "X and Y datasets", "the X benchmark", "X data set"
 _SET_NOUN = Caseless.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b")
+_SET_NOUN_WORDS = ("data", "benchmark", "corpus", "challenge")   # in every match (kg.text.may_contain)
 _NAMES_BEFORE = re.compile(r"(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6}\s+$")
 _RUN = re.compile(r"[A-Za-z0-9\-+'’./]+")   # characters of names.WORD: one word of a name at most
 _RUN_LEAD = "-+'’./"                          # ... which starts at the run's first letter or digit
@@ -98,6 +99,8 @@ def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str,
 
 def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
+    if not may_contain(text, _SET_NOUN_WORDS):
+        return
     for noun in _SET_NOUN.finditer(text):   # (a Caseless pattern: use only the span of noun)
         # look back from "dataset(s)/benchmark" for the names in front of it
         window_start = max(0, noun.start() - 120)
@@ -144,7 +147,15 @@ def _plausible_dataset_name(name: str) -> bool:
     return True
 
 
-def _names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:
+def _names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
+    """Memoised per document: both dataset_names() and the extractor ask for a sentence with a cue."""
+    memo = doc.cache.setdefault("names_after_on", {})
+    if sentence not in memo:
+        memo[sentence] = list(_scan_names_after_on(sentence))
+    return memo[sentence]
+
+
+def _scan_names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
     for m in _ON_NAMES.finditer(text):
         for part in re.finditer(WORD, m.group("names")):
@@ -168,7 +179,7 @@ def dataset_names(doc: Document) -> set[str]:
             names.update(m.surface.casefold() for m in doc.vocab.find(sentence.text, kind="dataset"))
             names.update(n.casefold() for n, _, _ in _unknown_dataset_names(sentence, doc))
             if _has_eval_cue(sentence, doc):
-                names.update(n.casefold() for n, _, _ in _names_after_on(sentence)
+                names.update(n.casefold() for n, _, _ in _names_after_on(sentence, doc)
                              if not doc.vocab.lookup(n, kind="method"))
         doc.cache["dataset_names"] = names
     return doc.cache["dataset_names"]
@@ -187,7 +198,7 @@ def extract_datasets(doc: Document) -> Iterator[Extraction]:
         covered = [(m.start, m.end) for m in mentions]
         unknown = [(n, s, e, 0.7 if cue else 0.6) for n, s, e in _unknown_dataset_names(sentence, doc)]
         if cue:
-            unknown += [(n, s, e, 0.6) for n, s, e in _names_after_on(sentence)]
+            unknown += [(n, s, e, 0.6) for n, s, e in _names_after_on(sentence, doc)]
         for name, start, end, confidence in unknown:
             if any(s <= start < e or s < end <= e for s, e in covered):
                 continue
