@@ -547,31 +547,6 @@ class StoreWriter:
                 path.unlink(missing_ok=True)
 
 
-class _Optimizer:
-    """``store.optimize()`` in a thread (Oxigraph releases the GIL); :meth:`join` waits for it,
-    re-raises its error and returns its duration in seconds."""
-
-    def __init__(self, store) -> None:
-        self.error: BaseException | None = None
-        self.seconds = 0.0
-        self.thread = threading.Thread(target=self._run, args=(store,), name="kg-store-optimize", daemon=True)
-        self.thread.start()
-
-    def _run(self, store) -> None:
-        t0 = time.perf_counter()
-        try:
-            store.optimize()
-        except BaseException as exc:   # handed to join()
-            self.error = exc
-        self.seconds = time.perf_counter() - t0
-
-    def join(self) -> float:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.seconds
-
-
 def load_file(store, path: Path, size: int) -> None:
     """Load an N-Triples file of ``size`` bytes into the default graph: Oxigraph's bulk loader for
     big files, a transaction (low overhead) for small ones."""
@@ -780,28 +755,24 @@ class _Build:
             del writer, store
             return self._unchanged(t_extract) if report.ok else self._failed(t_extract)
         self._progress("labels", None)
-        # Each bulk load adds its own overlapping index files; compacting them once pays for itself
-        # (300k papers: 25 s; Turtle export 173 s -> 107 s, scans 1.3-1.7x faster). The compaction
-        # (Oxigraph, without the GIL) runs on one core while this thread writes the labels' file
-        # on the other (1M papers: 92 s and 40 s, one after the other before).
-        store.flush()
-        optimizer = _Optimizer(store)
-        try:
-            spool, stale = self._spool_labels(side)
-        finally:
-            self._progress("optimize", None)
-            optimize_seconds = optimizer.join()
-        self._load_labels(store, spool, stale)
+        self._write_labels(store, side)
         side.add_counts(self.counts)
         boards = side.leaderboards(LEADERBOARD)
         papers_total = self.papers_total = side.papers()
         side.close()
+        store.flush()
+        # Each bulk load adds its own overlapping index files; compacting them once pays for itself
+        # (300k papers: 25 s; Turtle export 173 s -> 107 s, scans 1.3-1.7x faster).
+        self._progress("optimize", None)
+        t_optimize = time.perf_counter()
+        store.optimize()
+        t_optimized = time.perf_counter()
         stats_graph = ox.NamedNode(STATS_GRAPH)
         store.remove_graph(stats_graph)            # an incremental build's copy holds the last one
         report.triples = len(store)
         store.load(leaderboard_ntriples(boards).encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=stats_graph)
-        # Written after the compaction, the labels and the stats graph sit in RocksDB's memtable and
-        # log: flushed to files now, or the next build's backup (a checkpoint) would miss them.
+        # Written after the compaction, the stats graph sits in RocksDB's memtable and log: flushed
+        # to files now, as everything else is (the next build starts from a checkpoint of this store).
         store.flush()
         t_labels = time.perf_counter()
         report.entities = entity_counts(store)
@@ -820,7 +791,7 @@ class _Build:
         t_out = time.perf_counter()
         report.seconds = {"extract": round(t_extract - self.t0, 3), "labels": round(t_labels - t_extract, 3),
                           "write": round(t_out - t_labels, 3), "total": round(t_out - self.t0, 3),
-                          "optimize": round(optimize_seconds, 3)}   # (part of "labels", beside the labels' file)
+                          "optimize": round(t_optimized - t_optimize, 3)}   # (part of "labels")
         self._commit(staged)
         self._progress("done", 1.0)
         return report
@@ -901,21 +872,35 @@ class _Build:
             handle(inflight.popleft())
         side.flush_batches()
 
-    def _spool_labels(self, side: SideTable) -> tuple[Path, list[str]]:
+    def _write_labels(self, store, side: SideTable) -> None:
         """rdfs:label / skos:altLabel (and types, family links) of every entity this build touched,
-        from the surface counts of all builds, and family nodes that are no entity of their own,
-        written to one N-Triples file; with the entities an earlier build labelled (their labels
-        may change: :meth:`_load_labels` removes the old ones). Reads the side table only."""
+        from the surface counts of all builds; family nodes that are no entity of their own.
+
+        The labels are spooled to one file and bulk-loaded once: loaded chunk by chunk, a 1M-paper
+        build made ~60 small loads whose overlapping index files the final compaction then had
+        to merge. Labels an earlier build wrote are removed first (they may change)."""
+        import pyoxigraph as ox
+
         from rdflib import URIRef
+        from rdflib.namespace import RDFS, SKOS
 
         from kg.model import Entity
         from kg.ntriples import lines
         from kg.rdf import EntityLabels, family_triples
 
+        label_preds = [ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))]
         spool = self.gen / "spool-labels.nt"
-        stale: list[str] = []
+
         with open(spool, "wb") as fh:
-            labels = EntityLabels()
+            def flush(labels: EntityLabels, stale: list[str]) -> None:
+                for iri in stale:
+                    node = ox.NamedNode(iri)
+                    for pred in label_preds:
+                        for q in list(store.quads_for_pattern(node, pred, None, ox.DefaultGraph())):
+                            store.remove(q)
+                fh.write(lines(labels.triples()).encode("utf-8"))
+
+            labels, stale = EntityLabels(), []
             for row, counts in side.touched_entities():
                 iri, kind, key, label, family_keys, is_family, in_vocabulary, first_run = row
                 ref = URIRef(iri)
@@ -926,27 +911,11 @@ class _Build:
                 if first_run < self.run_no:
                     stale.append(iri)
                 if len(labels.entities) >= LABEL_CHUNK:
-                    fh.write(lines(labels.triples()).encode("utf-8"))
-                    labels = EntityLabels()
-            fh.write(lines(labels.triples()).encode("utf-8"))
+                    flush(labels, stale)
+                    labels, stale = EntityLabels(), []
+            flush(labels, stale)
             fh.write(lines(family_triples(side.unowned_families())).encode("utf-8"))
-        return spool, stale
-
-    def _load_labels(self, store, spool: Path, stale: list[str]) -> None:
-        """Remove the labels an earlier build wrote for ``stale`` entities, then bulk-load the
-        labels' file once (loaded chunk by chunk, a 1M-paper build made ~60 small loads whose
-        overlapping index files the compaction then had to merge)."""
-        import pyoxigraph as ox
-
-        from rdflib.namespace import RDFS, SKOS
-
-        label_preds = [ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))]
         try:
-            for iri in stale:
-                node = ox.NamedNode(iri)
-                for pred in label_preds:
-                    for q in list(store.quads_for_pattern(node, pred, None, ox.DefaultGraph())):
-                        store.remove(q)
             load_file(store, spool, spool.stat().st_size)
         finally:
             spool.unlink(missing_ok=True)

@@ -227,7 +227,7 @@ INJECT = textwrap.dedent("""
             if len(n) == 2: die()
         kg.stream.SideTable.add_batch = add_batch
     elif point == "labels":                   # everything loaded, labels not yet written
-        kg.stream._Build._spool_labels = lambda *a: die()
+        kg.stream._Build._write_labels = lambda *a: die()
     elif point == "staging":                  # graph.ttl written to its temporary file
         stage = kg.stream._stage
         def staged(path, write):
