@@ -23,6 +23,7 @@ def main() -> None:
     \b
     Example:
       kg build ../shared/seeds/*.txt --out output/
+      kg build ../shared/seeds/ --out output/
       kg query output/ --named most_compared_methods
     """
 
@@ -55,7 +56,8 @@ def main() -> None:
               "repeatable. Papers without categories are left out too.")
 def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, workers, dask_address, fresh,
           reextract, wait, store_kind, categories) -> None:
-    """Read LISTINGS, extract triples and write the graph to --out.
+    """Read LISTINGS (files, or folders: the listing files under them), extract triples and
+    write the graph to --out.
 
     The graph goes into a persistent Oxigraph store in DIR/store: building again into the same
     folder adds new papers only (the same input twice changes nothing); a killed build leaves
@@ -64,6 +66,7 @@ def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, w
     \b
     Example:
       kg build ../shared/seeds/*.txt --out output/
+      kg build ../shared/seeds/ --out output/
       kg build papers.jsonl papers.csv --out output/ --min-confidence 0.7
       kg build big.jsonl --out big/ --workers 2 --no-html --no-turtle
       kg build big.jsonl --out big/ --dask tcp://scheduler:8786

@@ -83,11 +83,13 @@ class Corpus:
 
 def read_corpus(paths: Iterable[str | Path], format: str | None = None,
                 report: BuildReport | None = None, categories: Iterable[str] = ()) -> Corpus:
-    """Read every file; a file that cannot be read is reported and the others still read.
-    With ``categories``, only papers in those categories or archives are kept (``report.filtered``
-    counts the others)."""
-    from kg.readers import ReaderError, read_papers
+    """Read every file (a folder: the listing files under it, :func:`kg.readers.input_files`); a
+    file that cannot be read is reported and the others still read. With ``categories``, only
+    papers in those categories or archives are kept (``report.filtered`` counts the others)."""
+    from kg.readers import ReaderError, input_files, read_papers
     from kg.readers.filters import CategoryFilter
+
+    paths = input_files(paths, format)
 
     report = report if report is not None else BuildReport()
     corpus = Corpus()

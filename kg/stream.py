@@ -650,7 +650,8 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
                 dask: str | None = None, batch_size: int = DEFAULT_BATCH, fresh: bool = False,
                 reextract: bool = False, wait: float = 0.0,
                 progress: ProgressCallback | None = None, categories: Iterable[str] = (), turtle: bool = True):
-    """Build (or extend) the store of ``out_dir`` with the listings in ``paths`` and write
+    """Build (or extend) the store of ``out_dir`` with the listings in ``paths`` (files, or folders
+    of them) and write
     ``graph.ttl``, ``graph.html`` and ``report.json`` from it. Returns a
     :class:`kg.pipeline.BuildReport`; ``report.store`` tells what happened to the store.
 
@@ -665,9 +666,10 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
     listing is added as a source and the metadata it brings as triples (:meth:`SideTable.merge`).
     """
     from kg.oxstore import build_lock, current_generation, manifest, next_generation, prune
+    from kg.readers import input_files
 
     out = Path(out_dir)
-    paths = [Path(p) for p in paths]
+    paths = input_files(paths, format)   # a folder: the listing files under it
     with build_lock(out, wait):
         prune(out)
         _clean_stale_temps(out)

@@ -232,3 +232,30 @@ def test_formats_lists_readers_and_extractors():
     text = run("formats").output
     for name in ("hf-listing", "jsonl", "json", "csv", "proposes", "datasets", "compares"):
         assert f"  {name} " in text, name
+
+
+def test_build_reads_a_folder_of_listings(seed_files, seeds_ttl, tmp_path):
+    """`kg build FOLDER/`: the listing files under it (subfolders too), not its README or hidden files."""
+    import shutil
+
+    listings = tmp_path / "listings"
+    (listings / "more").mkdir(parents=True)
+    (listings / ".cache").mkdir()
+    for i, f in enumerate(seed_files):
+        shutil.copy(f, listings / ("more" if i % 2 else ".") / f.name)
+    shutil.copy(seed_files[0], listings / ".cache" / "stale.txt")           # hidden folder: left out
+    shutil.copy(seed_files[0], listings / ".draft.txt")                     # hidden file: left out
+    (listings / "README.md").write_text("# Listings\n\nWe propose NotAPaperNet.\n", encoding="utf-8")
+    res = run("build", listings, "--out", tmp_path / "out", "--no-html", "--json")
+    report = json.loads(res.output[res.output.index("{"):res.output.rindex("}") + 1])
+    assert sorted(Path(f).name for f in report["files"]) == sorted(f.name for f in seed_files)
+    built = Graph().parse(tmp_path / "out" / "graph.ttl", format="turtle")
+    # the same graph as the seeds' build, but for the listings' paths in kgo:source
+    without_sources = lambda g: [t for t in g if t[1] != KGO.source]  # noqa: E731
+    assert isomorphic(Graph().__iadd__(without_sources(built)), Graph().__iadd__(without_sources(seeds_ttl)))
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "README.md").write_text("nothing here\n", encoding="utf-8")
+    res = run("build", empty, "--out", tmp_path / "out2", ok=False)
+    assert res.exit_code != 0 and str(empty) in res.output and "no listing file" in res.output

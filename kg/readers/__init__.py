@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,7 +124,7 @@ def read_head(path: Path, size: int = 65536) -> str:
     except FileNotFoundError:
         raise ReaderError(path, "no such file") from None
     except IsADirectoryError:
-        raise ReaderError(path, "is a directory, not a file") from None
+        raise ReaderError(path, "is a directory with no listing file in it") from None
     except OSError as exc:
         raise ReaderError(path, f"cannot read: {exc.strerror or exc}") from None
 
@@ -144,6 +144,29 @@ def detect_format(path: str | Path) -> str:
         if any(suffixes.endswith(ext) for ext in reader.extensions):
             return reader.name
     raise ReaderError(path, f"unknown format (known: {', '.join(readers)}); pass --format")
+
+
+def input_files(paths: Iterable[str | Path], format: str | None = None) -> list[Path]:
+    """``paths`` with each folder replaced by the listing files under it: recursively, in name
+    order, hidden files and folders left out; every file with ``format``, else the files whose
+    extension a reader claims (``.txt``, ``.jsonl``, ``.csv``, ``.json``, ``.bib``, ``.atom``…, so a
+    README.md or a notebook beside the listings is not read). A folder with none stays as it
+    is: reading it fails, naming it.
+
+    >>> input_files(["papers.jsonl"])
+    [PosixPath('papers.jsonl')]
+    """
+    extensions = tuple(ext for r in available_readers().values() for ext in r.extensions)
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = [f for f in sorted(path.rglob("*"))
+                 if not any(part.startswith(".") for part in f.relative_to(path).parts) and f.is_file()
+                 and (format is not None or f.name.lower().endswith(extensions))]
+        out.extend(found or [path])
+    return out
 
 
 def read_papers(path: str | Path, format: str | None = None,
