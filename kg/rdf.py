@@ -51,11 +51,20 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 
 def paper_iri(paper_key: str) -> URIRef:
-    return URIRef(f"{KG_ID}paper/{paper_key}")
+    return URIRef(_paper_id(paper_key))
 
 
 def entity_iri(entity: Entity) -> URIRef:
-    return URIRef(f"{KG_ID}{entity.kind}/{entity.key}")
+    return URIRef(_entity_id(entity))
+
+
+# The IRIs as plain strings, for the N-Triples writers (an rdflib URIRef validates each one).
+def _paper_id(paper_key: str) -> str:
+    return f"{KG_ID}paper/{paper_key}"
+
+
+def _entity_id(entity: Entity) -> str:
+    return f"{KG_ID}{entity.kind}/{entity.key}"
 
 
 def family_iri(key: str) -> URIRef:
@@ -112,7 +121,7 @@ def paper_ntriples(paper: Paper, sources: Iterable[SourceRef] = ()) -> str:
     metadata through :func:`metadata_triples` (tests/test_store.py checks both agree)."""
     from kg.ntriples import iri, lines, string
 
-    s = iri(f"{KG_ID}paper/{paper.key}")
+    s = iri(_paper_id(paper.key))
     nt = _NT
     out = [f"{s} {nt['type']} {nt['Paper']} .\n",
            f"{s} {nt['title']} {string(paper.title)} .\n",
@@ -219,9 +228,9 @@ def fact_ntriples(fact: Fact) -> str:
 
     ex = fact.extraction
     key = fact.paper.key
-    p_iri = f"{KG_ID}paper/{key}"     # paper_iri / entity_iri / KGO[...] as plain strings
-    subject = p_iri if fact.subject is None else f"{KG_ID}{fact.subject.kind}/{fact.subject.key}"
-    obj = f"{KG_ID}{fact.object.kind}/{fact.object.key}"
+    p_iri = _paper_id(key)
+    subject = p_iri if fact.subject is None else _entity_id(fact.subject)
+    obj = _entity_id(fact.object)
     st = _statement_id(key, fact.predicate, subject, obj)
     s, o, p, paper, node = iri(subject), iri(obj), iri(f"{KGO}{fact.predicate}"), iri(p_iri), iri(st)
     nt = _NT
