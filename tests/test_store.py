@@ -200,6 +200,27 @@ def test_changed_min_confidence_reextracts_the_stored_papers(small_listing, tmp_
     assert report.relations == ref_report.relations and report.triples == ref_report.triples
 
 
+def test_a_side_table_of_the_earlier_layout_is_reextracted_from_its_records(small_listing, tmp_path,
+                                                                           stable_fingerprint):
+    """Side tables written before records got their own table kept them zlib-compressed in the
+    ``papers`` rows; a build that re-extracts such a store reads them from there."""
+    import sqlite3
+    import zlib
+
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    build([small_listing], out, html=False)
+    db = sqlite3.connect(current_generation(out) / "side.sqlite")
+    with db:
+        for seq, record in db.execute("SELECT seq, record FROM records").fetchall():
+            db.execute("UPDATE papers SET record=? WHERE seq=?", (zlib.compress(record, 1), seq))
+        db.execute("DROP TABLE records")
+    db.close()
+    report = build([small_listing], out, html=False, min_confidence=0.7)
+    assert report.store["mode"] == "reextract" and report.store["reextracted"] == report.papers == 25
+    build([small_listing], ref, html=False, min_confidence=0.7, store="memory")
+    assert_isomorphic(ttl(out), ttl(ref))
+
+
 def test_a_failed_build_leaves_the_store_and_can_be_retried_in_the_same_process(seed_files, tmp_path, monkeypatch,
                                                                                 stable_fingerprint):
     """A build that fails mid-way (here: the 2nd batch raises) publishes nothing, and the store it
