@@ -90,3 +90,23 @@ def test_sparql_parameters_are_bound_not_pasted(seeds_build):
                                     "--format", "json"])
     assert res.exit_code == 0 and json.loads(res.output) == []
     assert isomorphic(Graph().parse(out / "graph.ttl"), before)
+
+
+@SETTINGS
+@given(st.sampled_from(["title", "abstract", "id", "authors", "categories", "path"]), text)
+def test_clean_paper_cleans_every_text_field_as_clean_text_does(field, value):
+    """clean_paper() tells clean papers apart with one scan over all their fields joined; a
+    character to clean in any one field is still found, and cleaned as clean_text() does."""
+    from kg.model import SourceRef
+    from kg.readers import clean_paper
+
+    paper = Paper(title="T", abstract="A", source=SourceRef("p.jsonl", 1, "jsonl"))
+    if field == "path":
+        paper = Paper(title="T", abstract="A", source=SourceRef(value, 1, "jsonl"))
+        assert clean_paper(paper).source.path == clean_text(value)
+    elif field in ("authors", "categories"):
+        paper = Paper(title="T", abstract="A", source=paper.source, **{field: ("x", value)})
+        assert getattr(clean_paper(paper), field) == ("x", clean_text(value))
+    else:
+        paper = Paper(**{"title": "T", "abstract": "A", "source": paper.source, field: value})
+        assert getattr(clean_paper(paper), field) == clean_text(value)

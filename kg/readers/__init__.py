@@ -232,14 +232,13 @@ _NEEDS_CLEANING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe
 
 def clean_paper(paper: Paper) -> Paper:
     """A paper with :func:`clean_text` applied to every text field (readers' output boundary)."""
-    search = _NEEDS_CLEANING.search
     texts = [paper.source.path]
     for value in vars(paper).values():
         if isinstance(value, str):
             texts.append(value)
         elif isinstance(value, tuple):
             texts.extend(v for v in value if isinstance(v, str))
-    if not any(search(t) for t in texts):
+    if not _NEEDS_CLEANING.search(" ".join(texts)):   # one scan (a space is never cleaned)
         return paper
     changes: dict = {}
     for f in dataclasses.fields(paper):
