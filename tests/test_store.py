@@ -403,3 +403,32 @@ def test_direct_ntriples_of_facts_equal_the_rdflib_triples(seed_papers):
     parsed = Graph().parse(data=fact_ntriples(odd), format="nt")
     assert_isomorphic(parsed, Graph().parse(data=lines(fact_triples(odd)), format="nt"))
     assert Literal('a "quoted" \\ back\nslash <b>\x01') in set(parsed.objects())
+
+
+def test_spool_files_get_smaller_as_the_input_ends(tmp_path):
+    """The writer hands the loader files of ``chunk`` bytes, then, once less than two chunks are
+    expected, half of what is left, so the last load (after the last paper) is short; every byte
+    put is loaded once, in order."""
+    from kg.stream import StoreWriter
+
+    class Store:   # records what the writer's loader thread is given
+        def __init__(self):
+            self.files = []
+
+        def bulk_load(self, path, **kw):
+            self.files.append(Path(path).read_bytes())
+
+        load = bulk_load
+
+    store, piece, n = Store(), b"x" * 100 + b"\n", 400
+    writer = StoreWriter(store, tmp_path, chunk=10_000, min_chunk=1_000)
+    for i in range(1, n + 1):
+        writer.put(piece, i / n)
+    writer.close()
+    sizes = [len(f) for f in store.files]
+    assert b"".join(store.files) == piece * n
+    assert sizes[0] >= 10_000 and sizes[-1] <= 1_000 + len(piece)
+    assert sizes == sorted(sizes, reverse=True) and len(sizes) >= 4, sizes
+    assert writer.file_limit(10_000, None) == writer.file_limit(100, 0.01) == 10_000
+    assert writer.file_limit(10_000, 0.5) == 5_000 and writer.file_limit(10_000, 0.99) == 1_000
+    assert not list(tmp_path.glob("spool-*"))   # spool files are removed once loaded
