@@ -12,8 +12,11 @@ _ABBREVIATIONS = {
     "no", "nos", "vol", "pp", "ca", "viz", "incl", "ref", "refs", "tab", "dr", "mr", "ms", "prof",
     "st", "jr", "sr", "inc", "ltd", "co", "corp", "u.s", "w.r.t", "a.k.a", "etc.)",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)")   # the reference; _boundaries() finds the same
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")       # the reference of _word_before()
+_CLOSERS = "\"'”’)]"
+_TO_DOT = str.maketrans("!?", "..")
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,10 @@ def _is_boundary(text: str, dot: int, after: int) -> bool:
     nxt = text[after]
     before = text[max(0, dot - 40):dot]   # a bounded window: searching all of text[:dot] is quadratic
     if text[dot] == ".":
-        m = _WORD_BEFORE.search(before)
-        if m and m.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+        word = _word_before(before)
+        if word and word.lower().rstrip(".") in _ABBREVIATIONS:
             return False
-        if m and len(m.group(1)) == 1 and m.group(1).isupper() and nxt.isupper():
+        if word and len(word) == 1 and word.isupper() and nxt.isupper():
             return False  # an initial: "J. Smith"
         if before[-1:].isdigit() and nxt.isdigit():
             return False  # "77. 7%" (a decimal broken by the page scrape)
@@ -49,16 +52,44 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     """
     sentences: list[Sentence] = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
-        after = m.end()
-        while after < len(text) and text[after].isspace():
+    size = len(text)
+    for dot, end in _boundaries(text):
+        after = end
+        while after < size and text[after].isspace():
             after += 1
-        if not _is_boundary(text, m.start(), after):
+        if not _is_boundary(text, dot, after):
             continue
-        _append(sentences, text, start, m.end(), offset)
+        _append(sentences, text, start, end, offset)
         start = after
-    _append(sentences, text, start, len(text), offset)
+    _append(sentences, text, start, size, offset)
     return sentences
+
+
+def _word_before(before: str) -> str | None:
+    """``_WORD_BEFORE.search(before)``'s group, or None: the trailing run of letters and dots,
+    from its first letter (string methods: the regex tried every letter of the window)."""
+    if before.endswith("\n"):
+        before = before[:-1]   # "$" also matches before a final newline
+    word = before[len(before.rstrip(_WORD_CHARS)):].lstrip(".")
+    return word or None
+
+
+def _boundaries(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of ``_BOUNDARY.finditer(text)``: a run of "." "!" "?", the closing quotes and
+    brackets after it, then a space. Found with str.find (the regex scan tried every character;
+    an abstract has a few dozen dots)."""
+    flat = text.translate(_TO_DOT) if "!" in text or "?" in text else text
+    size = len(text)
+    dot = flat.find(".")
+    while dot >= 0:
+        end = dot + 1
+        while end < size and flat[end] == ".":
+            end += 1
+        while end < size and text[end] in _CLOSERS:
+            end += 1
+        if end < size and text[end].isspace():
+            yield dot, end
+        dot = flat.find(".", end)
 
 
 def _append(out: list[Sentence], text: str, start: int, end: int, offset: int) -> None:
@@ -126,10 +157,7 @@ def may_contain(text: str, words: tuple[str, ...], low: str | None = None) -> bo
         return True
     if low is None:
         low = text.lower()
-    for w in words:   # (a plain loop: a generator in any() costs more than the tests)
-        if w in low:
-            return True
-    return False
+    return any(map(low.__contains__, words))   # (no generator: a bytecode step per word costs more than its test)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import accumulate, compress
 from pathlib import Path
 
-from kg.text import Token, match_key, token_spans, tokens
+from kg.text import _ASCII_TOKEN_SPLIT, Token, match_key, token_spans, tokens
 
 KGO = "https://w3id.org/kgpaper/ontology#"
 MAX_ALIAS_TOKENS = 8
@@ -129,7 +129,8 @@ class Vocabulary:
                 memo.clear()
             cands = memo.get(text)
             if cands is None:
-                cands = memo[text] = self._candidates(text, token_spans(text))
+                cands = memo[text] = (self._ascii_candidates(text) if text.isascii()
+                                      else self._candidates(text, token_spans(text)))
             found = memo[key] = tuple(self._select(text, kind, 0, cands))
         if offset:
             return [Mention(m.concept, m.surface, m.start + offset, m.end + offset) for m in found]
@@ -164,6 +165,43 @@ class Vocabulary:
                 n += 1
                 if key in index:
                     windows.append((starts[i], ends[i + n - 1], key, "".join(words[i:i + n]), n))
+                if key not in prefixes:
+                    break
+            if windows:
+                windows.reverse()
+                out.append((i, windows))
+        return out
+
+    def _ascii_candidates(self, text: str) -> list:
+        """``_candidates(text, token_spans(text))`` for ASCII ``text``, from one split of the
+        lower-cased text (lower() is casefold() on ASCII, and keeps every offset): no case-folding
+        per word, the gaps between tokens at hand, offsets worked out only for a sentence that has
+        a window (tests/test_vocab_fast.py checks both agree)."""
+        first = self.first_tokens
+        index = self.index
+        prefixes = self.key_prefixes
+        parts = _ASCII_TOKEN_SPLIT.split(text.lower())   # gap, token, gap, …, token, gap
+        low = parts[1::2]                                # token k is parts[2k + 1]
+        count = len(low)
+        offsets = None                                   # where each part starts
+        out = []
+        for i in compress(range(count), map(first.__contains__, low)):
+            reach = min(first[low[i]], MAX_ALIAS_TOKENS, count - i)
+            windows = []
+            key = ""
+            n = 0
+            while n < reach:
+                if n:
+                    gap = parts[2 * (i + n)]             # between tokens i + n - 1 and i + n
+                    if len(gap) > 2 or not _BREAK.isdisjoint(gap):
+                        break
+                key += low[i + n]
+                n += 1
+                if key in index:
+                    if offsets is None:
+                        offsets = list(accumulate(map(len, parts), initial=0))
+                    exact = "".join([text[offsets[k]:offsets[k + 1]] for k in range(2 * i + 1, 2 * (i + n), 2)])
+                    windows.append((offsets[2 * i + 1], offsets[2 * (i + n)], key, exact, n))
                 if key not in prefixes:
                     break
             if windows:

@@ -468,3 +468,40 @@ def test_token_spans_as_the_token_pattern():
     for text in ["", "++", "PointNet++ and x++y", "ñandú ß 中文 x_y 3.5%", "ViT-B/16 (86M)", " a "]:
         ms = list(_TOKEN.finditer(text))
         assert token_spans(text) == ([m.group() for m in ms], [m.start() for m in ms], [m.end() for m in ms])
+
+
+def test_sentence_boundaries_and_word_before_as_their_patterns():
+    """split_sentences finds boundaries with str.find and the word before a dot with rstrip:
+    the same spans and words as the reference patterns, on fuzzed text."""
+    import random
+
+    from kg.text import _BOUNDARY, _WORD_BEFORE, _boundaries, _word_before
+
+    rng = random.Random(11)
+    alphabet = list("aZJé.!?\"'”’)] \n\t\x1c") + ["e.g", "Fig", "et al", "77", ". "]
+    for _ in range(50000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert list(_boundaries(text)) == [m.span() for m in _BOUNDARY.finditer(text)], text
+        m = _WORD_BEFORE.search(text)
+        assert _word_before(text) == (m.group(1) if m else None), text
+
+
+def test_ascii_vocabulary_scan_as_the_token_scan(seed_papers):
+    """find() scans ASCII sentences from one split of the lower-cased text: the same candidates
+    as the scan over token_spans, on the seeds and on vocabulary words glued by random gaps."""
+    import random
+
+    from kg.text import token_spans
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    rng = random.Random(5)
+    words = sorted(vocab.first_tokens)[::7] + ["ImageNet", "COCO", "ViTs", "1K", "The", "Pile", "net", "+", "++"]
+    gaps = [" ", "  ", "-", " (", ", ", "/", "", " - ", ":", "...", "'"]
+    fuzzed = ["".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
+    checked = 0
+    for text in [t for t in _seed_sentences(seed_papers) if t.isascii()] + fuzzed + [t.upper() for t in fuzzed[:5000]]:
+        expected = vocab._candidates(text, token_spans(text))
+        assert vocab._ascii_candidates(text) == expected, text
+        checked += bool(expected)
+    assert checked > 5000

@@ -46,6 +46,11 @@ class Document:
         return split_sentences(self.paper.abstract, offset=len(self.paper.title) + 2)
 
     @cached_property
+    def folded_abstract(self) -> str:
+        """The abstract case-folded, each run of white space one space (what names are sought in)."""
+        return " ".join(self.paper.abstract.split()).casefold()
+
+    @cached_property
     def sentences(self) -> list[Sentence]:
         return [self.title_sentence, *self.abstract_sentences]
 

@@ -272,11 +272,9 @@ def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
     folded = " ".join(text.casefold().split())
     out = []
     low = None
+    has = folded.__contains__
     for rank, (pattern, outcome, confidence, needles) in enumerate(_CUES):
-        for needle in needles:
-            if needle in folded:
-                break
-        else:
+        if not any(map(has, needles)):   # (map, not a generator: no bytecode step per needle)
             continue
         if low is None:
             low = text.lower()

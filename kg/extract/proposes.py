@@ -129,7 +129,7 @@ def _title_name(doc: Document) -> Proposal | None:
             prefix = namey[0]         # "Keep It SimPool" → SimPool
     elif not namey and (not all(w[:1].isupper() for w in ws)
                         or (len(ws) > 1 and ws[-1].lower() not in GENERIC_HEADS
-                            and prefix.casefold() not in " ".join(doc.paper.abstract.split()).casefold())):
+                            and prefix.casefold() not in doc.folded_abstract)):
         return None   # a catchy prefix the abstract never uses ("Raw Instinct: Trust Your …") is no name
     if not _name_ok(prefix, doc, strong=True):
         return None
@@ -415,7 +415,7 @@ def _title_as_alias(found: list[Proposal], doc: Document) -> list[Proposal]:
     if len(found) < 2 or found[0].origin != "title":
         return found
     title = found[0]
-    abstract = " ".join(doc.paper.abstract.split()).casefold()
+    abstract = doc.folded_abstract
     if any(n.casefold() in abstract for n in (title.name, *title.aliases)):
         return found
     named = next((p for p in found[1:] if p.origin == "coined"), None)   # "…, termed Meta-SpikeFormer"
