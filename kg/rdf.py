@@ -232,7 +232,17 @@ def fact_ntriples(fact: Fact) -> str:
     subject = p_iri if fact.subject is None else _entity_id(fact.subject)
     obj = _entity_id(fact.object)
     st = _statement_id(key, fact.predicate, subject, obj)
-    s, o, p, paper, node = iri(subject), iri(obj), iri(f"{KGO}{fact.predicate}"), iri(p_iri), iri(st)
+    p = _NT_PREDICATES.get(fact.predicate)
+    if p is None:
+        p = iri(f"{KGO}{fact.predicate}")
+        if len(_NT_PREDICATES) < 1000:
+            _NT_PREDICATES[fact.predicate] = p
+    extractor = _NT_EXTRACTORS.get(ex.extractor)
+    if extractor is None:
+        extractor = string(ex.extractor)
+        if len(_NT_EXTRACTORS) < 1000:
+            _NT_EXTRACTORS[ex.extractor] = extractor
+    s, o, paper, node = iri(subject), iri(obj), iri(p_iri), iri(st)
     nt = _NT
     confidence = _NT_CONFIDENCE.get(ex.confidence)
     if confidence is None:
@@ -248,7 +258,7 @@ def fact_ntriples(fact: Fact) -> str:
            f"{node} {nt['evidence']} {string(ex.evidence.sentence)} .\n"
            f'{node} {nt["start"]} "{int(ex.evidence.start)}"{_NT_INTEGER} .\n'
            f'{node} {nt["end"]} "{int(ex.evidence.end)}"{_NT_INTEGER} .\n'
-           f"{node} {nt['extractor']} {string(ex.extractor)} .\n"
+           f"{node} {nt['extractor']} {extractor} .\n"
            f"{node} {nt['confidence']} {confidence} .\n")
     if ex.outcome:
         out += f"{node} {nt['outcome']} {string(ex.outcome)} .\n"
@@ -256,6 +266,8 @@ def fact_ntriples(fact: Fact) -> str:
 
 
 _NT_CONFIDENCE: dict[float, str] = {}   # confidence → its N-Triples literal (a few dozen values)
+_NT_PREDICATES: dict[str, str] = {}     # predicate → its N-Triples IRI (a few)
+_NT_EXTRACTORS: dict[str, str] = {}     # extractor name → its N-Triples string (a few dozen)
 
 
 def entity_triples(entity: Entity, label: str, alt_labels: Iterable[str]) -> Iterator[Triple]:
@@ -270,6 +282,9 @@ def entity_triples(entity: Entity, label: str, alt_labels: Iterable[str]) -> Ite
         yield s, KGO.memberOf, family_iri(family)
 
 
+_ENTITY_IRIS: dict[str, URIRef] = {}   # entity_iri() of the entities seen lately, by their text
+
+
 class EntityLabels:
     """Collects the surface forms seen for each entity; picks a label deterministically."""
 
@@ -278,7 +293,12 @@ class EntityLabels:
         self.surfaces: dict[URIRef, Counter[str]] = defaultdict(Counter)
 
     def add(self, entity: Entity, *surfaces: str) -> None:
-        iri = entity_iri(entity)
+        text = _entity_id(entity)
+        iri = _ENTITY_IRIS.get(text)   # (an rdflib URIRef validates its text: made once per entity)
+        if iri is None:
+            if len(_ENTITY_IRIS) >= 100_000:
+                _ENTITY_IRIS.clear()
+            iri = _ENTITY_IRIS[text] = URIRef(text)
         self.entities.setdefault(iri, entity)
         for s in surfaces:
             if s:
