@@ -176,7 +176,7 @@ class Vocabulary:
         """``_candidates(text, token_spans(text))`` for ASCII ``text``, from one split of the
         lower-cased text (lower() is casefold() on ASCII, and keeps every offset): no case-folding
         per word, the gaps between tokens at hand, offsets worked out only for a sentence that has
-        a window (tests/test_vocab_fast.py checks both agree)."""
+        a window (tests/test_extract_patterns.py checks both agree)."""
         first = self.first_tokens
         index = self.index
         prefixes = self.key_prefixes
