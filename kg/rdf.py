@@ -216,7 +216,9 @@ _NT = {name: _nt_iri(str(term)) for name, term in {
     "object": RDF.object, "derived": PROV.wasDerivedFrom, "evidence": KGO.evidence,
     "start": KGO.evidenceStart, "end": KGO.evidenceEnd, "extractor": KGO.extractor,
     "confidence": KGO.confidence, "outcome": KGO.outcome, "Paper": KGO.Paper, "title": DCTERMS.title,
-    "abstract": DCTERMS.abstract, "source": KGO.source}.items()}
+    "abstract": DCTERMS.abstract, "source": KGO.source, "label": RDFS.label, "altLabel": SKOS.altLabel,
+    "memberOf": KGO.memberOf, "Method": KGO.Method, "MethodFamily": KGO.MethodFamily,
+    "Dataset": KGO.Dataset}.items()}
 _NT_INTEGER = "^^" + _nt_iri(str(XSD.integer))
 _NT_DECIMAL = "^^" + _nt_iri(str(XSD.decimal))
 
@@ -270,6 +272,33 @@ _NT_PREDICATES: dict[str, str] = {}     # predicate → its N-Triples IRI (a few
 _NT_EXTRACTORS: dict[str, str] = {}     # extractor name → its N-Triples string (a few dozen)
 
 
+def entity_label(entity: Entity, surfaces: Counter[str]) -> str:
+    """The label of an entity: its vocabulary name, else its most used surface form (ties broken
+    alphabetically), else the label it was made with."""
+    if entity.in_vocabulary or not surfaces:
+        return entity.label
+    return min(surfaces, key=lambda s: (-surfaces[s], s))
+
+
+def entity_ntriples(entity: Entity, label: str, alt_labels: Iterable[str]) -> str:
+    """``entity_triples(...)`` as N-Triples text, written straight from strings: a big build
+    writes a million entities' labels at its end, on one core (tests/test_store.py checks both agree)."""
+    from kg.ntriples import iri, string
+
+    nt = _NT
+    s = iri(_entity_id(entity))
+    kind = nt["Dataset"] if entity.kind == "dataset" else nt["MethodFamily"] if entity.is_family else nt["Method"]
+    out = [f"{s} {nt['type']} {kind} .\n"]
+    if entity.is_family:
+        out.append(f"{s} {nt['type']} {nt['Method']} .\n")
+    out.append(f"{s} {nt['label']} {string(label)} .\n")
+    for alt in sorted(set(alt_labels) - {label}):
+        out.append(f"{s} {nt['altLabel']} {string(alt)} .\n")
+    for family in entity.family_keys:
+        out.append(f"{s} {nt['memberOf']} {iri(f'{KG_ID}method/{family}')} .\n")
+    return "".join(out)
+
+
 def entity_triples(entity: Entity, label: str, alt_labels: Iterable[str]) -> Iterator[Triple]:
     s = entity_iri(entity)
     yield s, RDF.type, _kind_class(entity)
@@ -314,11 +343,7 @@ class EntityLabels:
         for iri in sorted(self.entities):
             entity = self.entities[iri]
             counts = self.surfaces[iri]
-            if entity.in_vocabulary:
-                label = entity.label
-            else:  # the most used surface form, ties broken alphabetically
-                label = min(counts, key=lambda s: (-counts[s], s)) if counts else entity.label
-            yield from entity_triples(entity, label, counts)
+            yield from entity_triples(entity, entity_label(entity, counts), counts)
 
 
 def family_triples(families: dict[str, str]) -> Iterator[Triple]:

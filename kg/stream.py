@@ -46,7 +46,7 @@ LOAD_CHUNK = 1024 * 2 ** 20    # N-Triples bytes per bulk load (spooled to a fil
 LOAD_CHUNK_MIN = LOAD_CHUNK     # smallest file as the input's end nears; tapering off (64 MiB) cost
                                # a 1M build's compaction 371 s of CPU vs 298-330 s, for 16 s less final load
 BULK_MIN = 4 * 2 ** 20         # below this a (transactional, low-overhead) load is used
-LABEL_CHUNK = 20_000           # entities per label-rewrite step
+LABEL_CHUNK = 20_000           # entities whose labels are written to the spool file at a time
 HTML_MAX_TRIPLES = 250_000     # graph.html is skipped above this (an interactive page cannot show more)
 STATS_FLUSH = 200_000         # counted entities held before they are summed into the side table
 DASK_CONNECT_TIMEOUT = 30.0    # seconds to reach a Dask scheduler before giving up
@@ -176,7 +176,10 @@ def paper_record(paper: Paper) -> bytes:
     zlib cost 30-70 µs a record (its set-up per call dominates) for 0.7 KB saved."""
     data = {f: getattr(paper, f) for f in _PAPER_FIELDS}
     data["source"] = {f: getattr(paper.source, f) for f in _SOURCE_FIELDS}
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return _RECORD_JSON.encode(data).encode("utf-8")
+
+
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False)   # (json.dumps with an option builds one per call)
 
 
 def paper_from_record(blob: bytes) -> Paper:
@@ -451,6 +454,11 @@ class SideTable:
                 pending = surfs.fetchone()
             yield row, counts
 
+    def stale_labels(self) -> Iterator[str]:
+        """Entities this run touched that an earlier run labelled (:meth:`_Build._load_labels`)."""
+        yield from (iri for (iri,) in self.db.execute(
+            "SELECT iri FROM entities WHERE touched=? AND first_run<? ORDER BY iri", (self.run, self.run)))
+
     def unowned_families(self) -> dict[str, str]:
         """Referenced families that are not entities of their own (they get family_triples)."""
         from kg.rdf import family_iri
@@ -529,9 +537,15 @@ class StoreWriter:
         expected = written / fraction - written
         return int(max(self.min_chunk, min(self.chunk, expected / 2)))
 
+    def finish(self) -> None:
+        """No more data: the last file goes to the loader; returns without waiting for its load
+        (the caller can work meanwhile; :meth:`close` waits)."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
     def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
+        self.finish()
         self.loader.join()
         if self.error:
             raise self.error
@@ -773,11 +787,19 @@ class _Build:
             input_bytes += self.previous.get("input_bytes", 0) or 1500 * stored.papers()
         executor = make_executor(self.workers, self.dask, input_bytes)
         writer = StoreWriter(store, self.gen)
-        t_streamed = None
+        t_streamed = t_labelled = None
+        labels = self.gen / "spool-labels.nt"
         try:
             try:
                 self._stream(side, stored, position, executor, writer)
                 t_streamed = time.perf_counter()
+                writer.finish()
+                if report.ok and self._changed():
+                    # The labels are worked out while the last spool file loads (its load, on
+                    # Oxigraph's threads, and this Python work overlap: 1M papers, ~16 s)
+                    self._progress("labels", None)
+                    self._spool_labels(side, labels)
+                    t_labelled = time.perf_counter()
             finally:
                 writer.close()   # waits for the last load (and re-raises a load error)
         finally:
@@ -785,13 +807,12 @@ class _Build:
             if stored is not None:
                 stored.close(commit=False)
         t_extract = time.perf_counter()
-        changed = self.new_papers > 0 or self.new_sources > 0 or self.enriched > 0 or self.mode != "incremental"
-        if not report.ok or not changed:
+        if not report.ok or not self._changed():
             side.close(commit=False)
+            labels.unlink(missing_ok=True)
             del writer, store
             return self._unchanged(t_extract) if report.ok else self._failed(t_extract)
-        self._progress("labels", None)
-        self._write_labels(store, side)
+        self._load_labels(store, side, labels)
         side.add_counts(self.counts)
         boards = side.leaderboards(LEADERBOARD)
         papers_total = self.papers_total = side.papers()
@@ -828,7 +849,8 @@ class _Build:
         report.seconds = {"extract": round(t_extract - self.t0, 3), "labels": round(t_labels - t_extract, 3),
                           "write": round(t_out - t_labels, 3), "total": round(t_out - self.t0, 3),
                           "optimize": round(t_optimized - t_optimize, 3),   # (part of "labels")
-                          "last_load": round(t_extract - t_streamed, 3)}    # (part of "extract")
+                          "last_load": round(t_extract - t_streamed, 3),    # (part of "extract")
+                          "labels_spooled": round(t_labelled - t_streamed, 3)}  # (during "last_load")
         self._commit(staged)
         self._progress("done", 1.0)
         return report
@@ -909,50 +931,48 @@ class _Build:
             handle(inflight.popleft())
         side.flush_batches()
 
-    def _write_labels(self, store, side: SideTable) -> None:
+    def _changed(self) -> bool:
+        """Whether this build changes the graph (a fresh or re-extracting build always does)."""
+        return self.new_papers > 0 or self.new_sources > 0 or self.enriched > 0 or self.mode != "incremental"
+
+    def _spool_labels(self, side: SideTable, spool: Path) -> None:
         """rdfs:label / skos:altLabel (and types, family links) of every entity this build touched,
-        from the surface counts of all builds; family nodes that are no entity of their own.
-
-        The labels are spooled to one file and bulk-loaded once: loaded chunk by chunk, a 1M-paper
-        build made ~60 small loads whose overlapping index files the final compaction then had
-        to merge. Labels an earlier build wrote are removed first (they may change)."""
-        import pyoxigraph as ox
-
-        from rdflib import URIRef
-        from rdflib.namespace import RDFS, SKOS
-
+        from the surface counts of all builds, and family nodes that are no entity of their own:
+        one N-Triples file, bulk-loaded once by :meth:`_load_labels` (loaded chunk by chunk, a
+        1M-paper build made ~60 small loads whose overlapping index files the final compaction
+        then had to merge). Written from strings (:func:`kg.rdf.entity_ntriples`): a 1M-paper
+        build has ~1M entities, and this runs while only the last load keeps the other core busy."""
         from kg.model import Entity
         from kg.ntriples import lines
-        from kg.rdf import EntityLabels, family_triples
-
-        label_preds = [ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))]
-        spool = self.gen / "spool-labels.nt"
+        from kg.rdf import entity_label, entity_ntriples, family_triples
 
         with open(spool, "wb") as fh:
-            def flush(labels: EntityLabels, stale: list[str]) -> None:
-                for iri in stale:
-                    node = ox.NamedNode(iri)
-                    for pred in label_preds:
-                        for q in list(store.quads_for_pattern(node, pred, None, ox.DefaultGraph())):
-                            store.remove(q)
-                fh.write(lines(labels.triples()).encode("utf-8"))
-
-            labels, stale = EntityLabels(), []
+            out: list[str] = []
             for row, counts in side.touched_entities():
                 iri, kind, key, label, family_keys, is_family, in_vocabulary, first_run = row
-                ref = URIRef(iri)
-                labels.entities[ref] = Entity(key, kind, label, tuple(json.loads(family_keys)), bool(is_family),
-                                              bool(in_vocabulary))
-                if counts:
-                    labels.surfaces[ref] = counts
-                if first_run < self.run_no:
-                    stale.append(iri)
-                if len(labels.entities) >= LABEL_CHUNK:
-                    flush(labels, stale)
-                    labels, stale = EntityLabels(), []
-            flush(labels, stale)
-            fh.write(lines(family_triples(side.unowned_families())).encode("utf-8"))
+                entity = Entity(key, kind, label, tuple(json.loads(family_keys)) if family_keys != "[]" else (),
+                                bool(is_family), bool(in_vocabulary))
+                out.append(entity_ntriples(entity, entity_label(entity, counts), counts))
+                if len(out) >= LABEL_CHUNK:
+                    fh.write("".join(out).encode("utf-8"))
+                    out.clear()
+            out.append(lines(family_triples(side.unowned_families())))
+            fh.write("".join(out).encode("utf-8"))
+
+    def _load_labels(self, store, side: SideTable, spool: Path) -> None:
+        """Replace the labels earlier builds wrote for the entities this one touched (they may
+        change) by those :meth:`_spool_labels` wrote."""
+        import pyoxigraph as ox
+
+        from rdflib.namespace import RDFS, SKOS
+
+        label_preds = [ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))]
         try:
+            for iri in side.stale_labels():
+                node = ox.NamedNode(iri)
+                for pred in label_preds:
+                    for q in list(store.quads_for_pattern(node, pred, None, ox.DefaultGraph())):
+                        store.remove(q)
             load_file(store, spool, spool.stat().st_size)
         finally:
             spool.unlink(missing_ok=True)

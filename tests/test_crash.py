@@ -226,8 +226,8 @@ INJECT = textwrap.dedent("""
             add(self, result); n.append(1)
             if len(n) == 2: die()
         kg.stream.SideTable.add_batch = add_batch
-    elif point == "labels":                   # everything loaded, labels not yet written
-        kg.stream._Build._write_labels = lambda *a: die()
+    elif point == "labels":                   # everything extracted, labels spooled, not yet loaded
+        kg.stream._Build._load_labels = lambda *a: die()
     elif point == "staging":                  # graph.ttl written to its temporary file
         stage = kg.stream._stage
         def staged(path, write):

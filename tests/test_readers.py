@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.model import Paper, SkippedEntry
 from kg.readers import ReaderError, available_readers, detect_format, read_papers, register_reader
@@ -365,3 +367,14 @@ def test_invalid_json_document_names_the_line(tmp_path):
     f.write_text("[\n" + json.dumps(RECORD) + ",\n{oops}\n]", encoding="utf-8")
     err = reader_error(f)
     assert err.line == 3 and str(f) in str(err) and "not valid JSON" in str(err)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .-\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003é")), max_size=30))
+def test_field_text_is_respaced_as_split_and_join_would(text):
+    """Tabular readers give every field single spaces and no ends of whitespace; the fast path for
+    fields that are spaced already must agree with splitting and joining on every input."""
+    from kg.readers.tabular import _as_text
+
+    assert _as_text(text) == " ".join(text.split())
+    assert _as_text([text, "a\tb"]) == " ".join([" ".join(text.split()), "a b"])

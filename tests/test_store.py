@@ -3,6 +3,7 @@ against the plain rdflib path, and every reader of a store-built folder (issues 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 import json
 import shutil
 from pathlib import Path
@@ -403,6 +404,36 @@ def test_direct_ntriples_of_facts_equal_the_rdflib_triples(seed_papers):
     parsed = Graph().parse(data=fact_ntriples(odd), format="nt")
     assert_isomorphic(parsed, Graph().parse(data=lines(fact_triples(odd)), format="nt"))
     assert Literal('a "quoted" \\ back\nslash <b>\x01') in set(parsed.objects())
+
+
+def test_direct_ntriples_of_entity_labels_equal_the_rdflib_triples(seed_facts):
+    """The labels a store build writes at its end come from strings too: same lines as kg.rdf's
+    triples, for every entity of the seeds, a family, and hostile surface forms."""
+    from kg.model import Entity
+    from kg.ntriples import lines
+    from kg.rdf import EntityLabels, entity_label, entity_ntriples, entity_triples
+
+    labels = EntityLabels()
+    for fact in seed_facts:
+        labels.add_fact(fact)
+    kinds = {(e.kind, e.is_family, bool(e.family_keys)) for e in labels.entities.values()}
+    assert {("dataset", False, False), ("method", False, False), ("method", False, True)} <= kinds
+    assert any(len(c) > 1 for c in labels.surfaces.values())
+    for iri, entity in labels.entities.items():
+        counts = labels.surfaces[iri]
+        label = entity_label(entity, counts)
+        assert entity_ntriples(entity, label, counts) == lines(entity_triples(entity, label, counts))
+    family = Entity("transformer", "method", "Transformer", ("attention",), True, True)
+    odd = Counter({'a "quoted" \\ name\t': 2, "Trans\u00e9former": 2, "x\x01y": 1})
+    assert entity_label(family, odd) == "Transformer"
+    plain = dataclasses.replace(family, is_family=False, in_vocabulary=False)
+    assert entity_label(plain, odd) == "Trans\u00e9former"          # most used, ties alphabetically
+    for entity in (family, plain):
+        label = entity_label(entity, odd)
+        text = entity_ntriples(entity, label, odd)
+        assert text == lines(entity_triples(entity, label, odd))
+        assert_isomorphic(Graph().parse(data=text, format="nt"),
+                          Graph().parse(data=lines(entity_triples(entity, label, odd)), format="nt"))
 
 
 def test_spool_files_get_smaller_as_the_input_ends(tmp_path):
