@@ -36,6 +36,8 @@ def iri(value: str) -> str:
 
 def string(value: str) -> str:
     """A quoted N-Triples string (ECHAR escapes, other control characters as UCHAR)."""
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'   # nothing to escape: every character escaped below is unprintable, " or \\
     value = (value.replace("\\", "\\\\").replace('"', '\\"')
              .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
     if _STR_CTRL.search(value):

@@ -244,7 +244,7 @@ def fact_ntriples(fact: Fact) -> str:
         extractor = string(ex.extractor)
         if len(_NT_EXTRACTORS) < 1000:
             _NT_EXTRACTORS[ex.extractor] = extractor
-    s, o, paper, node = iri(subject), iri(obj), iri(p_iri), iri(st)
+    s, o, paper, node = iri(subject), iri(obj), iri(p_iri), f"<{st}>"   # (a statement IRI is a hex digest)
     nt = _NT
     confidence = _NT_CONFIDENCE.get(ex.confidence)
     if confidence is None:
