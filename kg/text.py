@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from itertools import accumulate
+from operator import itemgetter
 from dataclasses import dataclass
 
 # Tokens that end with a period but do not end a sentence.
@@ -193,3 +194,44 @@ class Caseless:
         if text.isascii():
             return self.twin.finditer(text.lower() if low is None else low)
         return self.pattern.finditer(text)
+
+
+# word_heads(): every ASCII character that is not a word character (\w) becomes a space
+_NOT_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+_HEAD3, _HEAD4 = itemgetter(slice(3)), itemgetter(slice(4))
+_HEADS: dict[str, set[str]] = {}
+_HEADS_MAX = 4096   # the sentences of a few papers: every extractor gates its patterns on them
+
+
+def word_heads(text: str) -> set[str] | None:
+    r"""The first three and the first four characters of every word (maximal run of ``\w``) of
+    ``text.lower()``; None for non-ASCII text. Memoised: do not modify the set.
+
+    A head of three or four characters is in the set exactly when some word starts with it, one
+    of one or two characters when some word is it. So a pattern every match of which holds a word
+    starting with one of some heads (it follows ``\b`` or ``\s``) cannot match text whose set
+    holds none of them (:func:`may_start`): one set per sentence, built once, tells every
+    extractor which of its patterns are worth running (tests/test_extract_patterns.py checks it).
+    """
+    if not text.isascii():
+        return None   # (lower() and case-insensitive matching leave ASCII behind: no shortcut)
+    heads = _HEADS.get(text)
+    if heads is None:
+        if len(_HEADS) >= _HEADS_MAX:
+            _HEADS.clear()
+        words = text.lower().translate(_NOT_WORD).split()
+        heads = set(map(_HEAD3, words))
+        heads.update(map(_HEAD4, words))
+        _HEADS[text] = heads
+    return heads
+
+
+def may_start(heads: set[str] | None, *groups: frozenset[str]) -> bool:
+    """Whether text with :func:`word_heads` ``heads`` may match a pattern that needs, for each of
+    ``groups``, a word starting with one of its heads (always, for non-ASCII text)."""
+    if heads is None:
+        return True
+    for group in groups:
+        if heads.isdisjoint(group):
+            return False
+    return True

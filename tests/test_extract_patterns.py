@@ -505,3 +505,60 @@ def test_ascii_vocabulary_scan_as_the_token_scan(seed_papers):
         assert vocab._ascii_candidates(text) == expected, text
         checked += bool(expected)
     assert checked > 5000
+
+
+def _head_gates():
+    """(pattern, gate) for every word-head gate (kg.text.may_start) in front of a pattern."""
+    from kg.extract import compares as C
+    from kg.extract import datasets as D
+    from kg.extract import proposes as P
+
+    gates = [(P._PROPOSER.pattern, (P._PROPOSER_HEADS,)), (P._EXTENDS, P._EXTENDS_HEADS),
+             (P._PASSIVE, P._PASSIVE_HEADS), (P._COINED, (P._COINED_HEADS,)), (P._OUR_NAME, (P._OUR_NAME_HEADS,)),
+             (P._NOVEL_APPOSITION, P._NOVEL_APPOSITION_HEADS), (D._EVAL_CUE.pattern, (D._EVAL_CUE_HEADS,)),
+             (D._SET_NOUN.pattern, (D._SET_NOUN_HEADS,)), (D._ON_NAMES, (D._ON_NAMES_HEADS,)),
+             (C._OUR_REF.pattern, (C._OUR_REF_HEADS,))]
+    gates += [(cue.pattern, (heads,)) for (cue, *_), heads in zip(C._CUES, C._CUE_HEADS, strict=True)]
+    return gates
+
+
+def _assert_head_gates_hold(texts) -> int:
+    from kg.text import may_start, word_heads
+
+    skipped = 0
+    for text in texts:
+        heads = word_heads(text)
+        for pattern, groups in _head_gates():
+            if not may_start(heads, *groups):
+                skipped += 1
+                assert pattern.search(text) is None, (pattern.pattern[:40], text)
+    return skipped
+
+
+def test_word_head_gates_never_hide_a_match(seed_papers):
+    """A pattern is not run on a sentence without the word heads it needs: none of those matches it."""
+    texts = _seed_sentences(seed_papers) + [
+        "X is thus PROPOSED.", "we  further extend it by adding Y", "FooNet, a\tnovel net", "top1 mAP; AP gains",
+        "fine-tuned on the state-of-the-art", "it can't not beat X", "Y lagging far behind X", "on a par with X",
+        "ViT vs. CNN", "ViT vs CNN", "+1.3 mIoU over Swin", "X x over Y", "3% than", "as  Efficient as Z",
+        "We call it Foo", "dubbed Foo", "our proposed Foo", "the proposed model", "ours", "across ImageNet"]
+    assert _assert_head_gates_hold(texts) > 5000
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_word_head_gates_hold_on_word_salad(seed):
+    """The same on random sentences made of the patterns' own words, cut and glued with odd
+    punctuation and case (hypothesis is not needed for this: a seeded generator is enough)."""
+    import random
+    import re as _re
+
+    rng = random.Random(seed)
+    vocab = sorted({w for pattern, _ in _head_gates() for w in _re.findall(r"[a-z]{2,}", pattern.pattern)})
+    vocab += ["x", "%", "×", "1", "FooNet", "a", "an", "is", "on", "we", "vs", "ap", "top-1", "3", "_", "e.g."]
+    glue = [" ", "  ", "\t", "-", ", ", ".", "'", "(", ")", "", "_", "/", "\n"]
+    texts = []
+    for _ in range(3000):
+        words = [rng.choice(vocab) for _ in range(rng.randint(1, 12))]
+        words = [w.upper() if rng.random() < 0.1 else w.title() if rng.random() < 0.1 else w for w in words]
+        texts.append("".join(w + rng.choice(glue) for w in words))
+    assert _assert_head_gates_hold(texts) > 10000

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.extract.datasets import dataset_names
-from kg.extract.proposes import _PROPOSER, find_proposals, primary_method
+from kg.extract.proposes import _PROPOSER, _PROPOSER_HEADS, find_proposals, primary_method
 from kg.model import Extraction
-from kg.text import Caseless
+from kg.text import Caseless, may_start, word_heads
 
 # (pattern, outcome, confidence, words); the first matching cue of a sentence region wins. A
 # pattern can only match a sentence whose case-folded, space-normalised text contains one of its
@@ -53,11 +53,21 @@ _CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
          r"against|compare[sd]?)\b", "compared", 0.65, "compar|versus|vs|against"),
     ]
 ]
+# For each cue, heads (kg.text.word_heads) of words every match holds ("than" in "faster … than"):
+# a sentence without one skips the cue before its needles are sought (tests/test_extract_patterns.py)
+_CUE_HEADS: list[frozenset[str]] = [frozenset(heads.split()) for heads in [
+    "not fail",   # (and a verb: outperform surpass beat match)
+    "infe wors lag unde fall fell not trai lowe less",
+    "outp surp beat exce outr ecli supe domi bett than over upon agai comp impr enha boos",
+    "comp par simi good accu well fast effi matc riva clos",
+    "comp vers vs agai",
+]]
 _OUR_REF = Caseless.compile(
     r"\b(?:our|the\s+proposed|this)\s+(?:[\w-]+\s+){0,3}?(?:method|model|approach|network|framework|"
     r"architecture|algorithm|technique|system|design|module|backbone|scheme|solution|strategy)s?\b|"
     r"\bours\b|\b(?:our|the\s+proposed)\s+(?:proposed\s+)?(?:method|model|approach)\b",
 )
+_OUR_REF_HEADS = frozenset(("our", "this", "prop"))
 _NAMEY_TOKEN = re.compile(WORD)
 _NUMBERISH = re.compile(r"[\d.x×%-]+[A-Za-z]{0,2}")          # "3x", "12.5M": sizes, not names
 _LETTER_INDEX = re.compile(r"[A-Z]\d*")                       # "K", "N2": variables
@@ -136,7 +146,7 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
     for name, p in own:
         for start, end in _name_spans(name, text):
             found.append(MethodMention(p.name, start, end, "own:" + p.name.casefold(), 1.0))
-    if primary is not None:
+    if primary is not None and may_start(word_heads(text), _OUR_REF_HEADS):
         for m in _OUR_REF.finditer(text):
             found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
     datasets = doc.vocab.find(text, kind="dataset")
@@ -239,7 +249,9 @@ def _own_start(doc: Document) -> int:
         names = [n for p in find_proposals(doc) for n in (p.name, *p.aliases)]
         start = len(doc.text)
         for s in doc.abstract_sentences:
-            if (_PROPOSER.search(s.text) or _OUR_REF.search(s.text)
+            heads = word_heads(s.text)
+            if ((may_start(heads, _PROPOSER_HEADS) and _PROPOSER.search(s.text))
+                    or (may_start(heads, _OUR_REF_HEADS) and _OUR_REF.search(s.text))
                     or any(_name_in(n, s.text) for n in names)):
                 start = s.start
                 break
@@ -269,11 +281,15 @@ def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
     """Every cue match of ``text`` as (rank in _CUES, match, outcome, confidence)."""
     # substring tests for each cue's needles (a few µs a sentence; one regex alternation of all
     # the needles cost 13 µs): most sentences hold none of a cue's needles and skip its pattern
-    folded = " ".join(text.casefold().split())
+    # first one set test per cue (a sentence's word heads, shared with the other extractors)
+    heads = word_heads(text)
     out = []
-    low = None
-    has = folded.__contains__
+    low = has = None
     for rank, (pattern, outcome, confidence, needles) in enumerate(_CUES):
+        if heads is not None and heads.isdisjoint(_CUE_HEADS[rank]):
+            continue
+        if has is None:
+            has = " ".join(text.casefold().split()).__contains__
         if not any(map(has, needles)):   # (map, not a generator: no bytecode step per needle)
             continue
         if low is None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.model import Extraction
-from kg.text import Caseless, Sentence, may_contain
+from kg.text import Caseless, Sentence, may_contain, may_start, word_heads
 
 _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
@@ -27,9 +27,13 @@ _EVAL_CUE = Caseless.compile(
     r"\b(?:evaluat|experiment|test|benchmark|achiev|obtain|report|result|outperform|surpass|"
     r"accuracy|map|ap\b|miou|top-?1|score|state-of-the-art|sota|validat|fine-?tun|perform)",
 )
+# heads (kg.text.word_heads) of the words a match starts with: a sentence without one is not scanned
+_EVAL_CUE_HEADS = frozenset(("eval", "expe", "test", "benc", "achi", "obta", "repo", "resu", "outp", "surp", "accu",
+                             "map", "ap", "miou", "top", "scor", "stat", "sota", "vali", "fine", "perf"))
 # "on the X dataset", "X and Y datasets", "the X benchmark", "X data set"
 _SET_NOUN = Caseless.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b")
 _SET_NOUN_WORDS = ("data", "benchmark", "corpus", "challenge")   # in every match (kg.text.may_contain)
+_SET_NOUN_HEADS = frozenset(("data", "benc", "corp", "chal"))     # ... and so (kg.text.may_start)
 _NAMES_BEFORE = re.compile(r"(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6}\s+$")
 _RUN = re.compile(r"[A-Za-z0-9\-+'’./]+")   # characters of names.WORD: one word of a name at most
 _RUN_LEAD = "-+'’./"                          # ... which starts at the run's first letter or digit
@@ -85,7 +89,8 @@ def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
     """Memoised per document, like :func:`_unknown_dataset_names`."""
     memo = doc.cache.setdefault("eval_cue", {})
     if sentence not in memo:
-        memo[sentence] = bool(_EVAL_CUE.search(sentence.text))
+        memo[sentence] = (may_start(word_heads(sentence.text), _EVAL_CUE_HEADS)
+                          and _EVAL_CUE.search(sentence.text) is not None)
     return memo[sentence]
 
 
@@ -99,7 +104,7 @@ def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str,
 
 def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
-    if not may_contain(text, _SET_NOUN_WORDS):
+    if not (may_start(word_heads(text), _SET_NOUN_HEADS) and may_contain(text, _SET_NOUN_WORDS)):
         return
     for noun in _SET_NOUN.finditer(text):   # (a Caseless pattern: use only the span of noun)
         # look back from "dataset(s)/benchmark" for the names in front of it
@@ -136,6 +141,7 @@ _ON_NAMES = re.compile(
     r"\b(?:on|across|over)\s+(?:the\s+)?(?:(?:challenging|popular|standard|widely[- ]used|large-scale|public|"
     r"real-world|benchmark|recent)\s+)*(?P<names>(?:" + WORD + r")(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:" + WORD + r")){0,6})"
 )
+_ON_NAMES_HEADS = frozenset(("on", "acro", "over"))   # (case-sensitive: its words are lower case)
 
 
 def _plausible_dataset_name(name: str) -> bool:
@@ -157,6 +163,8 @@ def _names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, i
 
 def _scan_names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
+    if not may_start(word_heads(text), _ON_NAMES_HEADS):
+        return
     for m in _ON_NAMES.finditer(text):
         for part in re.finditer(WORD, m.group("names")):
             word = part.group()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kg.extract import Document, register_extractor
 from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_matches, is_namey, words
 from kg.model import Extraction
-from kg.text import Caseless, Sentence, may_contain
+from kg.text import Caseless, Sentence, may_contain, may_start, word_heads
 
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
@@ -28,12 +28,19 @@ _PROPOSER = Caseless.compile(
 # scanned (kg.text.may_contain; tests/test_extract_patterns.py checks gated == ungated).
 _PROPOSER_WORDS = ("propose", "present", "introduce", "develop", "design", "devise", "put", "contribute",
                    "unveil", "build", "construct", "create", "formulate", "establish")
+# Heads (kg.text.word_heads) of words every match holds, checked before the words above: one set
+# test instead of a substring search per word (tests/test_extract_patterns.py checks them too).
+_PROPOSER_HEADS = frozenset(("prop", "pres", "intr", "deve", "desi", "devi", "put", "cont", "unve", "buil",
+                             "cons", "crea", "form", "esta"))
 _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
                       r"(?:by|with)\s+(?:integrating|introducing|adding|incorporating)\b", re.IGNORECASE)
 _EXTENDS_WORDS = ("integrating", "introducing", "adding", "incorporating")
+_EXTENDS_HEADS = (frozenset(("we",)), frozenset(("exte", "augm", "equi", "enha", "impr")),
+                  frozenset(("inte", "intr", "addi", "inco")))
 _PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)\b",
                       re.IGNORECASE)
 _PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed")
+_PASSIVE_HEADS = (frozenset(("is", "are")), frozenset(("prop", "intr", "pres", "deve")))
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
     r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>[^,.;:()\"”’`]+?)"
@@ -42,6 +49,7 @@ _COINED = re.compile(
     re.IGNORECASE,
 )
 _COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "referred", "abbreviat")
+_COINED_HEADS = frozenset(("call", "name", "term", "dub", "coin", "deno", "refe", "abbr"))
 # The leading lookahead only restates what the pattern needs (a "(" reached through name and
 # space characters; keep its class in step with names.WORD); it lets the scan skip, without
 # backtracking, positions that cannot match (6x faster on abstracts, same matches).
@@ -53,8 +61,10 @@ _DEFINITION_GAP = re.compile(r"[^A-Za-z0-9\-+'’./\s~]")                   # wh
 _DEFINITION_CHUNK = re.compile(r"\S*[A-Za-z0-9]")                         # a chunk's first word character
 _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a|an)\s+(?:(?:set|family|series|class|suite)\s+of\s+)?"
                                r"(?:new|novel)\b")
+_NOVEL_APPOSITION_HEADS = (frozenset(("a", "an")), frozenset(("new", "nove")))
 _OUR_NAME = re.compile(r"\b(?:our|the\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?(?P<name>" + WORD + r")")
 _OUR_NAME_WORDS = ("our", "proposed")     # case-sensitive pattern: checked in the text as is
+_OUR_NAME_HEADS = frozenset(("our", "prop"))
 _VERSION = re.compile(r"[Vv]\d+(?:\.\d+)?")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
 _DATASET_WORDS = re.compile(r"\b(?:datasets?|data\s*sets?|benchmarks?|corpus|corpora|challenge|databases?|stream\s+of)\b",
@@ -334,7 +344,9 @@ def find_proposals(doc: Document) -> list[Proposal]:
     for sentence in doc.abstract_sentences:
         text = sentence.text
         low = text.lower()
-        proposer_hits = list(_PROPOSER.finditer(text, low)) if may_contain(text, _PROPOSER_WORDS, low) else []
+        heads = word_heads(text)
+        proposer_hits = (list(_PROPOSER.finditer(text, low))
+                         if may_start(heads, _PROPOSER_HEADS) and may_contain(text, _PROPOSER_WORDS, low) else [])
         for m in proposer_hits:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
@@ -343,7 +355,8 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 if _name_ok(item, doc, strong=False):
                     found.append(Proposal(item, [], sentence, 0.7, "listed"))
         parts: list[Proposal] = []   # after the sentence's coined names: "called VoVNet comprised of … (OSA)"
-        if proposer_hits or (may_contain(text, _EXTENDS_WORDS, low) and _EXTENDS.search(text)):
+        if proposer_hits or (may_start(heads, *_EXTENDS_HEADS) and may_contain(text, _EXTENDS_WORDS, low)
+                             and _EXTENDS.search(text)):
             # "Long Form (ABBR)" defined in a proposal sentence names a part of the contribution
             # ("… built on hidden state mixer-based state space duality (HSM-SSD)")
             for d in _definitions(text):
@@ -354,7 +367,8 @@ def find_proposals(doc: Document) -> list[Proposal]:
                         and (_in_title(long_, doc) or _announced(text, d, long_))
                         and not _INTRODUCES_DATA.match(text[d.end():]) and _name_ok(short, doc, strong=False)):
                     parts.append(Proposal(short, [long_], sentence, 0.7, "definition"))
-        for m in (_COINED.finditer(text) if may_contain(text, _COINED_WORDS, low) else ()):
+        for m in (_COINED.finditer(text)
+                  if may_start(heads, _COINED_HEADS) and may_contain(text, _COINED_WORDS, low) else ()):
             name = _clean(m.group("name"))
             rest = text[m.end():]
             owned = re.match(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$", name)
@@ -385,7 +399,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
             if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
         found.extend(parts)
-        if may_contain(text, _PASSIVE_WORDS, low) and _PASSIVE.search(text):
+        if may_start(heads, *_PASSIVE_HEADS) and may_contain(text, _PASSIVE_WORDS, low) and _PASSIVE.search(text):
             for d in _definitions(text):
                 after = text[d.end():d.end() + 40]
                 head = re.match(r"\s*(?:(\w+)\s+)?(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)", after)
@@ -395,11 +409,13 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
                     found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
                                           0.8, "definition"))
-        for m in (_NOVEL_APPOSITION.finditer(text) if "new" in text or "novel" in text else ()):
+        for m in (_NOVEL_APPOSITION.finditer(text)
+                  if may_start(heads, *_NOVEL_APPOSITION_HEADS) and ("new" in text or "novel" in text) else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.75, "apposition"))
-        for m in (_OUR_NAME.finditer(text) if any(w in text for w in _OUR_NAME_WORDS) else ()):
+        for m in (_OUR_NAME.finditer(text)
+                  if may_start(heads, _OUR_NAME_HEADS) and any(w in text for w in _OUR_NAME_WORDS) else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
