@@ -186,7 +186,7 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
             continue  # "the Transformer block", "LayerNorm placement": a part, not a competitor
         paren = _PAREN_AFTER.match(after)
         short = paren.group("short").strip() if paren else ""
-        if (short and re.fullmatch(WORD, short) and short[0].isalpha() and is_namey(short)
+        if (short and _NAMEY_TOKEN.fullmatch(short) and short[0].isalpha() and is_namey(short)
                 and not x.key.startswith("own:")):
             continue  # "MRF+CNN (MRFNet)": the bracketed name stands for the phrase and is its own mention
         kept.append(x)
@@ -196,13 +196,19 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
             if nxt is None or not _KIND_BEFORE_NAME.fullmatch(text[k.end:nxt.start])]
     return [k for k in kept if k.strength > 0]
 
+# compiled once (re.search(source, …) looks its source up in re's cache on every call)
+_CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|our|they)|thus|leading|"
+                         r"demonstrating|showing|achieving|making|resulting)\b|\bwhile\b|\bwhereas\b|\bbut\b|"
+                         r"\b(?:(?:partly|largely|mainly)\s+)?(?:thanks\s+to|due\s+to|owing\s+to|because\s+of)\b")
+_CLAUSE_START = re.compile(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b")
+_COMMA_END = re.compile(r",\s*$")
+_VERBAL = re.compile(r"compare[sd]?$|comparing$")
+_WITH = re.compile(r"\b(?:with|to|against|and)\b")
+
 
 def _clause_end(text: str, start: int) -> int:
     """Where the objects of a cue stop: the end of the clause that follows it."""
-    m = re.search(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|our|they)|thus|leading|"
-                  r"demonstrating|showing|achieving|making|resulting)\b|\bwhile\b|\bwhereas\b|\bbut\b|"
-                  r"\b(?:(?:partly|largely|mainly)\s+)?(?:thanks\s+to|due\s+to|owing\s+to|because\s+of)\b",
-                  text[start:])
+    m = _CLAUSE_END.search(text[start:])
     return start + m.start() if m else len(text)
 
 
@@ -214,9 +220,9 @@ _PARTICIPLE = re.compile(r"(?:outperform|surpass|beat|exceed)ing\b", re.IGNORECA
 
 def _clause_start(text: str, end: int) -> int:
     m = None
-    for m in re.finditer(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b", text[:end]):
+    for m in _CLAUSE_START.finditer(text[:end]):
         pass
-    if m and m.group().endswith("which") and re.search(r",\s*$", text[m.end():end]):
+    if m and m.group().endswith("which") and _COMMA_END.search(text[m.end():end]):
         # "ConvFormer, which can be regarded as pure CNNs, outperforms …": the relative clause is
         # closed, the subject stands before it
         return _clause_start(text, m.start())
@@ -316,10 +322,10 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     right_end = _clause_end(text, cue.end())
     right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end
              and not _MEASURED_BY.search(text[cue.end():m.start])]   # "(measured by FVD, CLIP)": metrics
-    verbal = re.match(r"compare[sd]?$|comparing$", cue.group().lower())
+    verbal = _VERBAL.match(cue.group().lower())
     if verbal:
         # "we compare A with B": A sits between the verb and "with"
-        w = re.search(r"\b(?:with|to|against|and)\b", text[cue.end():right_end])
+        w = _WITH.search(text[cue.end():right_end])
         if w:
             split = cue.end() + w.start()
             subj = [m for m in right if m.end <= split]
@@ -335,7 +341,7 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     if left:
         # the clause's subject: the paper's own method if named there, else the first name
         own = [m for m in left if m.key.startswith("own:")]
-        if not own and _PARTICIPLE.match(cue.group()) and re.search(r",\s*$", text[:cue.start()]):
+        if not own and _PARTICIPLE.match(cue.group()) and _COMMA_END.search(text[:cue.start()]):
             # "EvoNorms work well on … Mask R-CNN …, outperforming BatchNorm": the participle's
             # subject is the sentence's, the paper's own method when it is named there
             own = [m for m in mentions if m.key.startswith("own:") and m.end <= cue.start()]

@@ -113,7 +113,7 @@ def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[t
         if not m:
             continue
         chunk = m.group()
-        parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", chunk.strip()) if p]
+        parts = [p for p in _NAME_SEP.split(chunk.strip()) if p]
         names: list[str] = []
         for i, part in enumerate(reversed(parts)):
             ws = part.split()
@@ -143,12 +143,16 @@ _ON_NAMES = re.compile(
 )
 _ON_NAMES_HEADS = frozenset(("on", "acro", "over"))   # (case-sensitive: its words are lower case)
 
+_NAME_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")    # (compiled once: used per sentence)
+_NOT_A_DATASET = re.compile(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+|(?:approx|sim|times|pm)\d.*", re.IGNORECASE)
+_WORD_RE = re.compile(WORD)
+
 
 def _plausible_dataset_name(name: str) -> bool:
     core = name.strip()
     if not core or core.casefold() in NOT_NAMES or not any(c.isalpha() for c in core):
         return False
-    if re.fullmatch(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+|(?:approx|sim|times|pm)\d.*", core, re.IGNORECASE):
+    if _NOT_A_DATASET.fullmatch(core):
         return False  # "2D", "4K", "top-1"
     return True
 
@@ -166,7 +170,7 @@ def _scan_names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:
     if not may_start(word_heads(text), _ON_NAMES_HEADS):
         return
     for m in _ON_NAMES.finditer(text):
-        for part in re.finditer(WORD, m.group("names")):
+        for part in _WORD_RE.finditer(m.group("names")):
             word = part.group()
             if word.lower() in ("and", "the"):
                 continue

@@ -46,6 +46,8 @@ IoT AI ML DL NLP CV AR VR LiDAR RGB RGB-D 2D 3D 4D HD 4K 1080p COVID-19 COVID ID
 GitHub NeurIPS CVPR ICCV ECCV ICLR ICML AAAI IJCAI arXiv SoTA-level NVIDIA Jetson Raspberry INT8 FP16 FP32
 GPUs TPUv3 iPhone Android iOS
 """.split())
+_HYPHEN_SLASH = re.compile(r"[-/]")       # (compiled once: the functions below are hot)
+_PHRASE_SEP = re.compile(r"[\s\-]+")
 
 
 def words(text: str) -> list[str]:
@@ -80,7 +82,7 @@ def _is_namey(word: str) -> bool:
         return False
     if any(c.isupper() for c in core[1:] if c.isalpha()):
         # "ImageNet", "ViT", "SCNN"; but not "Multi-Scale"-style Title-Case hyphenations
-        parts = re.split(r"[-/]", core)
+        parts = _HYPHEN_SLASH.split(core)
         if all(p[:1].isupper() and p[1:].islower() for p in parts if p) and len(parts) > 1:
             return False
         return True
@@ -105,7 +107,7 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
         if core and core[-1].isdigit():
             core = core[:-1]
     letters = [c.lower() for c in core]
-    parts = [p for p in re.split(r"[\s\-]+", phrase) if p]
+    parts = [p for p in _PHRASE_SEP.split(phrase) if p]
     if not letters or not parts:
         return False
     return _match(letters, [p.lower() for p in parts], 0, 0, True)

@@ -76,6 +76,24 @@ _ARTICLE = re.compile(r"^(?:(?:a|an|the|our|two|three|several|multiple)\s+)?"
 _STOP_AFTER = Caseless.compile(r"\s*(?:,|;|:|\.|\bto\b|\bthat\b|\bwhich\b|\bfor\b|\bwith\b|\bby\b|\bas\b|\bin\b|"
                               r"\bon\b|\bbased\b|\busing\b|\bwhere\b|\bwhose\b|\bfrom\b|\bis\b|\bthat\b|\bvia\b|$)")
 
+# Patterns used inside the functions below, compiled once (re.match(source, …) looks its source
+# up in re's cache on every call)
+_SPACES = re.compile(r"\s+")
+_MODEL_WORD = re.compile(r"\bbaseline|\bmodel|\bnetwork|\bmethod", re.I)
+_EXPANSION_END = re.compile(r"\s+(?:for|of|with|via|in|on|towards?|from|using|through)\s+")
+_AND_VERB = re.compile(r"\s*and\s+\w+")
+_AND_NAME = re.compile(r"\s*and\s+(" + WORD + r")")
+_APPOSITIVE = re.compile(r"\s*,?\s*(?:(?:termed|called|named|dubbed|coined)\s+)?(?:as\s+)?(" + WORD + r")")
+_NAMELY_NAME = re.compile(r"[^.;:]{0,60}?,\s*(?:namely|i\.e\.,?)\s+(" + WORD + r")\s*(?:[,.;:]|$)")
+_BARE_TERM = re.compile(r"\s*(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){2,4})\s+(?:to|that|which|for)\b")
+_ITEMS_END = re.compile(r",\s*(?:to|which|that|for|where|while)\b|\s+(?:to|which|that|for)\s")
+_ITEM_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_OWNED = re.compile(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$")
+_AS_NAME = re.compile(r"\s+as\s+(" + WORD + r")")
+_PAREN_NAME = re.compile(r"\s*\(([^()]{1,30})\)")
+_HEAD_PROPOSED = re.compile(r"\s*(?:(\w+)\s+)?(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)")
+
 
 # Things a paper "presents" that are not methods (words of an article-less object phrase).
 NOT_CONTRIBUTIONS = frozenset("""
@@ -95,7 +113,7 @@ class Proposal:
 
 
 def _clean(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" \t\"'“”‘’-,.")
+    name = _SPACES.sub(" ", name).strip(" \t\"'“”‘’-,.")
     return name
 
 
@@ -122,7 +140,7 @@ def _title_name(doc: Document) -> Proposal | None:
     rest = doc.paper.title[m.end() - 1:]
     if rest.rstrip().endswith("?"):
         return None  # "CNNtention: Can CNNs do better with Attention?" names a study, not a method
-    if _DATASET_WORDS.search(rest) and not re.search(r"\bbaseline|\bmodel|\bnetwork|\bmethod", rest, re.I):
+    if _DATASET_WORDS.search(rest) and not _MODEL_WORD.search(rest):
         return None  # "NEVIS'22: A Stream of 100 Tasks" / "VoxCeleb: a … dataset" name data, not methods
     ws = words(prefix)
     if not ws or len(ws) > 5:
@@ -144,7 +162,7 @@ def _title_name(doc: Document) -> Proposal | None:
     if not _name_ok(prefix, doc, strong=True):
         return None
     proposal = Proposal(prefix, sentence=doc.title_sentence, confidence=0.95, origin="title")
-    expansion = re.split(r"\s+(?:for|of|with|via|in|on|towards?|from|using|through)\s+", rest.strip(" :"), 1)[0]
+    expansion = _EXPANSION_END.split(rest.strip(" :"), 1)[0]
     if len(words(prefix)) == 1 and acronym_matches(prefix, expansion):
         proposal.aliases.append(_clean(expansion))
     return proposal
@@ -156,19 +174,21 @@ _INTRODUCES_DATA = re.compile(
     r"data\s*set|test\s*bed|suite)\b", re.IGNORECASE)
 
 
-def _np_after(text: str) -> str:
-    """The noun phrase a proposal verb introduces, without articles and trailing clauses."""
-    text = _ARTICLE.sub("", text.lstrip())
+def _np_after(text: str, unarticled: str | None = None) -> str:
+    """The noun phrase a proposal verb introduces, without articles and trailing clauses
+    (``unarticled``: ``_ARTICLE.sub("", text.lstrip())`` when the caller has it)."""
+    text = _ARTICLE.sub("", text.lstrip()) if unarticled is None else unarticled
     stop = _STOP_AFTER.search(text)
     return text[: stop.start()] if stop else text
 
 
 def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -> Proposal | None:
     """A name in a proposal's object phrase: "SpaRTAN, a lightweight …", "a Spatial CNN (SCNN)"."""
-    if re.match(r"\s*and\s+\w+", phrase):
+    if _AND_VERB.match(phrase):
         return None  # "we design and optimize …": a second verb, not a name
-    np = _np_after(phrase)
-    d = _DEFINITION.match(_ARTICLE.sub("", phrase.lstrip()))
+    unarticled = _ARTICLE.sub("", phrase.lstrip())   # (once: three rules below read it)
+    np = _np_after(phrase, unarticled)
+    d = _DEFINITION.match(unarticled)
     if d and _INTRODUCES_DATA.match(phrase[phrase.find(d.group(0)) + len(d.group(0)):]):
         return None  # a new dataset or benchmark, not a method
     if d and not _COINED.search(d.group("long")):   # "… called FooNet comprised of X (X)": the coined rule
@@ -187,7 +207,7 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
                 name_words.append(w)
             else:
                 break
-        coordinated = re.match(r"\s*and\s+(" + WORD + r")", phrase[phrase.find(" ".join(name_words)) + len(" ".join(name_words)):]) if " ".join(name_words) in phrase else None
+        coordinated = _AND_NAME.match(phrase[phrase.find(" ".join(name_words)) + len(" ".join(name_words)):]) if " ".join(name_words) in phrase else None
         if coordinated and is_namey(coordinated.group(1)) and _name_ok(coordinated.group(1), doc, strong):
             doc.cache.setdefault("coordinated", []).append(Proposal(coordinated.group(1), [], sentence, 0.85, "proposal"))
         name = " ".join(name_words)
@@ -210,15 +230,13 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
     # a coined lowercase term: at least two specific modifiers before a generic head noun,
     # unless the sentence gives the contribution a real name ("a … framework, ED-ViT")
     lowered = [w.lower() for w in ws]
-    appositive = re.match(r"\s*,?\s*(?:(?:termed|called|named|dubbed|coined)\s+)?(?:as\s+)?(" + WORD + r")",
-                          _ARTICLE.sub("", phrase.lstrip())[len(np):])
+    appositive = _APPOSITIVE.match(unarticled[len(np):])
     if _COINED.search(phrase[len(np):len(np) + 80]):
         return None  # "an early exiting framework for ViTs termed LGViT": the coined rule names it
     if appositive and is_namey(appositive.group(1)):
         name = appositive.group(1)
         return Proposal(name, [], sentence, 0.85, "appositive") if _name_ok(name, doc, strong) else None
-    namely = re.match(r"[^.;:]{0,60}?,\s*(?:namely|i\.e\.,?)\s+(" + WORD + r")\s*(?:[,.;:]|$)",
-                      _ARTICLE.sub("", phrase.lstrip())[len(np):])
+    namely = _NAMELY_NAME.match(unarticled[len(np):])
     if namely and is_namey(namely.group(1)) and _name_ok(namely.group(1), doc, strong):
         # "a generic self-slimmed learning approach for vanilla ViTs, namely SiT"
         return Proposal(namely.group(1), [], sentence, 0.85, "appositive")
@@ -245,7 +263,7 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
         name = of_term.group("np")
         if not doc.vocab.lookup(name) and _name_ok(name, doc, False):
             return Proposal(name, [], sentence, 0.7, "title-term")
-    bare = re.match(r"\s*(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){2,4})\s+(?:to|that|which|for)\b", phrase)
+    bare = _BARE_TERM.match(phrase)
     if bare and not any(w in STOPWORDS or w in NOT_CONTRIBUTIONS for w in bare.group("np").split()):
         # an article-less coined term: "we propose multi-stage hidden state fusion to …"
         name = bare.group("np")
@@ -270,8 +288,8 @@ def _listed_items(phrase: str) -> list[str]:
     m = _LIST.match(_ARTICLE.sub("", phrase.lstrip())) or _NAMELY.search(phrase)
     if not m:
         return []
-    items_text = re.split(r",\s*(?:to|which|that|for|where|while)\b|\s+(?:to|which|that|for)\s", m.group("items"))[0]
-    items = [i.strip() for i in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", items_text) if i.strip()]
+    items_text = _ITEMS_END.split(m.group("items"))[0]
+    items = [i.strip() for i in _ITEM_SEP.split(items_text) if i.strip()]
     if len(items) < 2 or any(len(words(i)) > 5 or len(words(i)) == 0 for i in items):
         return []
     return [_clean(i) for i in items]
@@ -283,8 +301,8 @@ _NEW_BEFORE = re.compile(r"\b(?:our|novel|new|proposed|dubbed|called|named|terme
 def _in_title(phrase: str, doc: Document) -> bool:
     """Whether at least two content words of ``phrase`` occur in the title (a contribution the
     title names; an existing technique merely defined in passing does not)."""
-    title = {w.casefold() for w in re.findall(r"[A-Za-z0-9]+", doc.paper.title)}
-    content = [w for w in re.findall(r"[A-Za-z0-9]+", phrase.casefold()) if w not in STOPWORDS]
+    title = {w.casefold() for w in _ALNUM.findall(doc.paper.title)}
+    content = [w for w in _ALNUM.findall(phrase.casefold()) if w not in STOPWORDS]
     return len(content) >= 2 and sum(w in title for w in content) >= 2
 
 
@@ -371,10 +389,10 @@ def find_proposals(doc: Document) -> list[Proposal]:
                   if may_start(heads, _COINED_HEADS) and may_contain(text, _COINED_WORDS, low) else ()):
             name = _clean(m.group("name"))
             rest = text[m.end():]
-            owned = re.match(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$", name)
+            owned = _OWNED.match(name)
             if owned:
                 # "We call our model Sliced Recursive Transformer (SReT)" / "We call our … approach as MixPath"
-                later = re.match(r"\s+as\s+(" + WORD + r")", rest)
+                later = _AS_NAME.match(rest)
                 name = owned.group("rest") or (later.group(1) if later else "")
                 if len(words(name)) > 1 and is_namey(words(name)[-1]):
                     name = words(name)[-1]     # "this … ViT paradigm IML-ViT"
@@ -382,7 +400,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
                     rest = rest[later.end():]
                 if not name:
                     continue
-            paren = re.match(r"\s*\(([^()]{1,30})\)", rest)
+            paren = _PAREN_NAME.match(rest)
             aliases = []
             long_def = _DEFINITION.match(text[m.start("name"):])
             if paren and is_namey(paren.group(1)):
@@ -402,7 +420,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
         if may_start(heads, *_PASSIVE_HEADS) and may_contain(text, _PASSIVE_WORDS, low) and _PASSIVE.search(text):
             for d in _definitions(text):
                 after = text[d.end():d.end() + 40]
-                head = re.match(r"\s*(?:(\w+)\s+)?(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)", after)
+                head = _HEAD_PROPOSED.match(after)
                 if not head or (head.group(1) and head.group(1).lower() not in GENERIC_HEADS):
                     continue  # "a … programming (MP) problem is proposed": not the contribution's name
                 short = _clean(d.group("short"))
