@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from operator import itemgetter
 from dataclasses import dataclass
@@ -224,6 +224,16 @@ def word_heads(text: str) -> set[str] | None:
         heads.update(map(_HEAD4, words))
         _HEADS[text] = heads
     return heads
+
+
+def heads_of(words: Iterable[str]) -> frozenset[str]:
+    """The heads (:func:`word_heads`) that words starting with one of ``words`` have: a group for
+    :func:`may_start` made from a pattern's :func:`may_contain` words.
+
+    >>> sorted(heads_of(("proposed", "is")))
+    ['is', 'prop']
+    """
+    return frozenset(w[:4] for w in words)
 
 
 def may_start(heads: set[str] | None, *groups: frozenset[str]) -> bool:

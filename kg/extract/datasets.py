@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.model import Extraction
-from kg.text import Caseless, Sentence, may_contain, may_start, word_heads
+from kg.text import Caseless, Sentence, heads_of, may_contain, may_start, word_heads
 
 _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
@@ -33,7 +33,7 @@ _EVAL_CUE_HEADS = frozenset(("eval", "expe", "test", "benc", "achi", "obta", "re
 # "on the X dataset", "X and Y datasets", "the X benchmark", "X data set"
 _SET_NOUN = Caseless.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b")
 _SET_NOUN_WORDS = ("data", "benchmark", "corpus", "challenge")   # in every match (kg.text.may_contain)
-_SET_NOUN_HEADS = frozenset(("data", "benc", "corp", "chal"))     # ... and so (kg.text.may_start)
+_SET_NOUN_HEADS = heads_of(_SET_NOUN_WORDS)                     # ... and so (kg.text.may_start)
 _NAMES_BEFORE = re.compile(r"(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6}\s+$")
 _RUN = re.compile(r"[A-Za-z0-9\-+'’./]+")   # characters of names.WORD: one word of a name at most
 _RUN_LEAD = "-+'’./"                          # ... which starts at the run's first letter or digit

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kg.extract import Document, register_extractor
 from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_matches, is_namey, words
 from kg.model import Extraction
-from kg.text import Caseless, Sentence, may_contain, may_start, word_heads
+from kg.text import Caseless, Sentence, heads_of, may_contain, may_start, word_heads
 
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
@@ -30,17 +30,16 @@ _PROPOSER_WORDS = ("propose", "present", "introduce", "develop", "design", "devi
                    "unveil", "build", "construct", "create", "formulate", "establish")
 # Heads (kg.text.word_heads) of words every match holds, checked before the words above: one set
 # test instead of a substring search per word (tests/test_extract_patterns.py checks them too).
-_PROPOSER_HEADS = frozenset(("prop", "pres", "intr", "deve", "desi", "devi", "put", "cont", "unve", "buil",
-                             "cons", "crea", "form", "esta"))
+_PROPOSER_HEADS = heads_of(_PROPOSER_WORDS)
 _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
                       r"(?:by|with)\s+(?:integrating|introducing|adding|incorporating)\b", re.IGNORECASE)
 _EXTENDS_WORDS = ("integrating", "introducing", "adding", "incorporating")
 _EXTENDS_HEADS = (frozenset(("we",)), frozenset(("exte", "augm", "equi", "enha", "impr")),
-                  frozenset(("inte", "intr", "addi", "inco")))
+                  heads_of(_EXTENDS_WORDS))
 _PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)\b",
                       re.IGNORECASE)
 _PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed")
-_PASSIVE_HEADS = (frozenset(("is", "are")), frozenset(("prop", "intr", "pres", "deve")))
+_PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
     r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>[^,.;:()\"”’`]+?)"
@@ -49,7 +48,7 @@ _COINED = re.compile(
     re.IGNORECASE,
 )
 _COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "referred", "abbreviat")
-_COINED_HEADS = frozenset(("call", "name", "term", "dub", "coin", "deno", "refe", "abbr"))
+_COINED_HEADS = heads_of(_COINED_WORDS)
 # The leading lookahead only restates what the pattern needs (a "(" reached through name and
 # space characters; keep its class in step with names.WORD); it lets the scan skip, without
 # backtracking, positions that cannot match (6x faster on abstracts, same matches).
