@@ -43,8 +43,7 @@ from kg.stats import LEADERBOARD, STATS_GRAPH, FactCounts, Leaderboards, leaderb
 DEFAULT_BATCH = 100            # papers per task sent to a worker
 INLINE_MAX_BYTES = 3_000_000   # inputs smaller than this are extracted in this process (auto workers)
 LOAD_CHUNK = 2048 * 2 ** 20    # N-Triples bytes per bulk load (spooled to a file); see StoreWriter
-LOAD_CHUNK_MIN = LOAD_CHUNK     # smallest file as the input's end nears; tapering off (64 MiB) cost
-                               # a 1M build's compaction 371 s of CPU vs 298-330 s, for 16 s less final load
+LOAD_TAIL = 512 * 2 ** 20      # what the last spool file aims at (its load is the only one after the last paper)
 BULK_MIN = 4 * 2 ** 20         # below this a (transactional, low-overhead) load is used
 LABEL_CHUNK = 20_000           # entities whose labels are written to the spool file at a time
 HTML_MAX_TRIPLES = 250_000     # graph.html is skipped above this (an interactive page cannot show more)
@@ -504,17 +503,18 @@ class StoreWriter:
     used 1,271 s instead of 1,383 s). The loader reads the file itself, so a chunk costs disk,
     not memory: Oxigraph's loader peaked at 1.95 GiB RSS on a 1 GiB file, 2.12 GiB on 2 GiB.
 
-    With ``min_chunk`` below ``chunk``, files get smaller as the input's end nears (half the
-    N-Triples still expected, from the share of the input read: ``put``'s ``fraction``), so the
-    last load, which nothing else overlaps, is short. Off by default: at 1M papers the extra small
-    ingestions took RocksDB compaction to 371 s of CPU (298-330 s without), more than the
-    16 s of final load they saved."""
+    The load of the last file is the only one nothing overlaps, so the files are cut to leave
+    a last one of about ``tail`` bytes (:func:`spool_file_limit`, from the N-Triples expected in
+    all: ``put``'s ``fraction``) without adding files: a 100k-paper build's one 0.9 GiB file
+    (a 24 s load after the last paper) becomes two halves. Tapering off instead (each file half
+    of what was left, down to 64 MiB) added ingestions, and took a 1M build's compaction from
+    298-330 s of CPU to 371 s."""
 
-    def __init__(self, store, spool_dir: Path, chunk: int = LOAD_CHUNK, min_chunk: int = LOAD_CHUNK_MIN) -> None:
+    def __init__(self, store, spool_dir: Path, chunk: int = LOAD_CHUNK, tail: int = LOAD_TAIL) -> None:
         self.store = store
         self.spool_dir = spool_dir
         self.chunk = chunk
-        self.min_chunk = min(min_chunk, chunk)
+        self.tail = min(tail, chunk)
         self.queue: queue.Queue = queue.Queue(maxsize=8)
         self.files: queue.Queue = queue.Queue(maxsize=1)   # at most one full file waits for the loader
         self.error: BaseException | None = None
@@ -530,15 +530,8 @@ class StoreWriter:
             raise self.error
         if data:
             self.bytes += len(data)
-            self.queue.put((data, self.file_limit(self.bytes, fraction)))
-
-    def file_limit(self, written: int, fraction: float | None) -> int:
-        """Bytes at which the file being written is handed to the loader: ``chunk``, or half of
-        what is still expected once that is less (never below ``min_chunk``)."""
-        if not fraction or fraction < 0.02:    # too early to extrapolate
-            return self.chunk
-        expected = written / fraction - written
-        return int(max(self.min_chunk, min(self.chunk, expected / 2)))
+            expected = self.bytes / fraction if fraction and fraction >= 0.02 else None   # (too early below)
+            self.queue.put((data, expected))
 
     def finish(self) -> None:
         """No more data: the last file goes to the loader; returns without waiting for its load
@@ -554,11 +547,11 @@ class StoreWriter:
             raise self.error
 
     def _write(self) -> None:
-        fh, size, n = None, 0, 0
+        fh, size, n, start = None, 0, 0, 0   # start: bytes in the files before this one
         try:
             while True:
                 item = self.queue.get()
-                data, limit = item if item is not None else (None, 0)
+                data, expected = item if item is not None else (None, None)
                 if data is not None and self.error is None:
                     if fh is None:
                         n += 1
@@ -566,10 +559,10 @@ class StoreWriter:
                         fh = open(path, "wb")
                     fh.write(data)
                     size += len(data)
-                if fh is not None and (data is None or size >= limit):
+                if fh is not None and (data is None or size >= spool_file_limit(start, expected, self.chunk, self.tail)):
                     fh.close()
                     self.files.put((path, size))
-                    fh, size = None, 0
+                    fh, start, size = None, start + size, 0
                 if data is None:
                     return
         except BaseException as exc:  # handed to the main thread on its next put/close
@@ -594,6 +587,30 @@ class StoreWriter:
                 self.error = exc
             finally:
                 path.unlink(missing_ok=True)
+
+
+def spool_file_limit(start: int, expected: float | None, chunk: int, tail: int) -> float:
+    """Size at which the spool file that begins at byte ``start`` of a build's N-Triples is
+    handed to the loader, when ``expected`` bytes are expected in all (None: not known yet):
+    ``chunk``, except near the end, where the file before the last stops short so that the
+    last one holds about ``tail`` bytes (its load is the one that follows the last paper;
+    the one before it runs while that last file is produced), or half of what is left when
+    that is under two tails. The last file (up to 1.5 tails) runs to the end.
+
+    >>> GiB = 2 ** 30
+    >>> [round(spool_file_limit(s * GiB, 8.4 * GiB, 2 * GiB, GiB // 2) / GiB, 2) for s in (0, 6, 7.9)]
+    [2.0, 1.9, inf]
+    >>> spool_file_limit(0, 0.9 * GiB, 2 * GiB, GiB // 2) / GiB   # a 100k build: two halves
+    0.45
+    """
+    if expected is None:
+        return chunk
+    left = expected - start
+    if left >= chunk + tail:
+        return chunk
+    if left > 1.5 * tail:     # (a last file of up to 1.5 tails is fine; smaller splits cost ingestions)
+        return max(left - tail, left / 2)
+    return float("inf")
 
 
 def load_file(store, path: Path, size: int) -> None:
