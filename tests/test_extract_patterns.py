@@ -594,3 +594,18 @@ def test_trim_long_as_acronym_matches_on_every_tail(seed_papers):
         assert _trim_long(long_, short) == expected, (long_, short)
         found += bool(expected)
     assert found > 1000
+
+
+def test_word_heads_are_the_heads_of_every_word(seed_papers):
+    """word_heads() finds the words with a bytes translation table: the first three and four
+    characters of every maximal run of \\w in the lower-cased text, on the seeds and on every
+    ASCII character between words; None for non-ASCII text."""
+    import re
+
+    from kg.text import word_heads
+
+    texts = _seed_sentences(seed_papers) + [f"Ab{chr(c)}cdE_f{chr(c)}{chr(c)}9xyzw" for c in range(128)]
+    for text in texts:
+        expected = ({w[:k] for w in re.findall(r"\w+", text.lower()) for k in (3, 4)}
+                    if text.isascii() else None)
+        assert word_heads(text) == expected, text
