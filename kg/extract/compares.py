@@ -140,6 +140,14 @@ class MethodMention(NamedTuple):   # (a tuple: ~4 are made per sentence with a c
     strength: float     # how sure we are this is a method
 
 
+def _overlaps(start: int, end: int, spans: list) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (with .start and .end)."""
+    for k in spans:
+        if start < k.end and k.start < end:
+            return True
+    return False
+
+
 _SIDE_NAMES: dict[str, str | None] = {}
 _UNSEEN = object()
 
@@ -191,9 +199,8 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
     found.sort(key=lambda x: (-x.strength, -(x.end - x.start), x.start))
     kept: list[MethodMention] = []
     for x in found:
-        if any(x.start < k.end and k.start < x.end for k in kept):
-            continue
-        if any(x.start < d.end and d.start < x.end for d in datasets) or x.name.casefold() in data_names:
+        start, end = x.start, x.end
+        if _overlaps(start, end, kept) or _overlaps(start, end, datasets) or x.name.casefold() in data_names:
             continue
         # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
         # but "transformer-based architectures" is the family itself (the patterns below look at
@@ -331,8 +338,16 @@ def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
 def _cues(raw: list[tuple[int, re.Match, str, float]],
           mentions: list[MethodMention]) -> list[tuple[re.Match, str, float]]:
     """Cue matches in reading order; where two overlap, the one listed first in _CUES wins."""
-    # a cue word inside a name ("Match" in "MatchFormer") is not a cue
-    found = [item for item in raw if not any(m.start <= item[1].start() < m.end for m in mentions)]
+    # a cue word inside a name ("Match" in "MatchFormer") is not a cue (loops, not any() over
+    # a generator: these run for every cue and mention of a sentence with a cue)
+    found = []
+    for item in raw:
+        at = item[1].start()
+        for m in mentions:
+            if m.start <= at < m.end:
+                break
+        else:
+            found.append(item)
     kept: list[tuple[int, re.Match, str, float]] = []
     for item in sorted(found, key=lambda x: x[0]):
         if not any(item[1].start() < k[1].end() and k[1].start() < item[1].end() for k in kept):
