@@ -436,13 +436,14 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
                     found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
                                           0.8, "definition"))
+        # (below, the substring tests come before the word-head gates: they cost less than a call)
         for m in (_NOVEL_APPOSITION.finditer(text)
-                  if may_start(heads, *_NOVEL_APPOSITION_HEADS) and ("new" in text or "novel" in text) else ()):
+                  if ("new" in text or "novel" in text) and may_start(heads, *_NOVEL_APPOSITION_HEADS) else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.75, "apposition"))
         for m in (_OUR_NAME.finditer(text)
-                  if may_start(heads, _OUR_NAME_HEADS) and any(w in text for w in _OUR_NAME_WORDS) else ()):
+                  if any(map(text.__contains__, _OUR_NAME_WORDS)) and may_start(heads, _OUR_NAME_HEADS) else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
