@@ -29,8 +29,28 @@ def resolve(surface: str, kind: str, vocab: Vocabulary, aliases: Iterable[str] =
     for name in (surface, *aliases):
         concept = vocab.lookup(name, kind=kind)
         if concept is not None:
-            return Entity(concept.key, kind, concept.label, concept.families, concept.is_family, True)  # type: ignore[arg-type]
-    return Entity(entity_key(surface), kind, surface)  # type: ignore[arg-type]
+            key = (concept.key, kind, concept.label, concept.families, concept.is_family)
+            entity = _ENTITIES.get(key)
+            if entity is None:
+                entity = _remember(key, Entity(concept.key, kind, concept.label, concept.families,  # type: ignore[arg-type]
+                                               concept.is_family, True))
+            return entity
+    entity = _ENTITIES.get((surface, kind))
+    if entity is None:
+        entity = _remember((surface, kind), Entity(entity_key(surface), kind, surface))  # type: ignore[arg-type]
+    return entity
+
+
+# Entities made lately, by what makes them (a concept's fields, or an unknown name and its kind):
+# a frozen dataclass costs a microsecond to make and most names recur, in a paper and across papers
+_ENTITIES: dict[tuple, Entity] = {}
+
+
+def _remember(key: tuple, entity: Entity) -> Entity:
+    if len(_ENTITIES) >= 100_000:
+        _ENTITIES.clear()
+    _ENTITIES[key] = entity
+    return entity
 
 
 def normalise(paper: Paper, extractions: Iterable[Extraction], vocab: Vocabulary) -> list[Fact]:

@@ -562,3 +562,50 @@ def test_word_head_gates_hold_on_word_salad(seed):
         words = [w.upper() if rng.random() < 0.1 else w.title() if rng.random() < 0.1 else w for w in words]
         texts.append("".join(w + rng.choice(glue) for w in words))
     assert _assert_head_gates_hold(texts) > 10000
+
+
+def test_trim_long_as_acronym_matches_on_every_tail(seed_papers):
+    """_trim_long works out the acronym's letters and each word's parts once: the same tail as
+    trying acronym_matches on " ".join of every tail, longest first, on the seeds' definitions
+    and on random phrases of name-like words."""
+    import random
+
+    from kg.extract.names import STOPWORDS
+    from kg.extract.proposes import _DEFINITION, _trim_long
+
+    def reference(long_: str, short: str) -> str:
+        ws = long_.split()
+        for k in range(len(ws), 0, -1):
+            cand = " ".join(ws[-k:])
+            if cand.split()[0].lower() not in STOPWORDS and acronym_matches(short, cand):
+                return cand
+        return ""
+
+    pairs = [(m.group("long"), m.group("short")) for t in _seed_sentences(seed_papers) for m in _DEFINITION.finditer(t)]
+    rng = random.Random(3)
+    words = ["Vision", "of", "the", "Spatial", "CNN", "Net", "-", "multi-scale", "Self--Attention", "İmage", "a",
+             "Outlooker", "x-", "-Net", "for", "Token", "Sampler", "ViT", "2D"]
+    shorts = ["VOLO", "SCNN", "ATS", "SA", "MSA", "EfficientViM", "ViT2", "S2", "", "-", "İN", "x", "TSN", "FVN"]
+    pairs += [(rng.choice(["", " ", "\t"]).join(rng.choice(words) for _ in range(rng.randint(0, 7))), rng.choice(shorts))
+              for _ in range(20000)]
+    found = 0
+    for long_, short in pairs:
+        expected = reference(long_, short)
+        assert _trim_long(long_, short) == expected, (long_, short)
+        found += bool(expected)
+    assert found > 1000
+
+
+def test_word_heads_are_the_heads_of_every_word(seed_papers):
+    """word_heads() finds the words with a bytes translation table: the first three and four
+    characters of every maximal run of \\w in the lower-cased text, on the seeds and on every
+    ASCII character between words; None for non-ASCII text."""
+    import re
+
+    from kg.text import word_heads
+
+    texts = _seed_sentences(seed_papers) + [f"Ab{chr(c)}cdE_f{chr(c)}{chr(c)}9xyzw" for c in range(128)]
+    for text in texts:
+        expected = ({w[:k] for w in re.findall(r"\w+", text.lower()) for k in (3, 4)}
+                    if text.isascii() else None)
+        assert word_heads(text) == expected, text

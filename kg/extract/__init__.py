@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from kg.model import Evidence, Extraction, Paper
 from kg.text import Sentence, split_sentences
@@ -20,6 +20,30 @@ _BUILTIN_MODULES = ("kg.extract.proposes", "kg.extract.datasets", "kg.extract.co
 
 class ExtractorError(RuntimeError):
     """An extractor broke its contract (wrong return type) or crashed on a paper."""
+
+
+_T = TypeVar("_T")
+
+
+class _cached_property(Generic[_T]):
+    """``functools.cached_property`` without its lock: on Python 3.11 the first read of each
+    property takes an RLock, five times a paper in the extraction workers; a Document is read
+    by one thread. As there, the value is stored in the instance's ``__dict__`` under the
+    property's name, where later reads find it without calling this."""
+
+    def __init__(self, fn: Callable[[Any], _T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 @dataclass
@@ -33,24 +57,24 @@ class Document:
     vocab: Vocabulary
     cache: dict = field(default_factory=dict)   # per-document results shared by extractors
 
-    @cached_property
+    @_cached_property
     def text(self) -> str:
         return f"{self.paper.title}\n\n{self.paper.abstract}"
 
-    @cached_property
+    @_cached_property
     def title_sentence(self) -> Sentence:
         return Sentence(self.paper.title, 0, len(self.paper.title))
 
-    @cached_property
+    @_cached_property
     def abstract_sentences(self) -> list[Sentence]:
         return split_sentences(self.paper.abstract, offset=len(self.paper.title) + 2)
 
-    @cached_property
+    @_cached_property
     def folded_abstract(self) -> str:
         """The abstract case-folded, each run of white space one space (what names are sought in)."""
         return " ".join(self.paper.abstract.split()).casefold()
 
-    @cached_property
+    @_cached_property
     def sentences(self) -> list[Sentence]:
         return [self.title_sentence, *self.abstract_sentences]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.extract import Document, register_extractor
 from kg.extract.names import NOT_NAMES, WORD, is_namey
@@ -90,16 +90,19 @@ def _ascii_word(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
-def _name_spans(name: str, text: str) -> list[tuple[int, int]]:
+def _name_spans(name: str, text: str, low: str | None = None) -> list[tuple[int, int]]:
     r"""Spans of ``re.finditer(r"(?<![\w-])NAME(?:s|es)?(?![\w])", text, re.IGNORECASE)``.
 
     Each paper has names of its own, so that regex would be compiled anew for every paper; for
-    ASCII text and name (nearly every sentence) the same spans are found with string search.
+    ASCII text and name (nearly every sentence) the same spans are found with string search
+    (``low``: ``text.lower()`` when the caller has it).
     """
     if not (name and name.isascii() and text.isascii()):
         return [m.span() for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?:s|es)?(?![\w])", text,
                                               re.IGNORECASE)]
-    low, key, size = text.lower(), name.lower(), len(text)
+    if low is None:
+        low = text.lower()
+    key, size = name.lower(), len(text)
     spans = []
     pos = low.find(key)
     while pos >= 0:
@@ -129,8 +132,7 @@ def _name_in(name: str, text: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class MethodMention:
+class MethodMention(NamedTuple):   # (a tuple: ~4 are made per sentence with a cue, each cheaply)
     name: str           # the name to emit (canonical surface for "our method")
     start: int          # offsets inside the sentence
     end: int
@@ -138,13 +140,40 @@ class MethodMention:
     strength: float     # how sure we are this is a method
 
 
+def _overlaps(start: int, end: int, spans: list) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (with .start and .end)."""
+    for k in spans:
+        if start < k.end and k.start < end:
+            return True
+    return False
+
+
+_SIDE_NAMES: dict[str, str | None] = {}
+_UNSEEN = object()
+
+
+def _side_name(token: str) -> str | None:
+    """The name-shaped word a token of ``_NAMEY_TOKEN`` gives as a comparison side, or None
+    (memoised: every word of every sentence with a cue is asked, and most are common words)."""
+    word = token.rstrip(".")
+    if not (is_namey(word) and word.casefold() not in NOT_NAMES
+            and not _NUMBERISH.fullmatch(word) and not _LETTER_INDEX.fullmatch(word)
+            and not _LATEX_GLUE.match(word)):
+        word = None
+    if len(_SIDE_NAMES) >= 200_000:
+        _SIDE_NAMES.clear()
+    _SIDE_NAMES[token] = word
+    return word
+
+
 def _mentions(doc: Document, text: str) -> list[MethodMention]:
     """Methods and method families named in ``text`` (one sentence)."""
     found: list[MethodMention] = []
     primary = primary_method(doc)
     own = [(n, p) for p in find_proposals(doc) for n in (p.name, *p.aliases)]
+    low = text.lower() if own else None   # (once, not once a name)
     for name, p in own:
-        for start, end in _name_spans(name, text):
+        for start, end in _name_spans(name, text, low):
             found.append(MethodMention(p.name, start, end, "own:" + p.name.casefold(), 1.0))
     if primary is not None and may_start(word_heads(text), _OUR_REF_HEADS):
         for m in _OUR_REF.finditer(text):
@@ -158,33 +187,35 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
             found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key, 0.0))
             continue
         found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
+    side_name = _SIDE_NAMES.get
     for m in _NAMEY_TOKEN.finditer(text):
-        word = m.group().rstrip(".")
-        if (is_namey(word) and word.casefold() not in NOT_NAMES
-                and not _NUMBERISH.fullmatch(word) and not _LETTER_INDEX.fullmatch(word)
-                and not _LATEX_GLUE.match(word)):
+        token = m.group()
+        word = side_name(token, _UNSEEN)
+        if word is _UNSEEN:
+            word = _side_name(token)
+        if word is not None:
             found.append(MethodMention(word, m.start(), m.start() + len(word), "name:" + word.casefold(), 0.7))
     # drop overlaps (stronger, then longer, wins) and anything inside a dataset name
     found.sort(key=lambda x: (-x.strength, -(x.end - x.start), x.start))
     kept: list[MethodMention] = []
     for x in found:
-        if any(x.start < k.end and k.start < x.end for k in kept):
-            continue
-        if any(x.start < d.end and d.start < x.end for d in datasets) or x.name.casefold() in data_names:
+        start, end = x.start, x.end
+        if _overlaps(start, end, kept) or _overlaps(start, end, datasets) or x.name.casefold() in data_names:
             continue
         # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
-        # but "transformer-based architectures" is the family itself
-        after = text[x.end:]
-        modifier = _MODIFIER_AFTER.match(after)
+        # but "transformer-based architectures" is the family itself (the patterns below look at
+        # the text after the mention from x.end on: none looks behind its start)
+        after = x.end
+        modifier = _MODIFIER_AFTER.match(text, after)
         if modifier and not modifier.group("family"):
             continue
         if _MODIFIER_NAME.search(x.name):
             continue
-        if _YARDSTICK_AFTER.match(after):
+        if _YARDSTICK_AFTER.match(text, after):
             continue  # "CLIP score", "GenEval benchmark": a yardstick, not a competitor
-        if _PART_AFTER.match(after):
+        if _PART_AFTER.match(text, after):
             continue  # "the Transformer block", "LayerNorm placement": a part, not a competitor
-        paren = _PAREN_AFTER.match(after)
+        paren = _PAREN_AFTER.match(text, after)
         short = paren.group("short").strip() if paren else ""
         if (short and _NAMEY_TOKEN.fullmatch(short) and short[0].isalpha() and is_namey(short)
                 and not x.key.startswith("own:")):
@@ -307,8 +338,16 @@ def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
 def _cues(raw: list[tuple[int, re.Match, str, float]],
           mentions: list[MethodMention]) -> list[tuple[re.Match, str, float]]:
     """Cue matches in reading order; where two overlap, the one listed first in _CUES wins."""
-    # a cue word inside a name ("Match" in "MatchFormer") is not a cue
-    found = [item for item in raw if not any(m.start <= item[1].start() < m.end for m in mentions)]
+    # a cue word inside a name ("Match" in "MatchFormer") is not a cue (loops, not any() over
+    # a generator: these run for every cue and mention of a sentence with a cue)
+    found = []
+    for item in raw:
+        at = item[1].start()
+        for m in mentions:
+            if m.start <= at < m.end:
+                break
+        else:
+            found.append(item)
     kept: list[tuple[int, re.Match, str, float]] = []
     for item in sorted(found, key=lambda x: x[0]):
         if not any(item[1].start() < k[1].end() and k[1].start() < item[1].end() for k in kept):

@@ -85,21 +85,31 @@ def _is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool
     return False
 
 
+def _memo(doc: Document, name: str) -> dict:
+    """The document's memo ``name`` (``doc.cache.setdefault(name, {})`` without a new dict a call)."""
+    memo = doc.cache.get(name)
+    if memo is None:
+        memo = doc.cache[name] = {}
+    return memo
+
+
 def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
     """Memoised per document, like :func:`_unknown_dataset_names`."""
-    memo = doc.cache.setdefault("eval_cue", {})
-    if sentence not in memo:
-        memo[sentence] = (may_start(word_heads(sentence.text), _EVAL_CUE_HEADS)
-                          and _EVAL_CUE.search(sentence.text) is not None)
-    return memo[sentence]
+    memo = _memo(doc, "eval_cue")
+    hit = memo.get(sentence)   # (one look-up: a Sentence hashes in Python)
+    if hit is None:
+        hit = memo[sentence] = (may_start(word_heads(sentence.text), _EVAL_CUE_HEADS)
+                                and _EVAL_CUE.search(sentence.text) is not None)
+    return hit
 
 
 def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for every sentence."""
-    memo = doc.cache.setdefault("unknown_dataset_names", {})
-    if sentence not in memo:
-        memo[sentence] = list(_scan_unknown_dataset_names(sentence, doc))
-    return memo[sentence]
+    memo = _memo(doc, "unknown_dataset_names")
+    hit = memo.get(sentence)
+    if hit is None:
+        hit = memo[sentence] = list(_scan_unknown_dataset_names(sentence, doc))
+    return hit
 
 
 def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
@@ -159,10 +169,11 @@ def _plausible_dataset_name(name: str) -> bool:
 
 def _names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for a sentence with a cue."""
-    memo = doc.cache.setdefault("names_after_on", {})
-    if sentence not in memo:
-        memo[sentence] = list(_scan_names_after_on(sentence))
-    return memo[sentence]
+    memo = _memo(doc, "names_after_on")
+    hit = memo.get(sentence)
+    if hit is None:
+        hit = memo[sentence] = list(_scan_names_after_on(sentence))
+    return hit
 
 
 def _scan_names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:

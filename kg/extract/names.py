@@ -101,19 +101,39 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
     >>> acronym_matches("EWA", "random uniform partition")
     False
     """
-    core = [c for c in acronym if c.isalnum()]
-    if any(c.islower() for c in core) and sum(c.isupper() for c in core) >= 2:
-        core = [c for c in core if c.isupper() or c.isdigit()]  # "EfficientViM" spells E-V-M
-        if core and core[-1].isdigit():
-            core = core[:-1]
-    letters = [c.lower() for c in core]
-    parts = [p for p in _PHRASE_SEP.split(phrase) if p]
+    letters = acronym_letters(acronym)
+    parts = [p.lower() for p in _PHRASE_SEP.split(phrase) if p]
     if not letters or not parts:
         return False
-    return _match(letters, [p.lower() for p in parts], 0, 0, True)
+    return spells(letters, parts)
 
 
-def _match(letters: list[str], parts: list[str], i: int, j: int, fresh: bool) -> bool:
+_LETTERS_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def acronym_letters(acronym: str) -> tuple[str, ...]:
+    """The letters (lower case) ``acronym`` spells a phrase with: "EfficientViM" → e, v, m.
+    Memoised: a paper asks about the same short name against several phrases."""
+    letters = _LETTERS_CACHE.get(acronym)
+    if letters is None:
+        core = [c for c in acronym if c.isalnum()]
+        if any(c.islower() for c in core) and sum(c.isupper() for c in core) >= 2:
+            core = [c for c in core if c.isupper() or c.isdigit()]  # "EfficientViM" spells E-V-M
+            if core and core[-1].isdigit():
+                core = core[:-1]
+        if len(_LETTERS_CACHE) >= 50_000:
+            _LETTERS_CACHE.clear()
+        letters = _LETTERS_CACHE[acronym] = tuple(c.lower() for c in core)
+    return letters
+
+
+def spells(letters: tuple[str, ...], parts: list[str]) -> bool:
+    """:func:`acronym_matches` for the acronym's :func:`acronym_letters` (not empty) and the
+    phrase's parts (split at white space and hyphens, lower case; not empty)."""
+    return _match(letters, parts, 0, 0, True)
+
+
+def _match(letters: tuple[str, ...], parts: list[str], i: int, j: int, fresh: bool) -> bool:
     # Letters are consumed from word starts; a word may give several leading letters
     # ("Outlooker" → "O", "VOLO" = Vi-sion O-utLO-oker is accepted loosely by allowing any
     # letters of the current word after its first).
@@ -130,7 +150,7 @@ def _match(letters: list[str], parts: list[str], i: int, j: int, fresh: bool) ->
     return False
 
 
-def _match_in_word(letters: list[str], parts: list[str], i: int, j: int, k: int) -> bool:
+def _match_in_word(letters: tuple[str, ...], parts: list[str], i: int, j: int, k: int) -> bool:
     # letters[i] matched parts[j][k-1]; continue inside the word or move to the next word
     if i + 1 == len(letters):
         return j == len(parts) - 1 or all(p in STOPWORDS for p in parts[j + 1:])

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 from dataclasses import dataclass, field
 
 from kg.extract import Document, register_extractor
-from kg.extract.names import GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_matches, is_namey, words
+from kg.extract.names import (GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_letters,
+                             acronym_matches, is_namey, spells, words)
 from kg.model import Extraction
 from kg.text import Caseless, Sentence, heads_of, may_contain, may_start, word_heads
 
@@ -78,6 +80,7 @@ _STOP_AFTER = Caseless.compile(r"\s*(?:,|;|:|\.|\bto\b|\bthat\b|\bwhich\b|\bfor\
 # Patterns used inside the functions below, compiled once (re.match(source, …) looks its source
 # up in re's cache on every call)
 _SPACES = re.compile(r"\s+")
+_HYPHENS = re.compile(r"-+")           # (names._PHRASE_SEP within a word, which holds no space)
 _MODEL_WORD = re.compile(r"\bbaseline|\bmodel|\bnetwork|\bmethod", re.I)
 _EXPANSION_END = re.compile(r"\s+(?:for|of|with|via|in|on|towards?|from|using|through)\s+")
 _AND_VERB = re.compile(r"\s*and\s+\w+")
@@ -314,11 +317,18 @@ def _announced(text: str, d: re.Match, long_: str) -> bool:
 
 def _trim_long(long_: str, short: str) -> str:
     """Keep the words of ``long_`` that the acronym ``short`` spells (longest such tail)."""
+    # acronym_matches(short, " ".join(ws[-k:])) for each k, the acronym's letters and each
+    # word's parts worked out once (the words hold no space: the tail's parts are theirs)
     ws = long_.split()
+    letters = acronym_letters(short)
+    if not letters:
+        return ""
+    pieces = [[p.lower() for p in _HYPHENS.split(w) if p] for w in ws]
     for k in range(len(ws), 0, -1):
-        cand = " ".join(ws[-k:])
-        if cand.split()[0].lower() not in STOPWORDS and acronym_matches(short, cand):
-            return cand
+        if ws[-k].lower() not in STOPWORDS:
+            parts = list(chain.from_iterable(pieces[-k:]))
+            if parts and spells(letters, parts):
+                return " ".join(ws[-k:])
     return ""
 
 
@@ -426,13 +436,14 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
                     found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
                                           0.8, "definition"))
+        # (below, the substring tests come before the word-head gates: they cost less than a call)
         for m in (_NOVEL_APPOSITION.finditer(text)
-                  if may_start(heads, *_NOVEL_APPOSITION_HEADS) and ("new" in text or "novel" in text) else ()):
+                  if ("new" in text or "novel" in text) and may_start(heads, *_NOVEL_APPOSITION_HEADS) else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.75, "apposition"))
         for m in (_OUR_NAME.finditer(text)
-                  if may_start(heads, _OUR_NAME_HEADS) and any(w in text for w in _OUR_NAME_WORDS) else ()):
+                  if any(map(text.__contains__, _OUR_NAME_WORDS)) and may_start(heads, _OUR_NAME_HEADS) else ()):
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
