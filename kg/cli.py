@@ -375,11 +375,12 @@ def export(graph, fmt, output) -> None:
       kg export output/ --format jsonld > graph.jsonld
     """
     from kg.export import export as write, serialize
+    from kg.oxstore import triple_count
 
     g = _load(graph, backend="store")
     if output:
         write(g, output, fmt)
-        click.echo(f"wrote {output} ({len(g)} triples)")
+        click.echo(f"wrote {output} ({triple_count(g)} triples)")
     else:
         click.echo(serialize(g, fmt))
 

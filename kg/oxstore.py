@@ -388,6 +388,21 @@ def oxigraph_of(graph: Graph):
     return None
 
 
+def triple_count(graph: Graph) -> int:
+    """Triples in ``graph``: for a store-backed graph, the default graph's, counted by Oxigraph.
+
+    oxrdflib's ``len()`` counts DISTINCT triples over the union of all graphs, holding every
+    triple in a hash set: at 1M papers (48M triples) minutes and gigabytes after an export
+    that took nine minutes. The default graph holds no duplicates, so a plain count is the
+    same number, in constant memory.
+    """
+    store = oxigraph_of(graph)
+    if store is None:
+        return len(graph)
+    row = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+    return int(row["n"].value)
+
+
 def memory_copy(ox_store) -> Graph:
     """The default graph as an in-memory rdflib Graph (for small graphs and rdflib-only tools)."""
     import pyoxigraph as ox

@@ -179,6 +179,7 @@ def test_no_turtle_build_keeps_the_store_queryable_and_export_gives_the_same_gra
     exported = CliRunner().invoke(main, ["export", str(bare), "--format", "turtle", "-o", str(tmp_path / "x.ttl")])
     assert exported.exit_code == 0, exported.output
     assert_isomorphic(ttl(tmp_path / "x.ttl"), ttl(full))
+    assert f"({len(ttl(full))} triples)" in exported.output   # counted by Oxigraph (kg.oxstore.triple_count)
     build([small_listing], full, html=False, turtle=False)     # store unchanged: graph.ttl is still current
     assert (full / "graph.ttl").exists()
     head = tmp_path / "head.jsonl"
@@ -475,3 +476,15 @@ def test_spool_files_leave_a_short_last_load(tmp_path):
     writer.close()
     assert [len(f) for f in store.files] == [10_100] * 4
     assert not list(tmp_path.glob("spool-*"))   # spool files are removed once loaded
+
+
+def test_triple_count_is_the_default_graphs_size_on_either_backend(small_listing, tmp_path):
+    """A store-backed graph counts its default graph (not the stats graph beside it, which
+    oxrdflib's len() would add), the same number as the graph parsed from its Turtle."""
+    from kg.oxstore import open_oxigraph, rdflib_graph, triple_count
+
+    build([small_listing], tmp_path / "o", html=False)
+    parsed = ttl(tmp_path / "o" / "graph.ttl")
+    store = open_oxigraph(tmp_path / "o")
+    assert len(store) > len(parsed)                      # the stats graph is there too
+    assert triple_count(rdflib_graph(store)) == triple_count(parsed) == len(parsed)
