@@ -68,7 +68,11 @@ def _entity_id(entity: Entity) -> str:
 
 
 def family_iri(key: str) -> URIRef:
-    return URIRef(f"{KG_ID}method/{key}")
+    return URIRef(_family_id(key))
+
+
+def _family_id(key: str) -> str:
+    return f"{KG_ID}method/{key}"
 
 
 def statement_iri(paper_key: str, predicate: str, subject: str, obj: str) -> URIRef:
@@ -295,7 +299,7 @@ def entity_ntriples(entity: Entity, label: str, alt_labels: Iterable[str]) -> st
     for alt in sorted(set(alt_labels) - {label}):
         out.append(f"{s} {nt['altLabel']} {string(alt)} .\n")
     for family in entity.family_keys:
-        out.append(f"{s} {nt['memberOf']} {iri(f'{KG_ID}method/{family}')} .\n")
+        out.append(f"{s} {nt['memberOf']} {iri(_family_id(family))} .\n")
     return "".join(out)
 
 
