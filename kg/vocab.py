@@ -94,6 +94,12 @@ class Vocabulary:
                 if (concept, ex) not in entries:
                     entries.append((concept, ex))
 
+    def forget_texts(self) -> None:
+        """Empty find()'s memo, keyed on the texts (sentences) it was asked about: it serves one
+        paper's extractors (see :func:`kg.text.forget_sentences`). lookup()'s, keyed on names,
+        stays: names recur across papers in any corpus."""
+        self._found.clear()
+
     def lookup(self, surface: str, kind: str | None = None) -> Concept | None:
         """The concept a whole name refers to ("MS-COCO" → COCO), or None."""
         memo = self._looked_up

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from kg.model import Evidence, Extraction, Paper
-from kg.text import Sentence, split_sentences
+from kg.text import Sentence, forget_sentences, split_sentences
 from kg.vocab import Vocabulary, default_vocabulary
 
 _BUILTIN_MODULES = ("kg.extract.proposes", "kg.extract.datasets", "kg.extract.compares")
@@ -122,6 +122,8 @@ def extract(paper: Paper, vocab: Vocabulary | None = None,
     """Run the extractors (all registered ones by default) over one paper."""
     registry = available_extractors()
     doc = Document(paper, vocab if vocab is not None else default_vocabulary())
+    forget_sentences()          # the sentence memos serve this paper only
+    doc.vocab.forget_texts()
     out: list[Extraction] = []
     for name in (names or registry):
         if name not in registry:
