@@ -115,15 +115,19 @@ def read_corpus(paths: Iterable[str | Path], format: str | None = None,
 
 
 def extract_facts(papers: Iterable[Paper], min_confidence: float = 0.0,
-                  progress: ProgressFn | None = None) -> Iterator[Fact]:
-    """Extract and normalise every paper's triples, keeping those at or above ``min_confidence``."""
+                  progress: ProgressFn | None = None, model: str | None = None) -> Iterator[Fact]:
+    """Extract and normalise every paper's triples, keeping those at or above ``min_confidence``.
+
+    ``model``: the extraction model's file (None: the shipped default; "rules": no model)."""
     from kg.extract import extract
+    from kg.learn.model import load_model
     from kg.normalize import normalise
     from kg.vocab import default_vocabulary
 
     vocab = default_vocabulary()
+    decider = load_model(model)
     for i, paper in enumerate(papers, 1):
-        extractions = [e for e in extract(paper, vocab) if e.confidence >= min_confidence]
+        extractions = [e for e in extract(paper, vocab, model=decider) if e.confidence >= min_confidence]
         yield from normalise(paper, extractions, vocab)
         if progress:
             progress(i)
@@ -156,7 +160,8 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
           min_confidence: float = 0.0, html: bool = True,
           progress: ProgressFn | None = None, store: str = "oxigraph", workers: int | None = None,
           dask: str | None = None, fresh: bool = False, reextract: bool = False,
-          wait: float = 0.0, categories: Iterable[str] = (), turtle: bool = True) -> BuildReport:
+          wait: float = 0.0, categories: Iterable[str] = (), turtle: bool = True,
+          model: str | None = None) -> BuildReport:
     """Build the graph of the listings in ``paths`` into ``out_dir``.
 
     Writes ``graph.ttl``, ``graph.html`` (unless ``html=False``) and ``report.json``. Nothing is
@@ -169,14 +174,15 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     memory and the outputs replaced (``progress`` receives the number of papers extracted).
 
     ``categories``: keep only papers in these arXiv categories or archives ("cs.CV", "cs");
-    ``turtle=False``: skip ``graph.ttl`` (for big stores; ``kg export`` writes it when needed).
+    ``turtle=False``: skip ``graph.ttl`` (for big stores; ``kg export`` writes it when needed);
+    ``model``: the extraction model's file (``kg train``; None: the shipped one; "rules": none).
     """
     if store == "oxigraph":
         from kg.stream import build_store
 
         return build_store(paths, out_dir, format=format, min_confidence=min_confidence, html=html,
                            workers=workers, dask=dask, fresh=fresh, reextract=reextract, wait=wait,
-                           progress=progress, categories=categories, turtle=turtle)
+                           progress=progress, categories=categories, turtle=turtle, model=model)
     if store != "memory":
         raise ValueError(f"unknown store {store!r}: 'oxigraph' or 'memory'")
     if not turtle:
@@ -196,7 +202,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     if not report.ok:
         report.seconds = {"read": round(t1 - t0, 3)}
         return report
-    facts = list(extract_facts((p for p, _ in corpus), min_confidence, progress))
+    facts = list(extract_facts((p for p, _ in corpus), min_confidence, progress, model))
     t2 = time.perf_counter()
     families = {k: c.label for k, c in default_vocabulary().concepts.items() if c.is_family}
     graph = build_graph(corpus, facts, families)

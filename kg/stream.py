@@ -133,7 +133,8 @@ def _exit_with(parent_pid: int) -> None:
     threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
-def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confidence: float = 0.0) -> BatchResult:
+def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confidence: float = 0.0,
+                  model: str | None = None) -> BatchResult:
     """Extract a batch of papers into N-Triples and entity bookkeeping. Runs in worker processes
     (local or Dask); a pure function of its input, so where it runs does not change the graph."""
     from kg.pipeline import extract_facts
@@ -148,7 +149,7 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
     relations: Counter[str] = Counter()
     counts = FactCounts()
     facts = 0
-    for fact in extract_facts((p for p, _ in batch), min_confidence):
+    for fact in extract_facts((p for p, _ in batch), min_confidence, model=model):
         facts += 1
         counts.add(fact)
         relations[fact.predicate] += 1
@@ -693,16 +694,17 @@ def _read_input(paths: list[Path], format: str | None, report, categories: tuple
 
 # --------------------------------------------------------------------------- fingerprint
 
-def extraction_fingerprint(min_confidence: float) -> str:
-    """Hash of everything that decides a stored paper's triples: extractors, normalisation,
-    vocabulary, RDF mapping and the confidence threshold."""
+def extraction_fingerprint(min_confidence: float, model: str | None = None) -> str:
+    """Hash of everything that decides a stored paper's triples: extractors, the extraction
+    model, normalisation, vocabulary and cues, RDF mapping and the confidence threshold."""
+    from kg.learn.model import model_fingerprint
     from kg.vocab import ontology_dir
 
     root = Path(__file__).resolve().parent
     files = sorted(root.glob("extract/*.py")) + [root / n for n in (
         "normalize.py", "vocab.py", "text.py", "model.py", "rdf.py", "ntriples.py", "stream.py", "stats.py")]
-    files += sorted((ontology_dir() / "vocab").glob("*.ttl"))
-    h = hashlib.sha1(repr(float(min_confidence)).encode())
+    files += sorted((ontology_dir() / "vocab").glob("*.ttl")) + [ontology_dir() / "cues.json"]
+    h = hashlib.sha1(repr(float(min_confidence)).encode() + model_fingerprint(model).encode())
     for f in files:
         if f.is_file():
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
@@ -715,7 +717,8 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
                 min_confidence: float = 0.0, html: bool = True, workers: int | None = None,
                 dask: str | None = None, batch_size: int = DEFAULT_BATCH, fresh: bool = False,
                 reextract: bool = False, wait: float = 0.0,
-                progress: ProgressCallback | None = None, categories: Iterable[str] = (), turtle: bool = True):
+                progress: ProgressCallback | None = None, categories: Iterable[str] = (), turtle: bool = True,
+                model: str | None = None):
     """Build (or extend) the store of ``out_dir`` with the listings in ``paths`` (files, or folders
     of them) and write
     ``graph.ttl``, ``graph.html`` and ``report.json`` from it. Returns a
@@ -740,7 +743,7 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
         prune(out)
         _clean_stale_temps(out)
         live = current_generation(out)
-        fingerprint = extraction_fingerprint(min_confidence)
+        fingerprint = extraction_fingerprint(min_confidence, model)
         previous = manifest(live) if live else {}
         if fresh or live is None:
             mode = "fresh"
@@ -752,7 +755,8 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
         gen.mkdir(parents=True)
         try:
             return _Build(out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
-                          workers, dask, batch_size, progress, categories=tuple(categories), turtle=turtle).run()
+                          workers, dask, batch_size, progress, categories=tuple(categories), turtle=turtle,
+                          model=model).run()
         except BaseException as exc:
             # The traceback's frames hold the half-written store open (RocksDB keeps its LOCK while
             # the object lives); drop them so a retry in this process can open a store there again.
@@ -767,7 +771,8 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
 
 class _Build:
     def __init__(self, out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
-                 workers, dask, batch_size, progress, categories: tuple[str, ...] = (), turtle: bool = True) -> None:
+                 workers, dask, batch_size, progress, categories: tuple[str, ...] = (), turtle: bool = True,
+                 model: str | None = None) -> None:
         from kg.pipeline import BuildReport
 
         self.out, self.gen, self.live, self.previous, self.mode = out, gen, live, previous, mode
@@ -775,6 +780,7 @@ class _Build:
         self.min_confidence, self.html, self.batch_size = min_confidence, html, max(1, batch_size)
         self.workers, self.dask, self.progress_fn = workers, dask, progress
         self.categories, self.turtle = categories, turtle
+        self.model = str(model) if model is not None else None
         self.report = BuildReport(min_confidence=min_confidence)
         self.t0 = time.perf_counter()
         self.run_no = previous.get("run", 0) + 1 if mode == "incremental" else 1
@@ -913,7 +919,7 @@ class _Build:
                 return
             while len(inflight) >= max_inflight:
                 handle(inflight.popleft())
-            inflight.append((executor.submit(extract_batch, list(pending), self.min_confidence),
+            inflight.append((executor.submit(extract_batch, list(pending), self.min_confidence, self.model),
                              len(pending), fraction, stage))
             pending.clear()
 

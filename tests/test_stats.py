@@ -67,7 +67,7 @@ def test_stats_stay_out_of_graph_ttl_exports_and_counts(one_shot, tmp_path):
 
 def test_incremental_and_reextracting_builds_keep_the_same_stats(seed_files, one_shot, tmp_path, monkeypatch):
     fp = kg.stream.extraction_fingerprint(0.0)
-    monkeypatch.setattr(kg.stream, "extraction_fingerprint", lambda mc: fp)
+    monkeypatch.setattr(kg.stream, "extraction_fingerprint", lambda mc, model=None: fp)
     monkeypatch.setattr(kg.stream, "STATS_FLUSH", 50)   # sums into the side table many times
     out = tmp_path / "out"
     build_store(seed_files[:1], out, html=False, workers=1, batch_size=7)

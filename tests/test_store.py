@@ -61,7 +61,7 @@ def stable_fingerprint(monkeypatch):
     import kg.stream
 
     fp = kg.stream.extraction_fingerprint(0.0)
-    monkeypatch.setattr(kg.stream, "extraction_fingerprint", lambda mc: f"{fp}-{float(mc)!r}")
+    monkeypatch.setattr(kg.stream, "extraction_fingerprint", lambda mc, model=None: f"{fp}-{float(mc)!r}")
 
 
 @pytest.fixture(scope="module")

@@ -56,6 +56,7 @@ class Document:
     paper: Paper
     vocab: Vocabulary
     cache: dict = field(default_factory=dict)   # per-document results shared by extractors
+    model: Any = None       # a kg.learn.model.ExtractionModel deciding on candidates; None: rules only
 
     @_cached_property
     def text(self) -> str:
@@ -118,10 +119,11 @@ def available_extractors() -> dict[str, Extractor]:
 
 
 def extract(paper: Paper, vocab: Vocabulary | None = None,
-            names: Iterable[str] | None = None) -> list[Extraction]:
-    """Run the extractors (all registered ones by default) over one paper."""
+            names: Iterable[str] | None = None, model: Any = None) -> list[Extraction]:
+    """Run the extractors (all registered ones by default) over one paper; ``model`` (a
+    :class:`kg.learn.model.ExtractionModel`) decides on their candidates where it has a decision."""
     registry = available_extractors()
-    doc = Document(paper, vocab if vocab is not None else default_vocabulary())
+    doc = Document(paper, vocab if vocab is not None else default_vocabulary(), model=model)
     forget_sentences()          # the sentence memos serve this paper only
     doc.vocab.forget_texts()
     out: list[Extraction] = []

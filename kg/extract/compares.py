@@ -299,6 +299,16 @@ def _own_start(doc: Document) -> int:
 @register_extractor("compares", "comparesTo")
 def extract_compares(doc: Document) -> Iterator[Extraction]:
     """method comparesTo method with the outcome, from comparative cues."""
+    decide = doc.model.get("comparesTo") if doc.model is not None else None
+    if decide is not None:
+        from kg.extract.learned import decide_comparisons
+        yield from decide_comparisons(doc, decide)
+    else:
+        yield from rule_comparisons(doc)
+
+
+def rule_comparisons(doc: Document) -> Iterator[Extraction]:
+    """The comparisons the cue rules find (the candidates of the learned decision)."""
     primary = primary_method(doc)
     seen: set[frozenset[str]] = set()
     for sentence in doc.sentences:

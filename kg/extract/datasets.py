@@ -211,6 +211,11 @@ def dataset_names(doc: Document) -> set[str]:
 @register_extractor("datasets", "evaluatesOn")
 def extract_datasets(doc: Document) -> Iterator[Extraction]:
     """paper evaluatesOn dataset: vocabulary matches and "X dataset/benchmark" patterns."""
+    decide = doc.model.get("evaluatesOn") if doc.model is not None else None
+    if decide is not None:
+        from kg.extract.learned import decide_datasets
+        yield from decide_datasets(doc, decide)
+        return
     seen: dict[str, Extraction] = {}
     proposals = {p.casefold() for p in _own_names(doc)}
     for sentence in doc.abstract_sentences:

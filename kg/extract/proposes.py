@@ -361,9 +361,22 @@ def _definitions(text: str) -> Iterator[re.Match[str]]:
 
 
 def find_proposals(doc: Document) -> list[Proposal]:
-    """Every named contribution of the paper, primary first. Cached on the document."""
-    if "proposals" in doc.cache:
-        return doc.cache["proposals"]
+    """Every named contribution of the paper, primary first: the model's decision over the
+    candidates (:mod:`kg.extract.learned`) when the document has one, else the rules'. Cached."""
+    if "proposals" not in doc.cache:
+        decide = doc.model.get("proposes") if doc.model is not None else None
+        if decide is not None:
+            from kg.extract.learned import decide_proposals
+            doc.cache["proposals"] = decide_proposals(doc, decide, doc.model.get("primary"))
+        else:
+            doc.cache["proposals"] = rule_proposals(doc)
+    return doc.cache["proposals"]
+
+
+def rule_proposals(doc: Document) -> list[Proposal]:
+    """Every named contribution the rules find, primary first. Cached on the document."""
+    if "rule_proposals" in doc.cache:
+        return doc.cache["rule_proposals"]
     found: list[Proposal] = []
     title = _title_name(doc)
     if title:
@@ -449,7 +462,7 @@ def find_proposals(doc: Document) -> list[Proposal]:
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
     found.extend(doc.cache.pop("coordinated", []))
     merged = _title_as_alias(_merge(found), doc)
-    doc.cache["proposals"] = merged
+    doc.cache["rule_proposals"] = merged
     return merged
 
 

@@ -1,0 +1,162 @@
+"""Training: annotated papers → an :class:`~kg.learn.model.ExtractionModel`.
+
+Stage by stage, as extraction runs: the proposes and primary decisions first (on the candidates
+of :func:`kg.extract.learned.proposal_candidates`); then evaluatesOn and comparesTo on candidates
+generated with the learned proposals in place, since "our method" and a paper's own names depend
+on them. Each candidate is labelled by whether its names meet a gold entity's (the scorer's
+matching); the threshold of each decision is the one that maximises F1 on the training papers,
+gold entities no candidate covers counted as misses.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from kg.extract import Document
+from kg.learn.gold import AnnotatedPaper, norm
+from kg.learn.linear import LogisticModel, best_group_thresholds, train_logistic
+from kg.learn.model import ExtractionModel
+from kg.vocab import Vocabulary, default_vocabulary
+
+Rows = list[tuple[dict[str, float], int]]
+# (a row's group is read from its features: each decision's candidates fall in groups that get
+# their own cut, see kg.extract.learned.*_group)
+# per decision: L2 penalty (the decisions with few positives get more)
+L2 = {"proposes": 0.01, "primary": 0.02, "evaluatesOn": 0.01, "comparesTo": 0.03}
+EPOCHS = 300
+
+
+def _fresh(doc: Document) -> Document:
+    return Document(doc.paper, doc.vocab, model=doc.model)
+
+
+def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, Rows, int, int]:
+    from kg.extract.learned import proposal_candidates, proposal_features
+
+    rows, primary_rows, missed, missed_primary = [], [], 0, 0
+    for doc, ann in docs:
+        gold = ann.entity_names("proposes")
+        gold_primary = ann.entity_names("proposes", primary_only=True)
+        covered: set[int] = set()
+        covered_primary: set[int] = set()
+        for rank, c in enumerate(proposal_candidates(doc)):
+            keys = {norm(n) for n in c.names}
+            hits = [i for i, g in enumerate(gold) if keys & g]
+            phits = [i for i, g in enumerate(gold_primary) if keys & g]
+            covered.update(hits)
+            covered_primary.update(phits)
+            feats = proposal_features(doc, c, rank)
+            rows.append((feats, int(bool(hits))))
+            primary_rows.append((feats, int(bool(phits))))
+        missed += len(gold) - len(covered)
+        missed_primary += len(gold_primary) - len(covered_primary)
+    return rows, primary_rows, missed, missed_primary
+
+
+def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
+    from kg.extract.datasets import _own_names
+    from kg.extract.learned import dataset_candidates, dataset_features
+
+    rows, missed = [], 0
+    for doc, ann in docs:
+        gold = ann.entity_names("evaluates_on")
+        own = {n.casefold() for n in _own_names(doc)}
+        covered: set[int] = set()
+        for c in dataset_candidates(doc):
+            keys = {norm(c.surface), norm(c.label)}
+            concept = doc.vocab.lookup(c.label, kind="dataset")
+            if concept is not None:
+                keys |= {norm(a) for a in (concept.label, *concept.aliases)}
+            hits = [i for i, g in enumerate(gold) if keys & g]
+            covered.update(hits)
+            rows.append((dataset_features(doc, c, own), int(bool(hits))))
+        missed += len(gold) - len(covered)
+    return rows, missed
+
+
+def _side_keys(doc: Document, name: str) -> set[str]:
+    from kg.extract.proposes import find_proposals
+
+    keys = {norm(name)}
+    for p in find_proposals(doc):
+        if name.casefold() in {n.casefold() for n in (p.name, *p.aliases)}:
+            keys |= {norm(n) for n in (p.name, *p.aliases)}
+    concept = doc.vocab.lookup(name, kind="method")
+    if concept is not None:
+        keys |= {norm(a) for a in (concept.label, *concept.aliases)}
+    return keys
+
+
+def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
+    from kg.extract.datasets import _own_names
+    from kg.extract.learned import comparison_candidates, comparison_features
+
+    rows, missed = [], 0
+    for doc, ann in docs:
+        gold = ann.pairs()
+        own = {n.casefold() for n in _own_names(doc)}
+        covered: set[int] = set()
+        for c in comparison_candidates(doc):
+            e = c.extraction
+            a, b = _side_keys(doc, e.subject), _side_keys(doc, e.object)
+            hits = [i for i, (ga, gb) in enumerate(gold) if (a & ga and b & gb) or (a & gb and b & ga)]
+            covered.update(hits)
+            rows.append((comparison_features(doc, c, own), int(bool(hits))))
+        missed += len(gold) - len(covered)
+    return rows, missed
+
+
+def _fit(rows: Rows, missed: int, decision: str) -> LogisticModel:
+    from kg.extract.learned import candidate_group
+
+    if not any(label for _, label in rows) or all(label for _, label in rows):
+        raise ValueError(f"cannot train {decision!r}: the annotations give it no positive and negative examples")
+    m = train_logistic(rows, l2=L2[decision], epochs=EPOCHS)
+    cuts = best_group_thresholds([(m.probability(f), y, candidate_group(decision, f)) for f, y in rows], missed)
+    default = cuts.pop("", 0.5)
+    return LogisticModel(m.weights, m.bias, default, cuts)
+
+
+def train_model(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | None = None,
+                progress: Callable[[str], None] | None = None) -> ExtractionModel:
+    """A model for every decision the annotations support. Deterministic: the same papers in the
+    same order give the same file."""
+    vocab = vocab if vocab is not None else default_vocabulary()
+    say = progress or (lambda _: None)
+    if not annotated:
+        raise ValueError("no annotated papers")
+    docs = [(Document(a.paper, vocab), a) for a in annotated]
+    say("proposes: candidates")
+    rows, primary_rows, missed, missed_primary = proposal_rows(docs)
+    decisions = {"proposes": _fit(rows, missed, "proposes"), "primary": _fit(primary_rows, missed_primary, "primary")}
+    sizes = {"proposes": len(rows), "primary": len(primary_rows)}
+    model = ExtractionModel(dict(decisions))
+    docs = [(Document(a.paper, vocab, model=model), a) for a in annotated]
+    say("evaluatesOn: candidates")
+    drows, dmissed = dataset_rows(docs)
+    decisions["evaluatesOn"] = _fit(drows, dmissed, "evaluatesOn")
+    say("comparesTo: candidates")
+    crows, cmissed = comparison_rows(docs)
+    decisions["comparesTo"] = _fit(crows, cmissed, "comparesTo")
+    sizes.update(evaluatesOn=len(drows), comparesTo=len(crows))
+    meta = {"papers": len(annotated), "candidates": sizes, "epochs": EPOCHS, "l2": L2}
+    return ExtractionModel(decisions, meta)
+
+
+def candidate_recall(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | None = None,
+                     model: ExtractionModel | None = None) -> dict[str, float]:
+    """Per relation, the share of gold facts some candidate covers (the ceiling of the decisions)."""
+    vocab = vocab if vocab is not None else default_vocabulary()
+    docs = [(Document(a.paper, vocab, model=model), a) for a in annotated]
+    out = {}
+    rows, prow, missed, pmissed = proposal_rows([(Document(a.paper, vocab), a) for a in annotated])
+    gold = sum(len(a.entity_names("proposes")) for a in annotated)
+    pgold = sum(len(a.entity_names("proposes", True)) for a in annotated)
+    out["proposes"] = round(1 - missed / gold, 3) if gold else 1.0
+    out["primary"] = round(1 - pmissed / pgold, 3) if pgold else 1.0
+    drows, dmissed = dataset_rows(docs)
+    dgold = sum(len(a.entity_names("evaluates_on")) for a in annotated)
+    out["evaluatesOn"] = round(1 - dmissed / dgold, 3) if dgold else 1.0
+    crows, cmissed = comparison_rows(docs)
+    cgold = sum(len(a.pairs()) for a in annotated)
+    out["comparesTo"] = round(1 - cmissed / cgold, 3) if cgold else 1.0
+    return out
