@@ -215,7 +215,13 @@ def extract_datasets(doc: Document) -> Iterator[Extraction]:
     if decide is not None:
         from kg.extract.learned import decide_datasets
         yield from decide_datasets(doc, decide)
-        return
+    else:
+        yield from rule_datasets(doc)
+
+
+def rule_datasets(doc: Document) -> Iterator[Extraction]:
+    """The datasets the rules keep: evaluation context, no pre-training (the learned decision's
+    strongest feature)."""
     seen: dict[str, Extraction] = {}
     proposals = {p.casefold() for p in _own_names(doc)}
     for sentence in doc.abstract_sentences:

@@ -68,12 +68,10 @@ def _sentence_words(key: str) -> re.Pattern:
 
 
 def candidate_group(decision: str, features: Features) -> str:
-    """The group whose cut applies to a candidate: for proposes and evaluatesOn, whether a
-    precise rule (or the vocabulary) found it; one group ("") otherwise."""
-    if decision == "proposes":
+    """The group whose cut applies to a candidate: for proposes, evaluatesOn and comparesTo,
+    whether a precise rule found (or kept) it."""
+    if decision in ("proposes", "evaluatesOn", "comparesTo"):
         return "rule" if "o:rule" in features else "new"
-    if decision == "evaluatesOn":
-        return "vocab" if "o:vocab" in features else "new"
     return ""
 
 
@@ -331,13 +329,22 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         n = len(doc.abstract_sentences)
         if n > 2 and first >= n - 2:
             f["first-in-last-two"] = 1.0
+        if any(_in_sentence("proposer", m.sentence.text) for m in abstract):
+            f["sentence-proposer"] = 1.0
+        if any(re.search(r"\b(?:we|our)\b", m.sentence.text, re.IGNORECASE) for m in abstract):
+            f["sentence-we"] = 1.0
         proposer = [m for m in abstract if _in_sentence("proposer", m.sentence.text[:m.start])]
         if proposer:
             f["after-proposer"] = 1.0
             if proposer[0] is abstract[0]:
                 f["first-after-proposer"] = 1.0
+    title_words = {w.casefold() for w in words(doc.paper.title)} - STOPWORDS
+    for alias in cand.aliases:
+        content = {w.casefold() for w in words(alias)} - STOPWORDS
+        if len(content & title_words) >= 2:
+            f["alias-in-title"] = 1.0
     _context_features(f, "", mentions, ("own_before", "novel_before", "coined_before", "used_before",
-                                         "compare_before"), ("used_after", "part_after"))
+                                         "compare_before"), ("used_after", "part_after", "subject_after"))
     return f
 
 
@@ -378,8 +385,9 @@ class DatasetCandidate:
 
 def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
     """Every dataset mention, whatever its context, one candidate per dataset."""
-    from kg.extract.datasets import _names_after_on, _plausible_dataset_name, _unknown_dataset_names
+    from kg.extract.datasets import _names_after_on, _plausible_dataset_name, _unknown_dataset_names, rule_datasets
 
+    kept_by_rules = {e.object.casefold() for e in rule_datasets(doc)}
     by_key: dict[str, DatasetCandidate] = {}
     for sentence in doc.abstract_sentences:
         found = [(m.surface, m.start, m.end, m.concept.label, "vocab")
@@ -398,6 +406,8 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
                 c = by_key[label.casefold()] = DatasetCandidate(surface, label)
             c.origins.add(origin)
             c.mentions.append((sentence, s, e))
+            if surface.casefold() in kept_by_rules:
+                c.origins.add("rule")
     return list(by_key.values())
 
 
@@ -568,6 +578,7 @@ def decide_comparisons(doc: Document, model: LogisticModel) -> Iterator[Extracti
 
     own = {n.casefold() for n in _own_names(doc)}
     for cand in comparison_candidates(doc):
-        p = model.probability(comparison_features(doc, cand, own))
-        if p >= model.threshold:
+        feats = comparison_features(doc, cand, own)
+        p = model.probability(feats)
+        if p >= model.cut(candidate_group("comparesTo", feats)):
             yield replace(cand.extraction, confidence=round(p, 2), extractor="compares/learned")

@@ -21,7 +21,7 @@ Rows = list[tuple[dict[str, float], int]]
 # (a row's group is read from its features: each decision's candidates fall in groups that get
 # their own cut, see kg.extract.learned.*_group)
 # per decision: L2 penalty (the decisions with few positives get more)
-L2 = {"proposes": 0.01, "primary": 0.02, "evaluatesOn": 0.01, "comparesTo": 0.03}
+L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03}
 EPOCHS = 300
 
 
