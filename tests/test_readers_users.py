@@ -325,11 +325,12 @@ def test_reference_manager_exports_keep_their_metadata(tmp_path, name, reader):
 
 def test_ris_records_cut_short_and_stray_lines(tmp_path):
     f = tmp_path / "cut.ris"
-    f.write_text(f"PY  - 2020\nTY  - JOUR\nTI  - QNet\nAU  - Doe, Jane\nAB  - {LONG}\nPY  - 2023///\n",
-                 encoding="utf-8")
+    f.write_text(f"PY  - 2020\nTY  - JOUR\nTI  - QNet\nAU  - Doe, Jane\nAB  - {LONG}\nAI - based readers agree.\n"
+                 "PY  - 2023///\n", encoding="utf-8")   # no ER line: the file was cut
     assert detect_format(f) == "ris"   # a stray line first: chosen by the extension
     papers, skipped, _ = read(f, "ris")
     assert [(p.title, p.authors, p.date) for p in papers] == [("QNet", ("Jane Doe",), "2023")]
+    assert papers[0].abstract == LONG + " AI - based readers agree."   # a wrapped line, not a tag
     assert [(s.source.line, s.reason) for s in skipped] == [(1, "PY line outside a record (no TY before it)")]
 
 

@@ -20,10 +20,10 @@ from kg.model import Paper, SkippedEntry, SourceRef, display_name
 from kg.readers import ReaderError, ReaderWarning, parse_date, read_text_guessing, register_reader
 from kg.readers.jsondocs import arxiv_id_from, strip_doi
 
-# A tag line. The standard has two spaces before the dash; some exporters write one, or none
-# after it when the value is empty ("ER  -").
-_TAG = re.compile(r"^([A-Z][A-Z0-9])  ?- ?(.*)$")
-_START = re.compile(r"^\s*(?:\ufeff)?TY  ?- ?\S", re.MULTILINE)
+# A tag line: two spaces before the dash, as every exporter writes it (a wrapped abstract line such
+# as "AI - based ..." is text, not a tag); no space after it when the value is empty ("ER  -").
+_TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+_START = re.compile(r"^\s*(?:\ufeff)?TY  - ?\S", re.MULTILINE)
 
 # Field → the tags that carry it, preferred first.
 TAGS: dict[str, tuple[str, ...]] = {

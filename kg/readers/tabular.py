@@ -15,6 +15,7 @@ import io
 import json
 import re
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -212,18 +213,24 @@ def split_authors(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def sniff_delimiter(lines: list[str]) -> str:
+def sniff_delimiter(text: str | list[str], rows: int = 20) -> str:
     """The delimiter of a table from its first lines: each candidate's cells counted on the header
-    line, and how many of the following lines split into as many cells (or fewer: cells dropped
+    line, and how many of the next ``rows`` rows split into as many cells (or fewer: cells dropped
     at the end of a row). A header whose cells name paper fields under one candidate decides it."""
+    head = "\n".join(text) if isinstance(text, list) else text[:65536]
     best, best_score = ",", (-1, -1, -1)
     for delimiter in _DELIMITERS:
-        rows = list(csv.reader(lines, delimiter=delimiter))
-        if not rows or len(rows[0]) < 2:
+        try:
+            parsed = list(islice(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), rows + 1))
+        except csv.Error:
             continue
-        header = rows[0]
+        if not parsed or len(parsed[0]) < 2:
+            continue
+        header = parsed[0]
         known = sum(1 for f in ("title", "abstract") if any(header_key(h) in HEADER_ALIASES[f] for h in header))
-        body = [r for r in rows[1:-1] if any(c.strip() for c in r)]   # the last line may be cut off
+        body = [r for r in parsed[1:] if any(c.strip() for c in r)]
+        if isinstance(text, str) and len(text) > len(head) and body:
+            body.pop()   # the last row read may be cut off at the end of the head
         consistent = sum(1 for r in body if 1 < len(r) <= len(header))
         score = (known, consistent, len(header))
         if score > best_score:
@@ -233,10 +240,13 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 def _sniff_table(head: str) -> bool:
     """A header line that names a title and an abstract column, whatever the delimiter."""
-    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    first = re.split(r"\r\n?|\n", head.lstrip("\ufeff"), maxsplit=1)[0]
     for delimiter in _DELIMITERS:
         if delimiter in first:
-            keys = {header_key(c) for c in next(csv.reader([first], delimiter=delimiter), [])}
+            try:
+                keys = {header_key(c) for c in next(csv.reader([first], delimiter=delimiter), [])}
+            except csv.Error:
+                continue
             if keys & set(HEADER_ALIASES["title"]) and keys & set(HEADER_ALIASES["abstract"]):
                 return True
     return False
@@ -284,7 +294,7 @@ def read_csv(path: Path, encoding: str | None = None,
     text, warning = read_text_guessing(path, encoding)
     if warning is not None:
         yield ReaderWarning(SourceRef(str(path), warning.source.line, "csv"), warning.message)
-    delimiter = sniff_delimiter(text[:65536].split("\n", 21)[:21])
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
