@@ -22,8 +22,8 @@ def main() -> None:
 
     \b
     Example:
-      kg build ../shared/seeds/*.txt --out output/
-      kg build ../shared/seeds/ --out output/
+      kg build examples/seeds/*.txt --out output/
+      kg build examples/seeds/ --out output/
       kg query output/ --named most_compared_methods
     """
 
@@ -54,13 +54,25 @@ def main() -> None:
 @click.option("--category", "categories", multiple=True, metavar="CAT",
               help="Keep only papers in this arXiv category or archive (cs.CV, or cs for every cs.*); "
               "repeatable. Papers without categories are left out too.")
+@click.option("--columns", "columns", metavar="FIELD=HEADER,...", callback=lambda c, p, v: _parse_columns(v),
+              help="Which CSV/TSV column holds which field when the header is not one the reader knows, "
+              "e.g. title=Headline,abstract=Summary (fields: title, abstract, authors, year, date, venue, "
+              "doi, url, id).")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="Text encoding of CSV, TSV, RIS and text listings (default: UTF-8, else cp1252 with a "
+              "warning for tables and RIS), e.g. cp1252, latin-1, utf-16.")
 @click.option("--model", "model", default=None, metavar="MODEL",
               help="Extraction model file written by `kg train` (default: the shipped model; "
               "'rules' for the hand-written rules alone).")
 def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, workers, dask_address, fresh,
-          reextract, wait, store_kind, categories, model) -> None:
+          reextract, wait, store_kind, categories, columns, encoding, model) -> None:
     """Read LISTINGS (files, or folders: the listing files under them), extract triples and
     write the graph to --out.
+
+    Formats are recognised by content: Hugging Face listing text, JSON / JSON Lines, CSV / TSV
+    (Zotero, Mendeley, Scopus, Web of Science and spreadsheet exports), RIS, CSL-JSON, BibTeX,
+    arXiv Atom (.xml), OpenAlex, Semantic Scholar. In a folder, files no reader recognises are
+    left out and named in the summary.
 
     The graph goes into a persistent Oxigraph store in DIR/store: building again into the same
     folder adds new papers only (the same input twice changes nothing); a killed build leaves
@@ -68,9 +80,11 @@ def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, w
 
     \b
     Example:
-      kg build ../shared/seeds/*.txt --out output/
-      kg build ../shared/seeds/ --out output/
+      kg build examples/seeds/*.txt --out output/
+      kg build examples/seeds/ --out output/
       kg build papers.jsonl papers.csv --out output/ --min-confidence 0.7
+      kg build zotero.csv zotero.ris library.json --out output/
+      kg build sheet.csv --columns title=Headline,abstract=Summary --encoding cp1252 --out output/
       kg build big.jsonl --out big/ --workers 2 --no-html --no-turtle
       kg build big.jsonl --out big/ --dask tcp://scheduler:8786
       kg build arxiv-metadata-oai-snapshot.json --category cs.CV --category cs.LG --out cv/
@@ -87,7 +101,7 @@ def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, w
         report = run_build(listings, out_dir, format=fmt, min_confidence=min_confidence, html=not no_html,
                            store=store_kind, workers=workers, dask=dask_address, fresh=fresh,
                            reextract=reextract, wait=wait, progress=bar, categories=categories,
-                           turtle=not no_turtle, model=model)
+                           turtle=not no_turtle, columns=columns, encoding=encoding, model=model)
     except (StoreBusy, StoreError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
     finally:
@@ -101,10 +115,44 @@ def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, w
         _fail("no paper could be read; previous outputs left untouched")
 
 
+def _parse_columns(value: str | None) -> dict[str, str]:
+    """``title=Headline,abstract=Summary`` → {"title": "Headline", "abstract": "Summary"}."""
+    from kg.readers.tabular import HEADER_ALIASES
+
+    columns: dict[str, str] = {}
+    for part in (value or "").split(","):
+        if not part.strip():
+            continue
+        field, sep, header = part.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise click.BadParameter(f"{part.strip()!r}: expected FIELD=HEADER, e.g. title=Headline")
+        field = field.strip().lower()
+        if field not in HEADER_ALIASES and field != "author":
+            raise click.BadParameter(f"unknown field {field!r} (fields: {', '.join(HEADER_ALIASES)})")
+        columns[field] = header.strip()
+    return columns
+
+
+_LISTED = 20   # files, left-out files and warnings named in the summary (all of them in report.json)
+
+
 def format_report(report) -> str:
     lines = [f"read {report.entries} entries from {len(report.files)} file(s): "
              f"{report.papers} papers, {report.duplicates} duplicates merged, {len(report.skipped)} skipped"
              + (f", {report.filtered} outside --category" if report.filtered else "")]
+    readers = list(report.readers.items())
+    for path, reader in readers[:_LISTED]:
+        lines.append(f"  read {path} ({reader})")
+    if len(readers) > _LISTED:
+        lines.append(f"  … {len(readers) - _LISTED} more files read (see report.json)")
+    for item in report.left_out[:_LISTED]:
+        lines.append(f"  left out {item['file']}: {item['reason']}")
+    if len(report.left_out) > _LISTED:
+        lines.append(f"  … {len(report.left_out) - _LISTED} more files left out (see report.json)")
+    for w in report.warnings[:_LISTED]:
+        lines.append(f"  warning {w['source']}: {w['message']}")
+    if len(report.warnings) > _LISTED:
+        lines.append(f"  … {len(report.warnings) - _LISTED} more warnings (see report.json)")
     for err in report.file_errors:
         lines.append(f"  file error: {err}")
     for s in report.skipped[:20]:

@@ -13,7 +13,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from kg.model import Fact, Paper, SkippedEntry, SourceRef
+
+if TYPE_CHECKING:
+    from kg.readers import InputPlan, ReadOptions
 
 ProgressFn = Callable[[int], None]
 
@@ -27,6 +32,9 @@ class BuildReport:
     duplicates: int = 0         # entries merged into a paper read before (same arXiv id, DOI or title)
     filtered: int = 0           # entries left out by a category filter (kg build --category)
     skipped: list[dict] = field(default_factory=list)   # {"source": "file:line", "reason": ...}
+    readers: dict[str, str] = field(default_factory=dict)   # file → the reader that read it
+    left_out: list[dict] = field(default_factory=list)  # files in folders not read: {"file", "reason"}
+    warnings: list[dict] = field(default_factory=list)  # {"source": "file[:line]", "message": ...}
     triples: int = 0
     relations: dict[str, int] = field(default_factory=dict)
     entities: dict[str, int] = field(default_factory=dict)
@@ -82,36 +90,54 @@ class Corpus:
 
 
 def read_corpus(paths: Iterable[str | Path], format: str | None = None,
-                report: BuildReport | None = None, categories: Iterable[str] = ()) -> Corpus:
-    """Read every file (a folder: the listing files under it, :func:`kg.readers.input_files`); a
+                report: BuildReport | None = None, categories: Iterable[str] = (),
+                options: ReadOptions | None = None) -> Corpus:
+    """Read every file (a folder: the listing files under it, :func:`kg.readers.plan_inputs`); a
     file that cannot be read is reported and the others still read. With ``categories``, only
     papers in those categories or archives are kept (``report.filtered`` counts the others)."""
-    from kg.readers import ReaderError, input_files, read_papers
-    from kg.readers.filters import CategoryFilter
-
-    paths = input_files(paths, format)
+    from kg.readers import plan_inputs
 
     report = report if report is not None else BuildReport()
     corpus = Corpus()
-    wanted = tuple(categories)
-    category_filter = CategoryFilter(wanted) if wanted else None
-    for path in paths:
+    for paper in read_inputs(plan_inputs(paths, format), format, report, tuple(categories), options):
+        if not corpus.add(paper):
+            report.duplicates += 1
+    report.papers = len(corpus)
+    return corpus
+
+
+def read_inputs(plan: InputPlan, format: str | None, report: BuildReport, categories: tuple[str, ...] = (),
+                options: ReadOptions | None = None) -> Iterator[Paper]:
+    """The papers of every file of ``plan``, in order; everything else goes into ``report``: the
+    files and the reader of each, the files of folders left out, skipped entries, readers'
+    warnings, files that could not be read, entries seen and entries outside ``categories``."""
+    from kg.readers import ReaderError, detect_format, read_papers
+    from kg.readers.filters import CategoryFilter
+
+    def warn(w) -> None:
+        where = f"{w.source.path}:{w.source.line}" if w.source.line else w.source.path
+        report.warnings.append({"source": where, "message": w.message})
+
+    report.left_out.extend(plan.left_out)
+    category_filter = CategoryFilter(categories) if categories else None
+    for path in plan.files:
         report.files.append(str(path))
         try:
-            for item in read_papers(path, format, category_filter):
+            name = format or plan.readers.get(str(path)) or detect_format(path)
+            report.readers[str(path)] = name
+            for item in read_papers(path, name, category_filter, options=options, on_warning=warn):
                 report.entries += 1
                 if isinstance(item, SkippedEntry):
                     where = f"{item.source.path}:{item.source.line}" if item.source.line else item.source.path
                     report.skipped.append({"source": where, "reason": item.reason})
-                elif not corpus.add(item):
-                    report.duplicates += 1
+                else:
+                    yield item
         except ReaderError as exc:
+            report.readers.pop(str(path), None)
             report.file_errors.append(str(exc))
-    if category_filter is not None:
-        report.filtered = category_filter.rejected
-        report.entries += category_filter.rejected
-    report.papers = len(corpus)
-    return corpus
+        if category_filter is not None:   # entries the filter left out, as read so far
+            report.entries += category_filter.rejected - report.filtered
+            report.filtered = category_filter.rejected
 
 
 def extract_facts(papers: Iterable[Paper], min_confidence: float = 0.0,
@@ -161,6 +187,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
           progress: ProgressFn | None = None, store: str = "oxigraph", workers: int | None = None,
           dask: str | None = None, fresh: bool = False, reextract: bool = False,
           wait: float = 0.0, categories: Iterable[str] = (), turtle: bool = True,
+          columns: dict[str, str] | None = None, encoding: str | None = None,
           model: str | None = None) -> BuildReport:
     """Build the graph of the listings in ``paths`` into ``out_dir``.
 
@@ -174,15 +201,22 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     memory and the outputs replaced (``progress`` receives the number of papers extracted).
 
     ``categories``: keep only papers in these arXiv categories or archives ("cs.CV", "cs");
-    ``turtle=False``: skip ``graph.ttl`` (for big stores; ``kg export`` writes it when needed);
+    ``turtle=False``: skip ``graph.ttl`` (for big stores; ``kg export`` writes it when needed).
+    ``columns`` (paper field → header) and ``encoding``: how to read tables and text files whose
+    headers or encoding detection would miss (:class:`kg.readers.ReadOptions`; ValueError when
+    ``encoding`` is unknown).
     ``model``: the extraction model's file (``kg train``; None: the shipped one; "rules": none).
     """
+    from kg.readers import ReadOptions
+
+    options = ReadOptions(columns=dict(columns or {}), encoding=encoding)
     if store == "oxigraph":
         from kg.stream import build_store
 
         return build_store(paths, out_dir, format=format, min_confidence=min_confidence, html=html,
                            workers=workers, dask=dask, fresh=fresh, reextract=reextract, wait=wait,
-                           progress=progress, categories=categories, turtle=turtle, model=model)
+                           progress=progress, categories=categories, turtle=turtle, read_options=options,
+                           model=model)
     if store != "memory":
         raise ValueError(f"unknown store {store!r}: 'oxigraph' or 'memory'")
     if not turtle:
@@ -197,7 +231,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     out = Path(out_dir)
     report = BuildReport(min_confidence=min_confidence)
     t0 = time.perf_counter()
-    corpus = read_corpus(paths, format, report, categories)
+    corpus = read_corpus(paths, format, report, categories, options)
     t1 = time.perf_counter()
     if not report.ok:
         report.seconds = {"read": round(t1 - t0, 3)}

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.model import Paper, SkippedEntry, SourceRef
+from kg.model import Paper, SourceRef
 from kg.stats import LEADERBOARD, STATS_GRAPH, FactCounts, Leaderboards, leaderboard_ntriples
 
 DEFAULT_BATCH = 100            # papers per task sent to a worker
@@ -670,28 +670,6 @@ def _count_lines(path: str) -> int:
     return max(1, n)
 
 
-def _read_input(paths: list[Path], format: str | None, report, categories: tuple[str, ...] = ()) -> Iterator[Paper]:
-    from kg.readers import ReaderError, read_papers
-    from kg.readers.filters import CategoryFilter
-
-    category_filter = CategoryFilter(categories) if categories else None
-    for path in paths:
-        report.files.append(str(path))
-        try:
-            for item in read_papers(path, format, category_filter):
-                report.entries += 1
-                if isinstance(item, SkippedEntry):
-                    where = f"{item.source.path}:{item.source.line}" if item.source.line else item.source.path
-                    report.skipped.append({"source": where, "reason": item.reason})
-                else:
-                    yield item
-        except ReaderError as exc:
-            report.file_errors.append(str(exc))
-        if category_filter is not None:   # entries the filter left out, as read so far
-            report.entries += category_filter.rejected - report.filtered
-            report.filtered = category_filter.rejected
-
-
 # --------------------------------------------------------------------------- fingerprint
 
 def extraction_fingerprint(min_confidence: float, model: str | None = None) -> str:
@@ -718,7 +696,7 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
                 dask: str | None = None, batch_size: int = DEFAULT_BATCH, fresh: bool = False,
                 reextract: bool = False, wait: float = 0.0,
                 progress: ProgressCallback | None = None, categories: Iterable[str] = (), turtle: bool = True,
-                model: str | None = None):
+                read_options=None, model: str | None = None):
     """Build (or extend) the store of ``out_dir`` with the listings in ``paths`` (files, or folders
     of them) and write
     ``graph.ttl``, ``graph.html`` and ``report.json`` from it. Returns a
@@ -729,16 +707,17 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
     empty store; ``reextract``: extract the stored papers again; ``wait``: seconds to wait for
     another build of the same folder before refusing (:class:`kg.oxstore.StoreBusy`);
     ``categories``: keep only papers in these arXiv categories or archives (``kg build --category``);
-    ``turtle=False``: no ``graph.ttl`` (a big store is exported when needed, ``kg export``).
+    ``turtle=False``: no ``graph.ttl`` (a big store is exported when needed, ``kg export``);
+    ``read_options``: :class:`kg.readers.ReadOptions` (``--columns``, ``--encoding``).
 
     A paper already in the store under the same arXiv id, DOI or title is the same node: the new
     listing is added as a source and the metadata it brings as triples (:meth:`SideTable.merge`).
     """
     from kg.oxstore import build_lock, current_generation, manifest, next_generation, prune
-    from kg.readers import input_files
+    from kg.readers import plan_inputs
 
     out = Path(out_dir)
-    paths = input_files(paths, format)   # a folder: the listing files under it
+    plan = plan_inputs(paths, format)   # a folder: the listing files under it
     with build_lock(out, wait):
         prune(out)
         _clean_stale_temps(out)
@@ -754,9 +733,9 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
         gen = next_generation(out)
         gen.mkdir(parents=True)
         try:
-            return _Build(out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
+            return _Build(out, gen, live, previous, mode, fingerprint, plan, format, min_confidence, html,
                           workers, dask, batch_size, progress, categories=tuple(categories), turtle=turtle,
-                          model=model).run()
+                          read_options=read_options, model=model).run()
         except BaseException as exc:
             # The traceback's frames hold the half-written store open (RocksDB keeps its LOCK while
             # the object lives); drop them so a retry in this process can open a store there again.
@@ -770,13 +749,14 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
 
 
 class _Build:
-    def __init__(self, out, gen, live, previous, mode, fingerprint, paths, format, min_confidence, html,
+    def __init__(self, out, gen, live, previous, mode, fingerprint, plan, format, min_confidence, html,
                  workers, dask, batch_size, progress, categories: tuple[str, ...] = (), turtle: bool = True,
-                 model: str | None = None) -> None:
+                 read_options=None, model: str | None = None) -> None:
         from kg.pipeline import BuildReport
 
         self.out, self.gen, self.live, self.previous, self.mode = out, gen, live, previous, mode
-        self.fingerprint, self.paths, self.format = fingerprint, paths, format
+        self.fingerprint, self.plan, self.paths, self.format = fingerprint, plan, plan.files, format
+        self.read_options = read_options
         self.min_confidence, self.html, self.batch_size = min_confidence, html, max(1, batch_size)
         self.workers, self.dask, self.progress_fn = workers, dask, progress
         self.categories, self.turtle = categories, turtle
@@ -935,7 +915,9 @@ class _Build:
                     submit("reextract", i / total)
             submit("reextract", 1.0)
 
-        for paper in _read_input(self.paths, self.format, report, self.categories):
+        from kg.pipeline import read_inputs
+
+        for paper in read_inputs(self.plan, self.format, report, self.categories, self.read_options):
             key = side.resolve(paper)              # same arXiv id, DOI or title: the same paper node
             seen = side.paper_seen_run(key)
             if seen is None:                       # new: extract it

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real seed listings and a graph built from them once per session."""
+"""Shared fixtures: the real seed listings (examples/seeds, in the repository) and a graph built
+from them once per session."""
 from __future__ import annotations
 
 import json
@@ -7,14 +8,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+EXAMPLES = ROOT / "examples"
+SEEDS = sorted((EXAMPLES / "seeds").glob("*.txt"))
+ANNOTATED = EXAMPLES / "annotated"    # the annotated papers and the scorer (score.py)
+EXTERNAL = EXAMPLES / "external"      # SciREX abstracts
 
 
 @pytest.fixture(scope="session")
 def seed_files() -> list[Path]:
-    if len(SEEDS) != 4:
-        pytest.skip("the seed listings (../shared/seeds) are not beside the project")
+    assert len(SEEDS) == 4, f"the four seed listings are part of the repository: {EXAMPLES / 'seeds'}"
     return SEEDS
 
 

@@ -4,15 +4,20 @@ Two layouts occur: title and abstract separated by blank lines, and title and ab
 consecutive lines. Page chrome ("new", "Subscribe", "Get trending papers…", "byAK and the
 research community", date lines such as "Mar 11") is removed, also when glued to the front of a
 title ("SubscribeVoxCeleb: …").
+
+On consecutive lines, a line is an abstract by its length (:func:`looks_like_abstract`). In the
+blank-line layout (every paragraph one line), the paragraph after a title is also its abstract
+when it is a short sentence ("We propose QNet, which outperforms ResNet on ImageNet."), unless the
+paragraph after it is a long abstract: then the short line is the next title.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.model import Paper, SkippedEntry, SourceRef
-from kg.readers import iter_lines, register_reader
+from kg.readers import ReaderWarning, iter_lines, read_text_guessing, register_reader
 
 _CHROME_LINE = re.compile(
     r"""^(?:new|subscribe|upvote|submitted\ by.*|
@@ -54,24 +59,67 @@ def sniff(head: str) -> bool:
     return len(kinds) >= 2 and not kinds[0] and kinds[1]
 
 
-@register_reader("hf-listing", extensions=(".txt",), sniff=sniff, priority=-1)  # the loosest sniffer yields
-def read_hf_listing(path: Path) -> Iterator[Paper | SkippedEntry]:
-    """Hugging Face paper listing text: title line, then abstract paragraph, page chrome removed."""
-    title: tuple[int, str] | None = None
-    for number, raw in iter_lines(path):
+def _lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:
+    if encoding is None:
+        yield from iter_lines(path)
+        return
+    text, _ = read_text_guessing(path, encoding, fallback=None)
+    for number, line in enumerate(text.split("\n"), 1):
+        yield number, line.rstrip("\r")
+
+
+def _content(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, bool]]:
+    """``(line number, text, blank line before)`` of every line that is not chrome or blank."""
+    blank_before = True
+    for number, raw in lines:
         line = strip_glued_chrome(raw)
-        if not line or is_chrome(line):
+        if not line:
+            blank_before = True
             continue
-        if looks_like_abstract(line):
+        if is_chrome(line):
+            continue
+        yield number, line, blank_before
+        blank_before = False
+
+
+def has_paragraph_layout(lines: Iterable[tuple[int, str]]) -> bool:
+    """True when the text comes in one-line paragraphs separated by blank lines (after chrome
+    lines are removed), at least two of them."""
+    count = 0
+    for _, _, blank_before in _content(lines):
+        if not blank_before:
+            return False
+        count += 1
+    return count >= 2
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().endswith((".", "!", "?"))
+
+
+@register_reader("hf-listing", extensions=(".txt",), sniff=sniff, priority=-1,  # the loosest sniffer yields
+                 options=("encoding",))
+def read_hf_listing(path: Path, encoding: str | None = None) -> Iterator[Paper | SkippedEntry | ReaderWarning]:
+    """Hugging Face paper listing text: title line, then abstract paragraph, page chrome removed."""
+    paragraphs = has_paragraph_layout(_lines(path, encoding))
+    content = _content(_lines(path, encoding))
+    title: tuple[int, str] | None = None
+    item = next(content, None)
+    while item is not None:
+        number, line, _ = item
+        after = next(content, None)
+        if looks_like_abstract(line) or (
+                paragraphs and title is not None and _ends_sentence(line)
+                and not (after is not None and looks_like_abstract(after[1]))):
             if title is None:
                 yield SkippedEntry(SourceRef(str(path), number, "hf-listing"), "abstract without a title line")
-                continue
-            yield Paper(
-                title=title[1],
-                abstract=line,
-                source=SourceRef(str(path), title[0], "hf-listing"),
-            )
-            title = None
+            else:
+                yield Paper(
+                    title=title[1],
+                    abstract=line,
+                    source=SourceRef(str(path), title[0], "hf-listing"),
+                )
+                title = None
         else:
             if title is not None:
                 yield SkippedEntry(
@@ -79,6 +127,7 @@ def read_hf_listing(path: Path) -> Iterator[Paper | SkippedEntry]:
                     f"title without an abstract: {title[1][:80]!r}",
                 )
             title = (number, line)
+        item = after
     if title is not None:
         yield SkippedEntry(
             SourceRef(str(path), title[0], "hf-listing"), f"title without an abstract: {title[1][:80]!r}"

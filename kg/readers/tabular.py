@@ -1,7 +1,12 @@
-"""Records with ``title`` and ``abstract`` fields: JSON Lines, a JSON array, or CSV.
+"""Records with ``title`` and ``abstract`` fields: JSON Lines, a JSON array, or a table (CSV, TSV).
 
 Optional fields: ``id``, ``url``, ``date``, ``authors`` (a list, or a string separated by ``;``
 or " and "), ``doi``, ``arxiv_id``, ``categories``. Field names are matched case-insensitively.
+
+Tables also take the headers reference managers and databases export (:data:`HEADER_ALIASES`:
+Zotero's "Abstract Note", Scopus's "Source title", Web of Science's "TI"/"AB"…), ``year`` and
+``venue``, or the user's own (``kg build --columns title=Headline``); the delimiter is detected,
+the encoding is UTF-8 (with or without BOM, or UTF-16 with one) or else cp1252, with a warning.
 """
 from __future__ import annotations
 
@@ -9,12 +14,15 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from kg.model import Paper, SkippedEntry, SourceRef
-from kg.readers import ReaderError, iter_lines, read_text, register_reader
+from kg.model import Paper, SkippedEntry, SourceRef, display_name
+from kg.readers import (ReaderError, ReaderWarning, iter_lines, parse_date, read_text, read_text_guessing,
+                        register_reader)
+from kg.readers.jsondocs import arxiv_id_from
 
 csv.field_size_limit(16 * 1024 * 1024)  # real abstracts can be long; the default is 128 KiB
 
@@ -89,12 +97,6 @@ def _sniff_json(head: str) -> bool:
     return head.startswith("[") or bool(_PAPERS_OBJECT.match(head))
 
 
-def _sniff_csv(head: str) -> bool:
-    first = head.lstrip().split("\n", 1)[0].lower()
-    cells = [c.strip().strip('"') for c in re.split(r"[,\t;]", first)]
-    return "title" in cells and "abstract" in cells
-
-
 @register_reader("jsonl", extensions=(".jsonl", ".ndjson", ".jsonl.txt"), sniff=_sniff_jsonl)
 def read_jsonl(path: Path) -> Iterator[Paper | SkippedEntry]:
     """JSON Lines: one object per line with title and abstract."""
@@ -127,19 +129,188 @@ def read_json(path: Path) -> Iterator[Paper | SkippedEntry]:
         yield record_to_paper(record, SourceRef(f"{path}#{index + 1}", 0, "json"))
 
 
-@register_reader("csv", extensions=(".csv", ".tsv"), sniff=_sniff_csv)
-def read_csv(path: Path) -> Iterator[Paper | SkippedEntry]:
-    """CSV or TSV with a header row naming title and abstract columns."""
-    text = read_text(path)
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+# --------------------------------------------------------------------------- tables (CSV, TSV)
+
+# The headers that name each paper field in the exports users have, most specific first: a
+# table with several (Scopus "Author full names" and "Authors") takes the first one present.
+# Matched after case folding, with runs of spaces, "_", "-" and "." read as one space.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "document title", "article title", "paper title", "ti"),
+    "abstract": ("abstract", "abstract note", "ab", "summary"),
+    "authors": ("author full names", "af", "authors", "author", "author s", "au", "creators"),
+    "date": ("date", "publication date", "published", "date published"),
+    "year": ("publication year", "year", "py", "pub year"),
+    "venue": ("publication title", "source title", "so", "venue", "journal", "journal title",
+              "conference", "booktitle", "book title", "proceedings title", "source", "publication"),
+    "doi": ("doi", "di"),
+    "url": ("url", "link", "pdf link", "ur"),
+    "id": ("ut unique wos id", "ut", "eid", "accession number", "key", "id"),   # WoS "ID" is Keywords Plus: UT first
+    "arxiv_id": ("arxiv id", "arxiv"),
+    "categories": ("categories", "category"),
+}
+# Web of Science and Scopus put each author's id after the name: "Dosovitskiy, Alexey (57188715000)"
+_AUTHOR_ID = re.compile(r"\s*\((?:\d+|[A-Z]-\d{4}-\d{4})\)\s*$")
+_NOT_A_NAME = {"", "[no author name available]", "et al.", "et al", "others", "anonymous"}
+_DELIMITERS = (",", ";", "\t", "|")
+_HEADER_SPACES = re.compile(r"[\s_.\-()/]+")
+
+
+def header_key(header: str) -> str:
+    """A header as :data:`HEADER_ALIASES` spells it: "Abstract_Note" → "abstract note"."""
+    return " ".join(_HEADER_SPACES.sub(" ", header.strip().strip('"').lstrip("\ufeff").casefold()).split())
+
+
+def column_map(header: list[str], columns: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Paper field → column index: the user's ``columns`` (field → header) first, then the
+    aliases. A ``columns`` header that is not in the table is a ValueError naming the headers."""
+    keys = [header_key(h) for h in header]
+    found: dict[str, int] = {}
+    for field, name in (columns or {}).items():
+        field = "authors" if field == "author" else field
+        if field not in HEADER_ALIASES:
+            raise ValueError(f"--columns: unknown field {field!r} (fields: {', '.join(HEADER_ALIASES)})")
+        if header_key(name) not in keys:
+            raise ValueError(f"--columns {field}={name}: no such column (columns: {', '.join(header)})")
+        found[field] = keys.index(header_key(name))
+    for field, aliases in HEADER_ALIASES.items():
+        if field not in found:
+            index = next((keys.index(a) for a in aliases if a in keys), None)
+            if index is not None and index not in found.values():
+                found[field] = index
+    return found
+
+
+def split_authors(text: str) -> tuple[str, ...]:
+    """The names in an author cell, each in reading order (:func:`kg.model.display_name`).
+
+    Names are separated by ";" (Zotero, Web of Science, Scopus), "|" or " and "; with commas only,
+    "Last, First" is one name when each part is one word (or initials), else each part is a name.
+
+    >>> split_authors("Dosovitskiy, Alexey; Beyer, Lucas")
+    ('Alexey Dosovitskiy', 'Lucas Beyer')
+    >>> split_authors("Dosovitskiy, Alexey"), split_authors("Alexey Dosovitskiy, Lucas Beyer")
+    (('Alexey Dosovitskiy',), ('Alexey Dosovitskiy', 'Lucas Beyer'))
+    >>> split_authors("Dosovitskiy, A., Beyer, L."), split_authors("Dosovitskiy A., Beyer L.")
+    (('A. Dosovitskiy', 'L. Beyer'), ('Dosovitskiy A.', 'Beyer L.'))
+    """
+    text = " ".join(text.split())
+    if ";" in text or "|" in text:
+        names = re.split(r"\s*[;|]\s*", text)
+    elif re.search(r"\s+and\s+", text):
+        names = re.split(r"\s*,?\s+and\s+", text)
+    else:
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) > 1 and len(parts) % 2 == 0 and all(len(p.split()) == 1 for p in parts[1::2]) \
+                and not all(len(p.split()) > 1 for p in parts):
+            names = [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]   # Last, First pairs
+        else:
+            names = parts
+    out = []
+    for name in names:
+        name = _AUTHOR_ID.sub("", name).strip()
+        if name.casefold() not in _NOT_A_NAME:
+            out.append(display_name(name))
+    return tuple(out)
+
+
+def sniff_delimiter(text: str | list[str], rows: int = 20) -> str:
+    """The delimiter of a table from its first lines: each candidate's cells counted on the header
+    line, and how many of the next ``rows`` rows split into as many cells (or fewer: cells dropped
+    at the end of a row). A header whose cells name paper fields under one candidate decides it."""
+    head = "\n".join(text) if isinstance(text, list) else text[:65536]
+    best, best_score = ",", (-1, -1, -1)
+    for delimiter in _DELIMITERS:
+        try:
+            parsed = list(islice(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), rows + 1))
+        except csv.Error:
+            continue
+        if not parsed or len(parsed[0]) < 2:
+            continue
+        header = parsed[0]
+        known = sum(1 for f in ("title", "abstract") if any(header_key(h) in HEADER_ALIASES[f] for h in header))
+        body = [r for r in parsed[1:] if any(c.strip() for c in r)]
+        if isinstance(text, str) and len(text) > len(head) and body:
+            body.pop()   # the last row read may be cut off at the end of the head
+        consistent = sum(1 for r in body if 1 < len(r) <= len(header))
+        score = (known, consistent, len(header))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _sniff_table(head: str) -> bool:
+    """A header line that names a title and an abstract column, whatever the delimiter."""
+    first = re.split(r"\r\n?|\n", head.lstrip("\ufeff"), maxsplit=1)[0]
+    for delimiter in _DELIMITERS:
+        if delimiter in first:
+            try:
+                keys = {header_key(c) for c in next(csv.reader([first], delimiter=delimiter), [])}
+            except csv.Error:
+                continue
+            if keys & set(HEADER_ALIASES["title"]) and keys & set(HEADER_ALIASES["abstract"]):
+                return True
+    return False
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    return " ".join(row[index].split()) if index is not None and index < len(row) else ""
+
+
+def _row_to_paper(row: list[str], cols: dict[str, int], source: SourceRef) -> Paper | SkippedEntry:
+    title = _cell(row, cols.get("title"))
+    abstract = _cell(row, cols.get("abstract"))
+    if not title:
+        return SkippedEntry(source, "missing title")
+    if not abstract:
+        return SkippedEntry(source, f"missing abstract: {title[:80]!r}")
+    doi = _cell(row, cols.get("doi")).lower()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        doi = doi.removeprefix(prefix)
+    url = _cell(row, cols.get("url"))
+    date = parse_date(_cell(row, cols.get("date"))) or parse_date(_cell(row, cols.get("year")))
+    arxiv_id = _cell(row, cols.get("arxiv_id")).removeprefix("arXiv:") or arxiv_id_from(doi=doi, url=url)
+    return Paper(
+        title=title,
+        abstract=abstract,
+        source=source,
+        id=_cell(row, cols.get("id")),
+        url=url,
+        date=date,
+        authors=split_authors(_cell(row, cols.get("authors"))),
+        doi=doi,
+        arxiv_id=arxiv_id,
+        categories=_as_list(_cell(row, cols.get("categories"))),
+        venue=_cell(row, cols.get("venue")),
+    )
+
+
+@register_reader("csv", extensions=(".csv", ".tsv"), sniff=_sniff_table, exclusive=True,
+                 options=("encoding", "columns"))
+def read_csv(path: Path, encoding: str | None = None,
+             columns: Mapping[str, str] | None = None) -> Iterator[Paper | SkippedEntry | ReaderWarning]:
+    """CSV or TSV with a header row: reference-manager and database exports (Zotero, Mendeley,
+    Scopus, Web of Science, IEEE Xplore) or a spreadsheet's own columns; any delimiter, UTF-8 or
+    cp1252."""
+    text, warning = read_text_guessing(path, encoding)
+    if warning is not None:
+        yield ReaderWarning(SourceRef(str(path), warning.source.line, "csv"), warning.message)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        header = next(reader)
     except StopIteration:
         raise ReaderError(path, "empty file") from None
-    if "title" not in header:
-        raise ReaderError(path, "CSV header has no 'title' column", 1)
+    except csv.Error as exc:
+        raise ReaderError(path, f"malformed CSV: {exc}", 1) from None
+    try:
+        cols = column_map(header, columns)
+    except ValueError as exc:
+        raise ReaderError(path, str(exc), 1) from None
+    shown = ", ".join(repr(h) for h in header[:12]) + (", ..." if len(header) > 12 else "")
+    for field in ("title", "abstract"):
+        if field not in cols:
+            raise ReaderError(path, f"the header has no {field!r} column ({shown}); name it with "
+                                    f"--columns {field}=HEADER", 1)
     while True:
         start = reader.line_num + 1   # a quoted cell may span lines: report where the row starts
         try:
@@ -151,7 +322,9 @@ def read_csv(path: Path) -> Iterator[Paper | SkippedEntry]:
         if not any(cell.strip() for cell in row):
             continue
         source = SourceRef(str(path), start, "csv")
-        if len(row) != len(header):
+        while len(row) > len(header) and not row[-1].strip():
+            row.pop()   # trailing empty cells: a delimiter at the end of the line
+        if len(row) > len(header):
             yield SkippedEntry(source, f"row has {len(row)} cells, header has {len(header)}")
             continue
-        yield record_to_paper(dict(zip(header, row)), source)
+        yield _row_to_paper(row, cols, source)   # a short row: the cells dropped at its end are empty
