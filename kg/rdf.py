@@ -211,6 +211,21 @@ def _kind_class(entity: Entity) -> URIRef:
     return KGO.MethodFamily if entity.is_family else KGO.Method
 
 
+def value_literal(value: str) -> Literal:
+    """A result's value in the one lexical form every store and serializer keeps: trailing zeros
+    of the fraction dropped, a whole number an xsd:integer ("87.1", "49.0" → 49, "97.50" → 97.5).
+    (Oxigraph writes decimals canonically, "49"; rdflib's Turtle writes that back as 49.0.)
+
+    >>> value_literal("49.0").n3(), value_literal("97.50").n3(), value_literal(".5").n3()
+    ('"49"^^<http://www.w3.org/2001/XMLSchema#integer>', '"97.5"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+    """
+    whole, _, fraction = value.partition(".")
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    if not fraction:
+        return Literal(whole, datatype=XSD.integer)
+    return Literal(f"{whole}.{fraction}", datatype=XSD.decimal)
+
+
 def result_triples(fact: Fact) -> Iterator[Triple]:
     """A result fact: ``paper kgo:reportsResult r`` and the result node with its provenance."""
     ex = fact.extraction
@@ -222,7 +237,7 @@ def result_triples(fact: Fact) -> Iterator[Triple]:
     yield r, KGO.method, entity_iri(fact.subject)
     yield r, KGO.dataset, entity_iri(fact.object)
     yield r, KGO.metric, metric
-    yield r, KGO.value, Literal(ex.value, datatype=XSD.decimal)
+    yield r, KGO.value, value_literal(ex.value)
     yield r, KGO.methodLabel, Literal(ex.subject)
     yield r, PROV.wasDerivedFrom, p_iri
     yield r, KGO.evidence, Literal(ex.evidence.sentence)
