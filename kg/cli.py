@@ -385,6 +385,30 @@ def viz(graph, output, focus, depth, types, relation, max_nodes) -> None:
 
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--dataset", "-d", required=True, help="The dataset (any name the vocabulary knows: ImageNet = ImageNet-1K).")
+@click.option("--metric", "-m", default=None, help="Only this metric (top-1 = top-1 accuracy); default: one table per metric.")
+@click.option("--task", "-t", default=None, help="Only results of papers that address this task (or a narrower one).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def leaderboard(graph, dataset, metric, task, fmt) -> None:
+    """Rank the results reported on a dataset, best first in the metric's direction, each with its
+    method's family, the paper and the sentence that states the value.
+
+    \b
+    Example:
+      kg leaderboard output/ --dataset ImageNet-1K --metric "top-1 accuracy"
+      kg leaderboard output/ --dataset COCO --task "object detection" --format csv
+    """
+    from kg.leaderboard import format_boards, leaderboards
+
+    boards = leaderboards(_load(graph), dataset, metric, task)
+    if not boards:
+        _fail(f"no results on {dataset!r}" + (f" for {metric!r}" if metric else "")
+              + (f" in papers on {task!r}" if task else ""), 1)
+    click.echo(format_boards(boards, fmt))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for analysis.md, analysis.json and the plots (default: the build folder).")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="How many rows per ranking.")

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-Predicate = Literal["proposes", "evaluatesOn", "comparesTo"]
+Predicate = Literal["proposes", "evaluatesOn", "comparesTo", "addressesTask", "reportsResult"]
 Outcome = Literal["outperforms", "comparable", "underperforms", "compared"]
-EntityKind = Literal["paper", "method", "dataset"]
+EntityKind = Literal["paper", "method", "dataset", "task", "metric"]
 
-PREDICATES: tuple[str, ...] = ("proposes", "evaluatesOn", "comparesTo")
+PREDICATES: tuple[str, ...] = ("proposes", "evaluatesOn", "comparesTo", "addressesTask", "reportsResult")
+
+# A result's value: a plain decimal number as written, without unit or sign ("83.4", "0.912", "98").
+_RESULT_VALUE = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 OUTCOMES: tuple[str, ...] = ("outperforms", "comparable", "underperforms", "compared")
 
 
@@ -207,6 +210,11 @@ class Extraction:
 
     ``subject`` / ``object`` are surface forms as written in the paper (the paper's title for a
     paper subject); normalisation into entities happens later, in :mod:`kg.normalize`.
+
+    A ``reportsResult`` extraction is (method, dataset, metric, value): ``subject`` the method as
+    written (variant kept: "iFormer-S"), ``object`` the dataset, ``metric`` the metric as written
+    ("top-1 accuracy") and ``value`` the number as written ("83.4"); the other predicates have no
+    metric and no value.
     """
 
     paper_key: str
@@ -221,10 +229,19 @@ class Extraction:
     outcome: Outcome | None = None
     object_aliases: tuple[str, ...] = ()   # other names the paper gives the object ("VOLO" → "Vision Outlooker")
     subject_aliases: tuple[str, ...] = ()
+    metric: str = ""      # reportsResult only: the metric's name as written
+    value: str = ""       # reportsResult only: the number as written
 
     def __post_init__(self) -> None:
         if self.predicate not in PREDICATES:
             raise ValueError(f"unknown predicate {self.predicate!r}")
+        if self.predicate == "reportsResult":
+            if not _RESULT_VALUE.fullmatch(self.value):
+                raise ValueError(f"a result's value is a plain number, not {self.value!r}")
+            if not self.metric.strip():
+                raise ValueError("a result names its metric")
+        elif self.value or self.metric:
+            raise ValueError(f"only a reportsResult has a metric and a value, not a {self.predicate!r}")
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"confidence {self.confidence} outside [0, 1]")
         if self.outcome is not None and self.outcome not in OUTCOMES:
@@ -241,6 +258,7 @@ class Entity:
     family_keys: tuple[str, ...] = ()   # for methods: keys of the families it belongs to
     is_family: bool = False
     in_vocabulary: bool = False
+    higher_is_better: bool | None = None   # metrics: the vocabulary's direction (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -252,3 +270,4 @@ class Fact:
     predicate: Predicate
     object: Entity
     extraction: Extraction
+    metric: Entity | None = None   # reportsResult: the metric (subject: the method, object: the dataset)

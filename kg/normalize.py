@@ -2,12 +2,20 @@
 
 Names the vocabulary knows resolve to its concept (canonical label, family membership); any
 other name becomes an entity keyed by its case-folded alphanumeric form, so "Next-ViT" and
-"NextViT" meet in one node across papers without a global pass over the corpus.
+"NextViT" meet in one node across papers without a global pass over the corpus. Tasks and
+metrics resolve through their vocabularies the same way ("top-1" = top-1 accuracy, "COCO
+detection" = object detection); a metric the vocabulary knows carries its direction.
+
+A result's method is the paper's own method when the name is one of its own or a variant of one
+("iFormer-S" of iFormer), else a known method (its variant too: "DeiT-Ti" is DeiT), else a new
+entity; the variant's name stays with the result (``kgo:methodLabel``) and on the entity as a label.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from urllib.parse import quote
+
+import re
 
 from kg.model import Entity, Extraction, Fact, Paper
 from kg.text import match_key
@@ -32,8 +40,10 @@ def resolve(surface: str, kind: str, vocab: Vocabulary, aliases: Iterable[str] =
             key = (concept.key, kind, concept.label, concept.families, concept.is_family)
             entity = _ENTITIES.get(key)
             if entity is None:
-                entity = _remember(key, Entity(concept.key, kind, concept.label, concept.families,  # type: ignore[arg-type]
-                                               concept.is_family, True))
+                # (a task's broader tasks stay in the vocabulary: family_keys are method families)
+                families = concept.families if kind == "method" else ()
+                entity = _remember(key, Entity(concept.key, kind, concept.label, families,  # type: ignore[arg-type]
+                                               concept.is_family, True, concept.higher_is_better))
             return entity
     entity = _ENTITIES.get((surface, kind))
     if entity is None:
@@ -74,10 +84,36 @@ def normalise(paper: Paper, extractions: Iterable[Extraction], vocab: Vocabulary
         hit = local.get(match_key(name)) if kind == "method" else None
         return hit or resolve(name, kind, vocab, aliases)
 
+    def method_of_result(name: str) -> Entity:
+        hit = local.get(match_key(name))
+        if hit is not None or vocab.lookup(name, kind="method") is not None:
+            return hit or resolve(name, "method", vocab)
+        base = name
+        while True:   # "iFormer-S" → iFormer, "ViT-B/16" → ViT, "SVT-H-S" → SVT
+            shorter = _VARIANT_SUFFIX.sub("", base)
+            if shorter == base or not shorter:
+                break
+            base = shorter
+            hit = local.get(match_key(base))
+            if hit is not None or vocab.lookup(base, kind="method") is not None:
+                return hit or resolve(base, "method", vocab)
+        return resolve(name, "method", vocab)
+
     for ex in extractions:
+        if ex.predicate == "reportsResult":
+            facts.append(Fact(paper, method_of_result(ex.subject), ex.predicate,
+                              resolve(ex.object, "dataset", vocab, ex.object_aliases), ex,
+                              resolve(ex.metric, "metric", vocab)))
+            continue
         subject = None if ex.subject_kind == "paper" else entity_for(ex.subject, ex.subject_kind, ex.subject_aliases)
         obj = entity_for(ex.object, ex.object_kind, ex.object_aliases)
         if subject is not None and subject.key == obj.key:
             continue  # "X outperforms X" after normalisation says nothing
         facts.append(Fact(paper, subject, ex.predicate, obj, ex))
     return facts
+
+
+# A model variant's suffix: size letters and names, depths, patch sizes ("-S", "-Tiny", "-B/16", "-D3")
+_VARIANT_SUFFIX = re.compile(
+    r"(?:[-\s](?:T|S|M|B|L|H|G|N|X|XS|XL|XXL|Ti|Tiny|Small|Base|Medium|Large|Huge|Giant|Gaint|Nano|Mini|Micro|"
+    r"[A-Z]?\d+[A-Za-z]?|[BDLSW]\d+)|/\d+)$")

@@ -7,13 +7,20 @@ The graph contract (read by ``../shared/eval/score.py`` and by users' SPARQL):
   ``dcterms:date`` / ``dcterms:modified`` (ISO 8601), ``kgo:venue``, ``kgo:category``;
 - author: ``dcterms:creator`` → ``author/<normalised name>`` ``a foaf:Person`` with ``foaf:name``;
 - method / dataset: ``rdfs:label`` (canonical) and ``skos:altLabel`` for each other surface form;
+- task / metric: ``kgo:Task`` / ``kgo:Metric`` nodes with ``rdfs:label`` and ``skos:altLabel``; a
+  metric the vocabulary knows has ``kgo:higherIsBetter``;
 - direct triples ``paper kgo:proposes method``, ``paper kgo:evaluatesOn dataset``,
-  ``method kgo:comparesTo method``;
-- each triple reified once per supporting paper as an ``rdf:Statement`` with
+  ``method kgo:comparesTo method``, ``paper kgo:addressesTask task``;
+- each of those triples reified once per supporting paper as an ``rdf:Statement`` with
   ``prov:wasDerivedFrom`` the paper, ``kgo:evidence`` (the sentence), its span, the extractor,
-  ``kgo:confidence`` and, for comparisons, ``kgo:outcome``.
-IRIs derive from content only (title hash, entity key, statement hash), so the same input gives
-the same IRIs and an isomorphic graph.
+  ``kgo:confidence`` and, for comparisons, ``kgo:outcome``;
+- results: ``paper kgo:reportsResult result``, the result node ``a kgo:Result`` with
+  ``kgo:method``, ``kgo:dataset``, ``kgo:metric`` (nodes), ``kgo:value`` (xsd:decimal, as written),
+  ``kgo:methodLabel`` (the method as the paper names it, variant kept) and the same provenance
+  as a statement, on the result node itself (``prov:wasDerivedFrom``, ``kgo:evidence``, span,
+  extractor, confidence).
+IRIs derive from content only (title hash, entity key, statement hash, result hash), so the same
+input gives the same IRIs and an isomorphic graph.
 """
 from __future__ import annotations
 
@@ -37,7 +44,9 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 PREFIXES = {"kgo": KGO, "dcterms": DCTERMS, "prov": PROV, "skos": SKOS, "rdfs": RDFS, "owl": OWL,
             "xsd": XSD, "schema": SCHEMA, "paper": Namespace(KG_ID + "paper/"),
             "method": Namespace(KG_ID + "method/"), "dataset": Namespace(KG_ID + "dataset/"),
-            "stmt": Namespace(KG_ID + "statement/"), "foaf": FOAF, "author": Namespace(KG_ID + "author/")}
+            "stmt": Namespace(KG_ID + "statement/"), "foaf": FOAF, "author": Namespace(KG_ID + "author/"),
+            "task": Namespace(KG_ID + "task/"), "metric": Namespace(KG_ID + "metric/"),
+            "result": Namespace(KG_ID + "result/")}
 
 
 # arXiv identifiers: "2106.13112", "hep-th/9901001", "math.GT/0309136", optionally versioned.
@@ -82,6 +91,19 @@ def statement_iri(paper_key: str, predicate: str, subject: str, obj: str) -> URI
 def _statement_id(paper_key: str, predicate: str, subject: str, obj: str) -> str:
     digest = hashlib.sha1(f"{paper_key}|{predicate}|{subject}|{obj}".encode()).hexdigest()[:20]
     return f"{KG_ID}statement/{digest}"
+
+
+def _result_id(paper_key: str, method: str, dataset: str, metric: str, value: str, method_label: str) -> str:
+    digest = hashlib.sha1(f"{paper_key}|{method}|{dataset}|{metric}|{value}|{method_label}".encode()).hexdigest()[:20]
+    return f"{KG_ID}result/{digest}"
+
+
+def result_iri(fact: Fact) -> URIRef:
+    """The node of a result fact: a hash of its paper, method, dataset, metric, value and the
+    method's name as written (two variants' equal scores are two results)."""
+    ex = fact.extraction
+    return URIRef(_result_id(fact.paper.key, _entity_id(fact.subject), _entity_id(fact.object),
+                             _entity_id(fact.metric), ex.value, ex.subject))
 
 
 def author_iri(name: str) -> URIRef | None:
@@ -179,14 +201,60 @@ def added_metadata(before: Paper, after: Paper) -> list[Triple]:
     return [t for t in metadata_triples(after) if t not in old]
 
 
+_KIND_CLASS = {"dataset": KGO.Dataset, "task": KGO.Task, "metric": KGO.Metric}
+
+
 def _kind_class(entity: Entity) -> URIRef:
-    if entity.kind == "dataset":
-        return KGO.Dataset
+    cls = _KIND_CLASS.get(entity.kind)
+    if cls is not None:
+        return cls
     return KGO.MethodFamily if entity.is_family else KGO.Method
 
 
+def value_literal(value: str) -> Literal:
+    """A result's value in the one lexical form every store and serializer keeps: trailing zeros
+    of the fraction dropped, a whole number an xsd:integer ("87.1", "49.0" → 49, "97.50" → 97.5).
+    (Oxigraph writes decimals canonically, "49"; rdflib's Turtle writes that back as 49.0.)
+
+    >>> value_literal("49.0").n3(), value_literal("97.50").n3(), value_literal(".5").n3()
+    ('"49"^^<http://www.w3.org/2001/XMLSchema#integer>', '"97.5"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+    """
+    whole, _, fraction = value.partition(".")
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    if not fraction:
+        return Literal(whole, datatype=XSD.integer)
+    return Literal(f"{whole}.{fraction}", datatype=XSD.decimal)
+
+
+def result_triples(fact: Fact) -> Iterator[Triple]:
+    """A result fact: ``paper kgo:reportsResult r`` and the result node with its provenance."""
+    ex = fact.extraction
+    p_iri = paper_iri(fact.paper.key)
+    r = result_iri(fact)
+    metric = entity_iri(fact.metric)
+    yield p_iri, KGO.reportsResult, r
+    yield r, RDF.type, KGO.Result
+    yield r, KGO.method, entity_iri(fact.subject)
+    yield r, KGO.dataset, entity_iri(fact.object)
+    yield r, KGO.metric, metric
+    yield r, KGO.value, value_literal(ex.value)
+    yield r, KGO.methodLabel, Literal(ex.subject)
+    yield r, PROV.wasDerivedFrom, p_iri
+    yield r, KGO.evidence, Literal(ex.evidence.sentence)
+    yield r, KGO.evidenceStart, Literal(ex.evidence.start, datatype=XSD.integer)
+    yield r, KGO.evidenceEnd, Literal(ex.evidence.end, datatype=XSD.integer)
+    yield r, KGO.extractor, Literal(ex.extractor)
+    yield r, KGO.confidence, Literal(Decimal(str(round(ex.confidence, 2))), datatype=XSD.decimal)
+    if fact.metric.higher_is_better is not None:
+        yield metric, KGO.higherIsBetter, Literal(fact.metric.higher_is_better)
+
+
 def fact_triples(fact: Fact) -> Iterator[Triple]:
-    """The direct triple of a fact and its reified statement with provenance."""
+    """The direct triple of a fact and its reified statement with provenance (a result: its node,
+    :func:`result_triples`)."""
+    if fact.predicate == "reportsResult":
+        yield from result_triples(fact)
+        return
     ex = fact.extraction
     p_iri = paper_iri(fact.paper.key)
     subject = p_iri if fact.subject is None else entity_iri(fact.subject)
@@ -222,7 +290,7 @@ _NT = {name: _nt_iri(str(term)) for name, term in {
     "confidence": KGO.confidence, "outcome": KGO.outcome, "Paper": KGO.Paper, "title": DCTERMS.title,
     "abstract": DCTERMS.abstract, "source": KGO.source, "label": RDFS.label, "altLabel": SKOS.altLabel,
     "memberOf": KGO.memberOf, "Method": KGO.Method, "MethodFamily": KGO.MethodFamily,
-    "Dataset": KGO.Dataset}.items()}
+    "Dataset": KGO.Dataset, "Task": KGO.Task, "Metric": KGO.Metric}.items()}
 _NT_INTEGER = "^^" + _nt_iri(str(XSD.integer))
 _NT_DECIMAL = "^^" + _nt_iri(str(XSD.decimal))
 
@@ -232,6 +300,9 @@ def fact_ntriples(fact: Fact) -> str:
     hot loop, without an rdflib term per value (tests/test_store.py checks both agree on the seeds)."""
     from kg.ntriples import iri, string
 
+    if fact.predicate == "reportsResult":   # (a few per paper at most: the rdflib terms cost little)
+        from kg.ntriples import lines
+        return lines(result_triples(fact))
     ex = fact.extraction
     key = fact.paper.key
     p_iri = _paper_id(key)
@@ -291,7 +362,8 @@ def entity_ntriples(entity: Entity, label: str, alt_labels: Iterable[str]) -> st
 
     nt = _NT
     s = iri(_entity_id(entity))
-    kind = nt["Dataset"] if entity.kind == "dataset" else nt["MethodFamily"] if entity.is_family else nt["Method"]
+    kind = (nt["Dataset"] if entity.kind == "dataset" else nt["Task"] if entity.kind == "task"
+            else nt["Metric"] if entity.kind == "metric" else nt["MethodFamily"] if entity.is_family else nt["Method"])
     out = [f"{s} {nt['type']} {kind} .\n"]
     if entity.is_family:
         out.append(f"{s} {nt['type']} {nt['Method']} .\n")
@@ -342,6 +414,8 @@ class EntityLabels:
         self.add(fact.object, ex.object, *ex.object_aliases)
         if fact.subject is not None:
             self.add(fact.subject, ex.subject, *ex.subject_aliases)
+        if fact.metric is not None:
+            self.add(fact.metric, ex.metric)
 
     def triples(self) -> Iterator[Triple]:
         for iri in sorted(self.entities):

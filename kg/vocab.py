@@ -1,4 +1,5 @@
-"""The domain vocabulary: datasets, methods and method families from ``ontology/vocab/*.ttl``.
+"""The domain vocabulary: datasets, methods and method families, tasks and metrics from
+``ontology/vocab/*.ttl``.
 
 The vocabulary is data (SKOS concepts with prefLabel / altLabel / broader), not code. This module
 loads it once per process and answers one question fast: which known entities does a text
@@ -33,12 +34,18 @@ def ontology_dir() -> Path:
 @dataclass(frozen=True)
 class Concept:
     key: str                      # IRI local name, e.g. "imagenet-1k"
-    kind: str                     # "method" or "dataset"
+    kind: str                     # "method", "dataset", "task" or "metric"
     label: str
     aliases: tuple[str, ...] = ()
-    families: tuple[str, ...] = ()  # keys of broader method families
+    families: tuple[str, ...] = ()  # keys of broader concepts: a method's families, a task's broader tasks
     is_family: bool = False
     area: str = ""
+    higher_is_better: bool | None = None   # metrics: which way is better (None: not a metric)
+
+
+# What a lookup or find without a kind may answer: the entities extractors name (tasks and metrics
+# are asked for by kind, so adding them changed no method or dataset answer).
+ENTITY_KINDS = frozenset({"method", "dataset"})
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ class Vocabulary:
 
     def _resolve(self, key: str, exact_surface: str, kind: str | None) -> Concept | None:
         for concept, exact in self.index.get(key, ()):
-            if kind and concept.kind != kind:
+            if (concept.kind != kind) if kind else (concept.kind not in ENTITY_KINDS):
                 continue
             if exact and exact != exact_surface:
                 continue
@@ -256,7 +263,8 @@ def load_vocabulary(directory: str | Path | None = None) -> Vocabulary:
         graph.parse(path, format="turtle")
     kgo = rdflib.Namespace(KGO)
     vocab = Vocabulary()
-    kinds = ((kgo.Dataset, "dataset", False), (kgo.MethodFamily, "method", True), (kgo.Method, "method", False))
+    kinds = ((kgo.Dataset, "dataset", False), (kgo.MethodFamily, "method", True), (kgo.Method, "method", False),
+             (kgo.Task, "task", False), (kgo.Metric, "metric", False))
     seen: set = set()
     for cls, kind, is_family in kinds:
         for node in sorted(graph.subjects(RDF.type, cls)):
@@ -269,8 +277,10 @@ def load_vocabulary(directory: str | Path | None = None) -> Vocabulary:
             aliases = tuple(sorted(str(a) for a in graph.objects(node, SKOS.altLabel)))
             families = tuple(sorted(_local(str(b)) for b in graph.objects(node, SKOS.broader)))
             area = graph.value(node, kgo.area)
+            higher = graph.value(node, kgo.higherIsBetter)
             vocab.add(Concept(_local(str(node)), kind, str(label), aliases, families, is_family,
-                              str(area) if area else ""))
+                              str(area) if area else "",
+                              bool(higher.toPython()) if higher is not None else None))
     return vocab
 
 

@@ -19,7 +19,7 @@ from kg.pipeline import build
 from kg.rdf import KGO, KG_ID, entity_iri, paper_iri
 
 EVAL = Path(__file__).resolve().parent.parent / "examples" / "annotated"   # score.py, dev set
-RELATIONS = (KGO.proposes, KGO.evaluatesOn, KGO.comparesTo)
+RELATIONS = (KGO.proposes, KGO.evaluatesOn, KGO.comparesTo, KGO.addressesTask)
 OUTCOMES = {"outperforms", "comparable", "underperforms", "compared"}
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")   # (rdflib's XSD namespace object
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")   #  upsets doctest collection)

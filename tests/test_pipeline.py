@@ -301,11 +301,13 @@ def test_real_extractions_keep_the_contract(seed_papers):
             assert name in registry and registry[name].predicate == ex.predicate, ex.extractor
             assert ex.paper_key == paper.key
             if ex.subject_kind == "paper":
-                assert ex.subject == paper.title and ex.predicate in ("proposes", "evaluatesOn")
+                assert ex.subject == paper.title and ex.predicate in ("proposes", "evaluatesOn", "addressesTask")
+            elif ex.predicate == "reportsResult":
+                assert ex.outcome is None and ex.value in ev.sentence and ex.metric
             else:
                 assert ex.predicate == "comparesTo" and ex.outcome is not None
             seen_predicates.add(ex.predicate)
-    assert seen_predicates == {"proposes", "evaluatesOn", "comparesTo"}
+    assert seen_predicates == {"proposes", "evaluatesOn", "comparesTo", "addressesTask", "reportsResult"}
 
 
 def test_extraction_rejects_out_of_contract_values():

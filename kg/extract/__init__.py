@@ -15,7 +15,8 @@ from kg.model import Evidence, Extraction, Paper
 from kg.text import Sentence, forget_sentences, split_sentences
 from kg.vocab import Vocabulary, default_vocabulary
 
-_BUILTIN_MODULES = ("kg.extract.proposes", "kg.extract.datasets", "kg.extract.compares")
+_BUILTIN_MODULES = ("kg.extract.proposes", "kg.extract.datasets", "kg.extract.compares",
+                    "kg.extract.tasks", "kg.extract.results")
 
 
 class ExtractorError(RuntimeError):

@@ -1,0 +1,460 @@
+"""paper → reportsResult → (method, dataset, metric, value): the absolute scores an abstract states.
+
+Candidates, then decisions (the shape a learned classifier can later take over):
+
+- candidates: every number of a sentence that could be a score, grouped into lists ("82.8%, 84.2%
+  and 84.6%") and slash groups ("82.9/84.8");
+- decisions, each a small rule on the number's neighbourhood:
+  * is it a score at all? Gains ("+1.3%", "by 5.5 mAP", "3.6% higher"), bounds ("over 80%", "~80%"),
+    efficiency figures (parameters, FLOPs, latency, throughput, memory: "3.7M", "58 FPS"), years and
+    numbers inside names ("ResNet-50") are not;
+  * its metric: a metric name right after it ("87.1% top-1 accuracy", "52.1 box AP") or right
+    before it ("mIoU of 55.6", "EPE=4.26"), shared along a list; a bare percentage in a paper about
+    classification or recognition is an accuracy; no metric, no result;
+  * its dataset: the one named before its metric ("COCO box AP of 56.4"), paired in order with a
+    list of datasets ("94.1% and 69.0% on UCF101 and HMDB51, respectively", "Kinetics-400/600"),
+    the next one after it ("... on ImageNet-1K"), else the last one before it in the sentence,
+    else the abstract's only dataset; no dataset, no result;
+  * its method: the sentence's subject for that number: the nearest method named before it in its
+    clause ("TransNeXt-Tiny attains ..."), "achieved by X" after it, "X ... from A to B" (A is the
+    baseline's), a list of methods paired with the list of numbers; "we", "our model", "it" are
+    the paper's own method (:func:`own_methods`), a variant keeping its label ("our iFormer-S").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.extract import Document, available_extractors, register_extractor
+from kg.extract.names import NOT_NAMES, WORD, is_namey
+from kg.model import Extraction
+from kg.text import Sentence, match_key
+
+# A number, or a slash / bar group of numbers ("82.9/84.8", "75.15%|82.03%"), each with an
+# optional percent sign; not inside a word or a name ("ResNet-50", "v2", "224^2", "1.5B").
+_NUM = r"\d+(?:\.\d+)?(?:\s?(?:\\?%|percent\b))?"
+_GROUP = re.compile(rf"(?<![\w.\-+/|^=±~≈$<>−])(?P<g>{_NUM}(?:\s?[/|]\s?{_NUM})*)(?![\w.]*\d)(?!\.\d)")
+_VALUE = re.compile(r"\d+(?:\.\d+)?")
+
+# Words right before a number that make it a gain, a bound or an approximation.
+_NOT_ABSOLUTE_BEFORE = re.compile(
+    r"(?:\bby|\bover|\babove|\bnearly|\babout|\baround|\bapproximately|\balmost|\broughly|\bup\s+to|"
+    r"\bmore\s+than|\bless\s+than|\bfewer\s+than|\bat\s+least|\bat\s+most|\bunder|\bbelow|\bexceeding|"
+    r"\bbeyond|\bwithin|\bx|\btimes|[+~≈><±]|\bof\s+up\s+to|\bbetter\s+than|\bhigher\s+than|"
+    r"\bgain\s+of|\bimprovement\s+of|\bincrease\s+of|\breduc\w*|\bsav\w*|\bcut\w*|\bspeed\w*|"
+    r"\blatency\s+of|\bthroughput\s+of|\bmemory\s+of|\bwith|\bat|\busing|\bcost\s+of|\bbudget\s+of|"
+    r"\bfirst|\blast|\btop|\bonly\s+the)\s*$", re.IGNORECASE)
+# What right after a number makes it a gain, a share or an efficiency figure (parameters, FLOPs,
+# speed, size, resolution, counts).
+_NOT_SCORE_AFTER = re.compile(
+    r"^\s?(?:\\?%|percent)?\s*(?:[KMBGT]\b|[KMGT]?B\b|k\b|x\b|×|(?:"
+    r"times|fps|ms|s|secs?|seconds?|minutes?|hours?|hrs|days?|epochs?|iterations?|steps?|GPUs?|TPUs?|"
+    r"[KMGT]?FLOPs?|[KMGT]?MACs?|params|parameters?|million|billion|thousand|layers?|images?|frames?|"
+    r"samples?|examples?|tokens?|classes|categories|labels?|videos?|points?|pp|pts|fewer|less|more|faster|"
+    r"slower|higher|lower|better|worse|smaller|larger|bigger|improvements?|improved|relative|absolute|"
+    r"reductions?|gains?|speed|speedup|increases?|decreases?|drops?|boosts?|margins?|as\s+many|bits?|"
+    r"px|pixels?|resolution|mb|gb|w|watts?|mj|j|hz|ghz|cm|mm|m|km|years?|subjects|patients|participants|"
+    r"users|people|persons|languages|tasks|datasets|benchmarks|times|of\s+(?:the|its|their|all|each|"
+    r"pixels?|param\w*|comput\w*|flops|macs|memory|data|train\w*|label\w*))\b|"
+    r"\^|\*\s*\d|×\s*\d|[-–]\s*\d|:\s*\d|/\s*[a-z])",
+    re.IGNORECASE)
+# "5.5 mAP (from 40.4 to 45.9)", "0.3% accuracy drop": the number is a difference.
+_GAIN_AFTER = re.compile(
+    r"^\s?(?:\\?%)?\s*(?:[\w-]+\s+){0,3}?(?:\(\s*from\b|(?:drop|degradation|loss|improvement|gain|"
+    r"increase|decrease|boost|reduction|higher|lower|better|worse)s?\b)", re.IGNORECASE)
+_RANGE_BEFORE = re.compile(r"(?:from|between)\s*$", re.IGNORECASE)
+
+# The paper speaking of its own model as the subject of a result.
+_OWN_SUBJECT = re.compile(
+    r"\b(?:we|our|ours|it|this\s+(?:model|method|approach|network|architecture|framework)|"
+    r"the\s+proposed\s+(?:\w+\s+)?(?:model|method|approach|network|architecture|framework)s?)\b",
+    re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|,\s*(?:and|which|surpassing|outperforming|"
+                           r"compared|beating|exceeding)\b", re.IGNORECASE)
+_PARTICIPLE = re.compile(r",\s*(?:achieving|reaching|obtaining|attaining|yielding|setting|scoring|which\s+(?:achieves|reaches|obtains))\b",
+                         re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?(?:achieved|obtained|reached|reported|attained|"
+                          r"set|held)\s+by\s+(?:the\s+)?", re.IGNORECASE)
+_FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{_NUM})(?:\s+[A-Za-z^{{}}_\-]+){{0,3}}\s+to\s+(?P<b>{_NUM})",
+                      re.IGNORECASE)
+_PRETRAINING = re.compile(r"(?:pre-?train\w*|trained)\s+(?:\w+\s+){0,3}?on\s*$|^\s*pre-?train", re.IGNORECASE)
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|vs\.?|/|\|)\s*$", re.IGNORECASE)
+_PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
+_METRIC_BEFORE_GAP = re.compile(r"^\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
+                                r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
+_CLASSIFICATION_CUE = re.compile(r"classif|recogni|accura|top-?1|imagenet|cifar", re.IGNORECASE)
+_WORD_RE = re.compile(WORD)
+_VARIANT_SUFFIX = re.compile(
+    r"(?:[-\s](?:T|S|M|B|L|H|G|N|X|XS|XL|XXL|Ti|Tiny|Small|Base|Medium|Large|Huge|Giant|Gaint|Nano|Mini|Micro|"
+    r"[A-Z]?\d+[A-Za-z]?|[BDLSW]\d+)|/\d+)$")
+
+
+@dataclass
+class Number:
+    """A candidate score: where it is and what the decisions found about it."""
+
+    text: str          # the number as written, without unit ("83.4")
+    start: int         # offsets in the sentence
+    end: int           # (after the percent sign, when there is one)
+    percent: bool
+    group: int         # index of its slash group (numbers written "a/b" share one)
+    slot: int          # its place in the slash group
+
+
+@dataclass(frozen=True)
+class Span:
+    name: str
+    start: int
+    end: int
+    label: str = ""    # the vocabulary's label, when known
+
+
+def own_methods(doc: Document) -> list[tuple[str, ...]]:
+    """The paper's own method names (each with its aliases), primary first: the proposes
+    extractor's output, read through the registry and kept in the document's cache. The one place
+    the result extractor depends on it."""
+    if "results.own_methods" not in doc.cache:
+        proposes = available_extractors().get("proposes")
+        found = list(proposes.fn(doc)) if proposes is not None else []
+        doc.cache["results.own_methods"] = [(ex.object, *ex.object_aliases) for ex in found]
+    return doc.cache["results.own_methods"]
+
+
+def _dataset_spans(doc: Document, sentence: Sentence) -> list[Span]:
+    """Datasets named in the sentence (vocabulary, and the names the datasets extractor found),
+    with "Kinetics-400/600" read as two."""
+    text = sentence.text
+    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.vocab.find(text, kind="dataset")]
+    for name in _paper_dataset_names(doc):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if not any(s.start <= m.start() < s.end or m.start() <= s.start < m.end() for s in out):
+                out.append(Span(name, m.start(), m.end(), name))
+    extra = []
+    for s in out:
+        tail = re.match(r"/([A-Za-z0-9]+)\b", text[s.end:])
+        if tail:
+            head = re.match(r"(.*?)([A-Za-z]*\d+[A-Za-z]*|[Vv]\d+)$", s.name)
+            if head:
+                other = head.group(1) + tail.group(1)
+                concept = doc.vocab.lookup(other, kind="dataset")
+                if concept is not None:
+                    extra.append(Span(other, s.end + 1, s.end + 1 + len(tail.group(1)), concept.label))
+    return sorted(out + extra, key=lambda s: s.start)
+
+
+def _paper_dataset_names(doc: Document) -> list[str]:
+    """Names of datasets the paper evaluates on (the datasets extractor's output, cached)."""
+    if "results.datasets" not in doc.cache:
+        datasets = available_extractors().get("datasets")
+        names = []
+        for ex in (datasets.fn(doc) if datasets is not None else ()):
+            names.extend(n for n in (ex.object, *ex.object_aliases) if n not in names)
+        doc.cache["results.datasets"] = names
+    return doc.cache["results.datasets"]
+
+
+def _metric_spans(doc: Document, text: str) -> list[Span]:
+    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.vocab.find(text, kind="metric")]
+    # "box/mask AP": two metrics sharing a head
+    for m in re.finditer(r"\b([A-Za-z]+)/([A-Za-z]+)\s+([A-Za-z][\w-]*)", text):
+        a, b = f"{m.group(1)} {m.group(3)}", f"{m.group(2)} {m.group(3)}"
+        ca, cb = doc.vocab.lookup(a, kind="metric"), doc.vocab.lookup(b, kind="metric")
+        if ca and cb:
+            out = [s for s in out if not (m.start() <= s.start < m.end())]
+            out.append(Span(a, m.start(1), m.end(1), ca.label))
+            out.append(Span(b, m.start(2), m.end(3), cb.label))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[Span]) -> list[Span]:
+    """Methods named in the sentence: the paper's own names, known methods, name-shaped words."""
+    taken = [(s.start, s.end) for s in (*datasets, *metrics)]
+
+    def free(a: int, b: int) -> bool:
+        return not any(s < b and a < e for s, e in taken)
+
+    out: list[Span] = []
+    low = text.casefold()
+    for names in own_methods(doc):
+        for name in sorted(names, key=len, reverse=True):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name.casefold())}(?:[-\s]?[\w/]+)?", low):
+                # "our iFormer-S": the own name with a variant tail (kept when name-shaped)
+                end = m.start() + len(name)
+                variant = text[m.start():m.end()]
+                if m.end() > end and _VARIANT_SUFFIX.search(variant) and " " not in variant[len(name):].strip():
+                    end = m.end()
+                if free(m.start(), end):
+                    out.append(Span(text[m.start():end], m.start(), end))
+                    taken.append((m.start(), end))
+    for m in doc.vocab.find(text, kind="method"):
+        if free(m.start, m.end):
+            end = m.end
+            tail = re.match(r"-[A-Za-z0-9]+(?:/\d+)?", text[end:])
+            if tail:
+                end += tail.end()
+            out.append(Span(text[m.start:end], m.start, end, m.concept.label))
+            taken.append((m.start, end))
+    for m in _WORD_RE.finditer(text):
+        word = m.group(0)
+        if (is_namey(word) and word.casefold() not in NOT_NAMES and free(m.start(), m.end())
+                and not _VALUE.fullmatch(word.rstrip("%")) and doc.vocab.lookup(word, kind="metric") is None
+                and doc.vocab.lookup(word, kind="task") is None and not re.fullmatch(r"\d.*|[A-Z]?\d+[A-Za-z]*", word)):
+            out.append(Span(word, m.start(), m.end()))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _numbers(text: str) -> list[Number]:
+    out: list[Number] = []
+    for gi, m in enumerate(_GROUP.finditer(text)):
+        for slot, v in enumerate(re.finditer(rf"{_NUM}", m.group("g"))):
+            raw = v.group(0)
+            value = _VALUE.match(raw).group(0)
+            start = m.start("g") + v.start()
+            out.append(Number(value, start, start + len(raw), "%" in raw or "percent" in raw, gi, slot))
+    return out
+
+
+def _is_score(n: Number, text: str, numbers: list[Number]) -> bool:
+    value = float(n.text)
+    if "." not in n.text and value >= 1000:
+        return False     # a year, a count, a resolution
+    before, after = text[:n.start], text[n.end:]
+    if after[:1].isalpha() and not n.percent:
+        return False     # "3rd", "5x", "1.5B"
+    if _NOT_ABSOLUTE_BEFORE.search(before[-25:]):
+        return False
+    if _NOT_SCORE_AFTER.match(after) or _GAIN_AFTER.match(after):
+        return False
+    if n.percent and value > 100:
+        return False
+    return True
+
+
+def _lists(numbers: list[Number], text: str) -> list[list[Number]]:
+    """Runs of numbers written as one list ("82.8%, 84.2%, and 84.6%")."""
+    runs: list[list[Number]] = []
+    for n in numbers:
+        if runs and _LIST_GAP.match(text[runs[-1][-1].end:n.start]):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
+def _metric_for(n: Number, run: list[Number], text: str, metrics: list[Span],
+                datasets: list[Span] = ()) -> Span | None:
+    """The metric named right after the number (or after its list; "87.8% ImageNet top-1 accuracy"
+    has the dataset between), or right before it."""
+    last = run[-1]
+    between = [d for d in datasets if d.start >= n.end]
+    for anchor in (n, last):
+        for s in metrics:
+            gap = text[anchor.end:s.start]
+            if between and s.start >= anchor.end and any(
+                    text[anchor.end:d.start].strip() in ("", "%", "\\%") and not text[d.end:s.start].strip()
+                    for d in between):
+                return s
+            if s.start >= anchor.end and len(gap) <= 3 and not re.search(r"[,;()]", gap):
+                if anchor is last and n.group == last.group and len(run) > 1 and n is not last:
+                    pass
+                return s
+    # slash group with slash metrics: "53.8/46.4 box/mask AP"
+    for s in metrics:
+        gap = text[n.end:s.start]
+        if 0 <= len(gap) <= 40 and s.start >= n.end and re.fullmatch(r"[\s/\d.%\\]*", gap):
+            following = [m for m in metrics if m.start >= n.end and re.fullmatch(r"[\s/\d.%\\]*", text[n.end:m.start]) or
+                         (m.start >= n.end and re.fullmatch(r"[\s/\d.%\\]*[A-Za-z]+/", text[n.end:m.start]))]
+            if n.slot < len(following):
+                return following[n.slot]
+            return s
+    first = run[0]
+    for s in reversed(metrics):
+        if s.end <= first.start and _METRIC_BEFORE_GAP.match(text[s.end:first.start]):
+            return s
+    return None
+
+
+def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], metric: Span | None,
+                 numbers: list[Number], respectively: bool) -> tuple[Span | None, float]:
+    usable = [d for d in datasets if not _PRETRAINING.search(text[max(0, d.start - 40):d.start])]
+    if not usable:
+        return None, 0.0
+    # "87.8% ImageNet top-1 accuracy"
+    if metric is not None and metric.start >= n.end:
+        for d in usable:
+            if n.end <= d.start and d.end <= metric.start:
+                return d, 1.0
+    # "COCO box AP of 56.4", "an ImageNet-A accuracy of 61.6%"
+    if metric is not None and metric.end <= n.start:
+        for d in reversed(usable):
+            if d.end <= metric.start and re.fullmatch(r"[\sA-Za-z-]{0,30}", text[d.end:metric.start]):
+                return d, 1.0
+    # lists paired in order
+    groups = [x for x in numbers if x.slot == 0]
+    index = next(i for i, x in enumerate(run) if x is n)
+    if respectively and len(run) > 1:
+        after = [d for d in usable if d.start > run[-1].end] or [d for d in usable if d.end < run[0].start]
+        if len(after) >= len(run):
+            pool = after[:len(run)] if after[0].start > run[-1].end else after[-len(run):]
+            return pool[index], 0.9
+    slash = [x for x in numbers if x.group == n.group]
+    if len(slash) > 1:
+        after = [d for d in usable if d.start > slash[-1].end]
+        if len(after) >= len(slash):
+            return after[n.slot], 0.9
+    # the next dataset after it (after its range, "(from 40.4 to 45.9) on COCO"), before the next number's
+    anchor = run[-1].end
+    for ft in _FROM_TO.finditer(text):
+        if ft.start() <= n.start < ft.end():
+            anchor = max(anchor, ft.end())
+    nxt = next((x.start for x in numbers if x.start >= anchor and x.group != n.group), len(text))
+    for d in usable:
+        if anchor <= d.start < nxt:
+            gap = text[anchor:d.start]
+            if _PREP_GAP.search(gap) and len(gap) <= 90 and not re.search(r";", gap):
+                return d, 0.9
+            break
+    # the last dataset before it
+    before = [d for d in usable if d.end <= n.start]
+    if before:
+        return before[-1], 0.75
+    return None, 0.0
+
+
+def _method_for(doc: Document, n: Number, run: list[Number], text: str, methods: list[Span],
+                numbers: list[Number]) -> tuple[str, float] | None:
+    primary = own_methods(doc)[0][0] if own_methods(doc) else None
+    # "82.0% achieved by EVA-E"
+    by = _ACHIEVED_BY.match(text[n.end:])
+    if by:
+        m = next((s for s in methods if s.start == n.end + by.end()), None)
+        if m:
+            return m.name, 0.85
+    # "X surpasses Y by 5.5 mAP (from 40.4 to 45.9)", "boost DINO from 49.0% AP to 51.9% AP"
+    for ft in _FROM_TO.finditer(text):
+        if ft.start("a") <= n.start < ft.end("a") or ft.start("b") <= n.start < ft.end("b"):
+            before = [s for s in methods if s.end <= ft.start()]
+            clause = text[:ft.start()]
+            verb = re.search(r"\b(?:surpass\w*|outperform\w*|beat\w*|improv\w*|boost\w*|over)\s+(?:the\s+)?$|"
+                             r"\b(?:surpass\w*|outperform\w*|beat\w*|improv\w*|boost\w*)\b", clause, re.IGNORECASE)
+            subject = _subject_before(doc, verb.start() if verb else ft.start(), text, methods, primary)
+            baseline = next((s for s in reversed(before) if verb and s.start >= verb.end() - 1), None) or (
+                before[-1] if before and (not subject or before[-1].name != subject[0]) else None)
+            if ft.start("a") <= n.start < ft.end("a"):
+                return (baseline.name, 0.75) if baseline else None
+            return subject
+    # a method inside parentheses right before: "DeiT-Ti (72.2% accuracy)"
+    paren = text.rfind("(", 0, n.start)
+    if paren >= 0 and ")" not in text[paren:n.start] and re.fullmatch(r"\(\s*(?:[\w-]+\s+){0,3}", text[paren:n.start]):
+        m = next((s for s in reversed(methods) if s.end <= paren and text[s.end:paren].strip() in ("", ",")), None)
+        if m:
+            return m.name, 0.8
+    # a list of methods paired with a list of numbers
+    subj = [s for s in methods if s.end <= run[0].start]
+    if len(run) > 1 and len(subj) >= len(run):
+        names = subj[-len(run):]
+        if all(_LIST_GAP.match(text[a.end:b.start]) for a, b in zip(names, names[1:])):
+            return names[run.index(n)].name, 0.8
+    return _subject_before(doc, run[0].start, text, methods, primary)
+
+
+def _subject_before(doc: Document, pos: int, text: str, methods: list[Span], primary: str | None
+                    ) -> tuple[str, float] | None:
+    """The nearest method (or "we"/"our model", the paper's own) before ``pos`` in its clause."""
+    clause_start = 0
+    for b in _CLAUSE_BREAK.finditer(text, 0, pos):
+        clause_start = b.end()
+    before = [s for s in methods if clause_start <= s.start and s.end <= pos]
+    own = [m for m in _OWN_SUBJECT.finditer(text, clause_start, pos)]
+    method = before[-1] if before else None
+    if method is not None and _PARTICIPLE.search(text, method.end, pos):
+        method = before[0]    # "ConvNeXts compete with Transformers ..., achieving 87.8%": the subject
+    if own and primary and (method is None or own[-1].start() > method.end):
+        # "our method", but "Our iFormer-S" names it
+        return primary, 0.75
+    if method is not None:
+        return method.name, 0.8
+    if clause_start > 0:   # the sentence's subject, before the clause
+        earlier = [s for s in methods if s.end <= clause_start]
+        own = list(_OWN_SUBJECT.finditer(text, 0, clause_start))
+        if own and primary and (not earlier or own[-1].start() > earlier[-1].end):
+            return primary, 0.65
+        if earlier:
+            return earlier[-1].name, 0.6
+    if primary:
+        return primary, 0.55
+    return None
+
+
+def _abstract_datasets(doc: Document) -> list[Span]:
+    if "results.abstract_datasets" not in doc.cache:
+        labels: dict[str, Span] = {}
+        for s in doc.abstract_sentences:
+            for d in _dataset_spans(doc, s):
+                labels.setdefault(d.label.casefold(), d)
+        doc.cache["results.abstract_datasets"] = list(labels.values())
+    return doc.cache["results.abstract_datasets"]
+
+
+def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Span, Span, float]]:
+    """(sentence, number, method, dataset, metric, confidence) for every number decided a result."""
+    for sentence in doc.abstract_sentences:
+        text = sentence.text
+        if not any(c.isdigit() for c in text):
+            continue
+        numbers = [n for n in _numbers(text)]
+        scores = [n for n in numbers if _is_score(n, text, numbers)]
+        if not scores:
+            continue
+        datasets = _dataset_spans(doc, sentence)
+        metrics = _metric_spans(doc, text)
+        methods = _method_spans(doc, text, datasets, metrics)
+        respectively = bool(_RESPECTIVELY.search(text))
+        runs = _lists(scores, text)
+        previous: Span | None = None    # the metric of the sentence's last result
+        previous_percent = False
+        for run in runs:
+            for n in run:
+                metric = _metric_for(n, run, text, metrics, datasets)
+                confidence = 0.85
+                if metric is None:   # "mAP (from 40.4 to 45.9)": the metric before the range
+                    ft = next((f for f in _FROM_TO.finditer(text) if f.start() <= n.start < f.end()), None)
+                    if ft is not None:
+                        metric = next((m for m in reversed(metrics) if m.end <= ft.start()
+                                       and ft.start() - m.end <= 4), None)
+                if metric is None and previous is not None and n.percent == previous_percent:
+                    metric, confidence = previous, 0.75   # "84.3% mIoU on X and 54.3% on Y"
+                if metric is None:
+                    if not n.percent or not (_CLASSIFICATION_CUE.search(text) or _CLASSIFICATION_CUE.search(doc.paper.title)):
+                        continue
+                    metric = Span("accuracy", n.start, n.end, "accuracy")
+                    confidence -= 0.15
+                dataset, dconf = _dataset_for(n, run, text, datasets, metric, scores, respectively)
+                if dataset is None:
+                    known = _abstract_datasets(doc)
+                    if len(known) != 1:
+                        continue
+                    dataset, dconf = known[0], 0.6
+                method = _method_for(doc, n, run, text, methods, scores)
+                if method is None:
+                    continue
+                name, mconf = method
+                previous, previous_percent = metric, n.percent
+                yield sentence, n, name, dataset, metric, round(min(confidence, dconf, mconf), 2)
+
+
+@register_extractor("results", "reportsResult")
+def extract_results(doc: Document) -> Iterator[Extraction]:
+    """paper reportsResult (method, dataset, metric, value): absolute scores with their sentence."""
+    seen: set[tuple[str, str, str, str]] = set()
+    for sentence, n, method, dataset, metric, confidence in result_candidates(doc):
+        key = (match_key(method), dataset.label.casefold(), metric.label.casefold(), n.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield Extraction(
+            paper_key=doc.paper.key, subject=method, subject_kind="method", predicate="reportsResult",
+            object=dataset.name, object_kind="dataset", evidence=doc.evidence(sentence),
+            extractor="results/rules", confidence=confidence, metric=metric.name, value=n.text)

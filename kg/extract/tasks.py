@@ -1,0 +1,158 @@
+"""paper → addressesTask → task: the research problems a paper works on.
+
+Candidates, then decisions (so that a learned classifier can later replace the rules):
+
+- candidates: every mention of a task the vocabulary knows (``ontology/vocab/tasks.ttl``: "object
+  detection", "COCO detection", "NAS"), and task-shaped noun phrases it does not know, in the
+  title only ("... for Text-independent Writer Identification": a phrase ending in a task head
+  such as segmentation, detection, estimation, recognition, classification, generation);
+- decisions: a mention in the title, or in a sentence about the paper's own work or experiments
+  ("we", "our", "experiments", "achieves", "on COCO"), is addressed; one in a background
+  sentence ("CNNs dominate many tasks such as ...", "has been widely used in ...") is not;
+- a general task the paper also names more specifically ("segmentation" beside "semantic
+  segmentation") is folded into the specific one, as another surface form of it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kg.extract import Document, register_extractor
+from kg.model import Extraction
+from kg.text import Sentence, match_key
+from kg.vocab import Concept
+
+# Sentences about the paper's own work, its experiments or results.
+_OWN_WORK = re.compile(
+    r"\b(?:we|our|ours|us|this\s+(?:paper|work|study|article|letter)|the\s+proposed|(?:is|are)\s+proposed|"
+    r"experiment\w*|evaluat\w*|results?|benchmarks?|achiev\w*|outperform\w*|surpass\w*|"
+    r"state[-\s]of[-\s]the[-\s]art|sota|demonstrat\w*|show[sn]?|validat\w*|apply|applied|transfer\w*|"
+    r"downstream|extensive|improv\w*)\b", re.IGNORECASE)
+
+# Background: the task is named as the field's context, not as the paper's problem.
+_BACKGROUND = re.compile(
+    r"\b(?:such\s+as|(?:many|various|several|numerous|a\s+(?:wide\s+)?(?:range|variety|number)\s+of)\s+"
+    r"(?:\w+\s+){0,2}?(?:tasks|applications|problems|fields|domains|areas)|"
+    r"(?:has|have)\s+(?:been\s+)?(?:widely|successfully|extensively|recently)|dominat\w*|"
+    r"(?:great|remarkable|tremendous|huge|impressive)\s+(?:success|progress|performance)|"
+    r"(?:widely|commonly)\s+used|e\.g\.|i\.e\.|in\s+recent\s+years|recently)\b",
+    re.IGNORECASE)
+
+# Words after which a task phrase in the title starts ("... for X", "... in X").
+_TITLE_TASK = re.compile(
+    r"\b(?:for|in|on|towards?|via|of)\s+(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,3}?"
+    r"(?:segmentation|detection|estimation|recognition|classification|generation|retrieval|"
+    r"identification|verification|tracking|captioning|translation|forecasting|prediction|"
+    r"localization|synthesis|super-resolution|reconstruction|summarization|diagnosis|"
+    r"answering|spotting|interpolation|restoration|enhancement|separation|completion))\b",
+    re.IGNORECASE)
+# Words that do not belong to a task's name at its start.
+_NOT_TASK_WORDS = frozenset("""
+a an the and or of for in on to with via by from at as its their efficient effective fast accurate
+robust simple general better improved towards scalable lightweight novel new unified end-to-end deep
+neural learning based accurate real-world large-scale practical universal
+""".split())
+_MIN_TITLE_WORDS = 2   # a bare head ("Detection") in a title is too vague without the vocabulary
+
+
+@dataclass
+class TaskCandidate:
+    """One task of a paper, with every mention of it: what the decision reads."""
+
+    key: str                           # the vocabulary concept's key, or the phrase's match key
+    surfaces: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    in_title: bool = False
+    own_work: int = 0                  # mentions in sentences about the paper's own work
+    background: int = 0                # mentions in background sentences
+    concept: Concept | None = None
+
+
+def _add(cands: dict[str, TaskCandidate], key: str, surface: str, sentence: Sentence, is_title: bool,
+         own: bool, background: bool, concept: Concept | None) -> None:
+    c = cands.setdefault(key, TaskCandidate(key, concept=concept))
+    if surface not in c.surfaces:
+        c.surfaces.append(surface)
+    c.sentences.append(sentence)
+    c.in_title |= is_title
+    c.own_work += own and not background
+    c.background += background
+
+
+def task_candidates(doc: Document) -> list[TaskCandidate]:
+    """Every task the paper mentions, first mentioned first."""
+    cands: dict[str, TaskCandidate] = {}
+    for i, sentence in enumerate(doc.sentences):
+        is_title = i == 0
+        text = sentence.text
+        mentions = doc.vocab.find(text, kind="task")
+        if not mentions and not is_title:
+            continue
+        own = bool(_OWN_WORK.search(text))
+        background = not is_title and bool(_BACKGROUND.search(text)) and not re.search(
+            r"\b(?:we|our)\b", text, re.IGNORECASE)
+        for m in mentions:
+            _add(cands, m.concept.key, m.surface, sentence, is_title, own, background, m.concept)
+        if is_title:
+            for phrase in _title_phrases(text):
+                if doc.vocab.lookup(phrase, kind="task") is None and not any(
+                        match_key(m.surface) in match_key(phrase) for m in mentions):
+                    _add(cands, match_key(phrase), phrase, sentence, True, True, False, None)
+    return list(cands.values())
+
+
+def _title_phrases(title: str) -> Iterator[str]:
+    """Task-shaped noun phrases of a title the vocabulary does not know."""
+    for m in _TITLE_TASK.finditer(title):
+        words = m.group("np").split()
+        while words and words[0].casefold() in _NOT_TASK_WORDS:
+            words.pop(0)
+        if len(words) >= _MIN_TITLE_WORDS and not any(w.casefold() in ("and", "or") for w in words):
+            yield " ".join(words).casefold() if not any(w.isupper() and len(w) > 1 for w in words) else " ".join(words)
+
+
+def addressed(candidate: TaskCandidate) -> float:
+    """The decision: the confidence that the paper addresses the task (0: background only)."""
+    if candidate.in_title:
+        return 0.9
+    if len(candidate.surfaces[0].split()) == 1 and candidate.own_work < 2:
+        return 0.0   # a bare "detection", "planning": named once, too vague to count
+    if candidate.own_work:
+        return 0.75 if candidate.own_work > 1 or candidate.background == 0 else 0.6
+    return 0.0
+
+
+def _fold_general(kept: list[tuple[TaskCandidate, float]], doc: Document) -> list[tuple[TaskCandidate, float]]:
+    """A general task named beside a specific one of its kind becomes a surface form of it."""
+    out = []
+    for cand, conf in kept:
+        general = None
+        for other, _ in kept:
+            if other is cand:
+                continue
+            if any(match_key(s).endswith(match_key(t)) and match_key(s) != match_key(t)
+                                          for s in other.surfaces for t in cand.surfaces):
+                general = other
+                break
+        if general is None:
+            out.append((cand, conf))
+        else:
+            general.surfaces.extend(s for s in cand.surfaces if s not in general.surfaces)
+    return out
+
+
+@register_extractor("tasks", "addressesTask")
+def extract_tasks(doc: Document) -> Iterator[Extraction]:
+    """paper addressesTask task, from vocabulary mentions and task-shaped title phrases."""
+    kept = [(c, conf) for c in task_candidates(doc) if (conf := addressed(c)) > 0]
+    for cand, conf in _fold_general(kept, doc):
+        sentence = next((s for s in cand.sentences if s.start == 0), None) or cand.sentences[0]
+        if not cand.in_title:   # the first sentence about the paper's own work
+            sentence = next((s for s in cand.sentences if _OWN_WORK.search(s.text)), sentence)
+        yield Extraction(
+            paper_key=doc.paper.key, subject=doc.paper.title, subject_kind="paper",
+            predicate="addressesTask", object=cand.surfaces[0], object_kind="task",
+            evidence=doc.evidence(sentence),
+            extractor="tasks/title" if cand.in_title else ("tasks/vocabulary" if cand.concept else "tasks/phrase"),
+            confidence=conf, object_aliases=tuple(cand.surfaces[1:]))
