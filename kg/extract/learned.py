@@ -582,3 +582,33 @@ def decide_comparisons(doc: Document, model: LogisticModel) -> Iterator[Extracti
         p = model.probability(feats)
         if p >= model.cut(candidate_group("comparesTo", feats)):
             yield replace(cand.extraction, confidence=round(p, 2), extractor="compares/learned")
+
+
+# --------------------------------------------------------------------------- addressesTask
+
+def task_features(doc: Document, cand) -> Features:
+    """Features of a :class:`kg.extract.tasks.TaskCandidate`."""
+    f: Features = {"known" if cand.concept is not None else "unknown": 1.0}
+    surface = cand.surfaces[0]
+    f["words:" + _bucket(len(surface.split()), 4)] = 1.0
+    f["last:" + surface.split()[-1].lower().rstrip("s")] = 1.0
+    if cand.in_title:
+        f["in-title"] = 1.0
+    f["own-work:" + _bucket(cand.own_work, 3)] = 1.0
+    f["background:" + _bucket(cand.background, 3)] = 1.0
+    mentions = len(cand.sentences)
+    f["mentions:" + _bucket(mentions, 4)] = 1.0
+    index = next((i for i, s in enumerate(doc.sentences) if s in cand.sentences), 0)
+    f["first-sentence:" + _bucket(index, 6)] = 1.0
+    if cand.concept is not None and cand.concept.families:
+        f["has-broader"] = 1.0
+    texts = [s.text for s in cand.sentences]
+    if any(_in_sentence("eval_sentence", t) for t in texts):
+        f["sentence:eval"] = 1.0
+    if any(_in_sentence("proposer", t) for t in texts):
+        f["sentence:proposer"] = 1.0
+    if any(re.search(r"\b(?:we|our)\b", t, re.IGNORECASE) for t in texts):
+        f["sentence:we"] = 1.0
+    if any(re.search(r"\b(?:such as|e\.g\.|including|like|various|many|numerous)\b", t, re.IGNORECASE) for t in texts):
+        f["sentence:examples"] = 1.0
+    return f

@@ -145,7 +145,14 @@ def _fold_general(kept: list[tuple[TaskCandidate, float]], doc: Document) -> lis
 @register_extractor("tasks", "addressesTask")
 def extract_tasks(doc: Document) -> Iterator[Extraction]:
     """paper addressesTask task, from vocabulary mentions and task-shaped title phrases."""
-    kept = [(c, conf) for c in task_candidates(doc) if (conf := addressed(c)) > 0]
+    decide = doc.model.get("addressesTask") if doc.model is not None else None
+    if decide is not None:
+        from kg.extract.learned import task_features
+
+        kept = [(c, round(p, 2)) for c in task_candidates(doc)
+                if (p := decide.probability(task_features(doc, c))) >= decide.threshold]
+    else:
+        kept = [(c, conf) for c in task_candidates(doc) if (conf := addressed(c)) > 0]
     for cand, conf in _fold_general(kept, doc):
         sentence = next((s for s in cand.sentences if s.start == 0), None) or cand.sentences[0]
         if not cand.in_title:   # the first sentence about the paper's own work

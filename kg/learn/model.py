@@ -3,7 +3,8 @@ JSON file.
 
 Decisions: ``proposes`` (is a candidate the paper's own contribution), ``primary`` (is it the main
 one), ``evaluatesOn`` (is a dataset mention evaluated on, not only pre-trained on or cited) and
-``comparesTo`` (does a cue-bound mention pair state a comparison). A model may hold any of them;
+``comparesTo`` (does a cue-bound mention pair state a comparison), ``addressesTask`` (is a task
+the paper's problem, not background). A model may hold any of them;
 a decision it lacks falls back to the rules. The shipped default lives in
 ``kg/models/default.json`` (trained by ``kg train`` on ``examples/annotated/``).
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from kg.learn.linear import LogisticModel
 
-DECISIONS = ("proposes", "primary", "evaluatesOn", "comparesTo")
+DECISIONS = ("proposes", "primary", "evaluatesOn", "comparesTo", "addressesTask")
 FORMAT = "kg-extraction-model/1"
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.json"
 RULES = "rules"    # ``--model rules``: no learned decision, the hand-written rules alone

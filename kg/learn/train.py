@@ -21,7 +21,7 @@ Rows = list[tuple[dict[str, float], int]]
 # (a row's group is read from its features: each decision's candidates fall in groups that get
 # their own cut, see kg.extract.learned.*_group)
 # per decision: L2 penalty (the decisions with few positives get more)
-L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03}
+L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03, "addressesTask": 0.01}
 EPOCHS = 300
 # F-beta the cuts maximise: a dataset the paper evaluates on and the graph misses is worse than
 # an extra one (users query for "papers on X"; names unknown to the vocabulary, common outside
@@ -109,6 +109,27 @@ def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Ro
     return rows, missed
 
 
+def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
+    from kg.extract.learned import task_features
+    from kg.extract.tasks import task_candidates
+
+    rows, missed = [], 0
+    for doc, ann in docs:
+        if "tasks" not in ann.gold:
+            continue      # first-round annotations say nothing of tasks
+        gold = ann.entity_names("tasks")
+        covered: set[int] = set()
+        for c in task_candidates(doc):
+            keys = {norm(s) for s in c.surfaces}
+            if c.concept is not None:
+                keys |= {norm(a) for a in (c.concept.label, *c.concept.aliases)}
+            hits = [i for i, g in enumerate(gold) if keys & g]
+            covered.update(hits)
+            rows.append((task_features(doc, c), int(bool(hits))))
+        missed += len(gold) - len(covered)
+    return rows, missed
+
+
 def _fit(rows: Rows, missed: int, decision: str) -> LogisticModel:
     from kg.extract.learned import candidate_group
 
@@ -142,7 +163,11 @@ def train_model(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | None = 
     say("comparesTo: candidates")
     crows, cmissed = comparison_rows(docs)
     decisions["comparesTo"] = _fit(crows, cmissed, "comparesTo")
-    sizes.update(evaluatesOn=len(drows), comparesTo=len(crows))
+    trows, tmissed = task_rows(docs)
+    if trows:
+        say("addressesTask: candidates")
+        decisions["addressesTask"] = _fit(trows, tmissed, "addressesTask")
+    sizes.update(evaluatesOn=len(drows), comparesTo=len(crows), addressesTask=len(trows))
     meta = {"papers": len(annotated), "candidates": sizes, "epochs": EPOCHS, "l2": L2}
     return ExtractionModel(decisions, meta)
 
