@@ -301,8 +301,27 @@ def _merge_candidates(found: list[ProposalCandidate]) -> list[ProposalCandidate]
     return out
 
 
+def _paper_features(doc: Document) -> Features:
+    """What the whole abstract says about the paper's kind: does it propose, or study?"""
+    memo = doc.cache.get("paper_features")
+    if memo is None:
+        text = f"{doc.paper.title}. {doc.paper.abstract}"
+        memo = {}
+        if _in_sentence("proposer", text):
+            memo["paper:proposes"] = 1.0
+        if _in_sentence("study", text):
+            memo["paper:study"] = 1.0
+        if re.search(r"\b(?:survey|review|overview|comparative|empirical|study|analysis|tutorial)\b",
+                     doc.paper.title, re.IGNORECASE):
+            memo["paper:study-title"] = 1.0
+        if ":" in doc.paper.title:
+            memo["paper:title-colon"] = 1.0
+        doc.cache["paper_features"] = memo
+    return memo
+
+
 def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Features:
-    f: Features = {"bias-rank:" + _bucket(rank, 5): 1.0}
+    f: Features = {"bias-rank:" + _bucket(rank, 5): 1.0, **_paper_features(doc)}
     for o in cand.origins:
         f["o:" + o] = 1.0
     f["n-origins:" + _bucket(len(cand.origins), 4)] = 1.0
