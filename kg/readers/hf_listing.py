@@ -58,7 +58,11 @@ def sniff(head: str) -> bool:
 def read_hf_listing(path: Path) -> Iterator[Paper | SkippedEntry]:
     """Hugging Face paper listing text: title line, then abstract paragraph, page chrome removed."""
     title: tuple[int, str] | None = None
-    for number, raw in iter_lines(path):
+    for item in iter_lines(path, "hf-listing"):
+        if isinstance(item, SkippedEntry):   # a line over the length limit
+            yield item
+            continue
+        number, raw = item
         line = strip_glued_chrome(raw)
         if not line or is_chrome(line):
             continue
