@@ -104,6 +104,8 @@ def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, w
                            turtle=not no_turtle, columns=columns, encoding=encoding, model=model)
     except (StoreBusy, StoreError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
+    except OSError as exc:   # a read-only or missing output folder, a full disk: no traceback
+        _fail(_os_error(exc, out_dir))
     finally:
         if bar:
             bar.close()
@@ -134,6 +136,14 @@ def _parse_columns(value: str | None) -> dict[str, str]:
 
 
 _LISTED = 20   # files, left-out files and warnings named in the summary (all of them in report.json)
+
+
+def _os_error(exc: OSError, out_dir: Path) -> str:
+    """What an OSError during a build says, as one line naming the file (escaped for display)."""
+    from kg.readers import display_path
+
+    where = display_path(exc.filename) if exc.filename else display_path(out_dir)
+    return f"cannot write the build to {display_path(out_dir)}: {where}: {exc.strerror or exc}"
 
 
 def format_report(report) -> str:

@@ -111,29 +111,33 @@ def read_inputs(plan: InputPlan, format: str | None, report: BuildReport, catego
     """The papers of every file of ``plan``, in order; everything else goes into ``report``: the
     files and the reader of each, the files of folders left out, skipped entries, readers'
     warnings, files that could not be read, entries seen and entries outside ``categories``."""
-    from kg.readers import ReaderError, detect_format, read_papers
+    from kg.readers import ReaderError, detect_format, display_path, read_papers
     from kg.readers.filters import CategoryFilter
 
+    # File names as they can be shown (a newline or U+202E in a name would forge or garble a
+    # summary line; undecodable bytes could not be written as JSON): every file the report lists.
     def warn(w) -> None:
-        where = f"{w.source.path}:{w.source.line}" if w.source.line else w.source.path
+        shown = display_path(w.source.path)
+        where = f"{shown}:{w.source.line}" if w.source.line else shown
         report.warnings.append({"source": where, "message": w.message})
 
-    report.left_out.extend(plan.left_out)
+    report.left_out.extend({**item, "file": display_path(item["file"])} for item in plan.left_out)
     category_filter = CategoryFilter(categories) if categories else None
     for path in plan.files:
-        report.files.append(str(path))
+        shown = display_path(path)
+        report.files.append(shown)
         try:
             name = format or plan.readers.get(str(path)) or detect_format(path)
-            report.readers[str(path)] = name
+            report.readers[shown] = name
             for item in read_papers(path, name, category_filter, options=options, on_warning=warn):
                 report.entries += 1
-                if isinstance(item, SkippedEntry):
+                if isinstance(item, SkippedEntry):   # its path is shown escaped already (read_papers)
                     where = f"{item.source.path}:{item.source.line}" if item.source.line else item.source.path
                     report.skipped.append({"source": where, "reason": item.reason})
                 else:
                     yield item
-        except ReaderError as exc:
-            report.readers.pop(str(path), None)
+        except ReaderError as exc:   # its message names the file escaped
+            report.readers.pop(shown, None)
             report.file_errors.append(str(exc))
         if category_filter is not None:   # entries the filter left out, as read so far
             report.entries += category_filter.rejected - report.filtered

@@ -730,6 +730,8 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
             mode = "reextract"
         else:
             mode = "incremental"
+        if mode != "fresh":   # a file the store has read keeps the name it was first read under
+            _spell_as_stored(plan, previous.get("listings") or {})
         gen = next_generation(out)
         gen.mkdir(parents=True)
         try:
@@ -746,6 +748,24 @@ def build_store(paths: Iterable[str | Path], out_dir: str | Path, *, format: str
         finally:
             if gen.exists() and (current_generation(out) != gen):
                 shutil.rmtree(gen, ignore_errors=True)
+
+
+def _spell_as_stored(plan, listings: dict[str, str]) -> None:
+    """Name each file of ``plan`` as the store first read it (``listings``: real path → name),
+    when that name still leads to the same file: ``p.jsonl``, ``./p.jsonl``, its absolute path or
+    a link to it are one listing, so building again with another spelling adds no new source."""
+    for i, f in enumerate(plan.files):
+        stored = listings.get(os.path.realpath(f))
+        if not stored or stored == str(f):
+            continue
+        try:
+            same = os.path.samefile(stored, f)
+        except OSError:   # the stored name leads nowhere from here (another working folder)
+            continue
+        if same:
+            plan.files[i] = Path(stored)
+            if str(f) in plan.readers:
+                plan.readers[stored] = plan.readers.pop(str(f))
 
 
 class _Build:
@@ -854,7 +874,8 @@ class _Build:
                     "entities": report.entities, "relations": report.relations,
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
                     "input_bytes": input_bytes if self.mode != "incremental" else
-                    self.previous.get("input_bytes", 0) + sum(position.sizes.values())}
+                    self.previous.get("input_bytes", 0) + sum(position.sizes.values()),
+                    "listings": self._listings()}
         (self.gen / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         report.store = self._store_info(executor, changed=True)
         staged = self._stage_outputs(store, report.triples)
@@ -1018,6 +1039,14 @@ class _Build:
     def _failed(self, t_extract: float):
         self.report.seconds = {"read": round(t_extract - self.t0, 3)}
         return self.report
+
+    def _listings(self) -> dict[str, str]:
+        """Every file read into the store, by its real path, with the name it was read under (this
+        build's, and the earlier builds' unless the store was started afresh): _spell_as_stored."""
+        listings = {} if self.mode == "fresh" else dict(self.previous.get("listings") or {})
+        for f in self.paths:
+            listings[os.path.realpath(f)] = str(f)
+        return listings
 
     def _unchanged(self, t_extract: float):
         """Nothing new: the live generation stays; outputs are written only if they are missing

@@ -15,6 +15,7 @@ dropped without being decoded or parsed.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -25,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.model import Paper, SkippedEntry, SourceRef
-from kg.readers import ReaderError, read_text, register_reader
+from kg.readers import ReaderError, bom_encoding, iter_lines, iter_raw_lines, read_text, register_reader
 from kg.readers.filters import CategoryFilter
-from kg.readers.jsondocs import strip_doi, text_of
+from kg.readers.jsondocs import as_list, json_problem, strip_doi, text_of
 from kg.readers.latex import latex_to_text
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -102,7 +103,7 @@ def entry_to_paper(entry: ET.Element, source: SourceRef) -> Paper | SkippedEntry
 
 
 _ENTRY_START = re.compile(r"<entry[\s>]")
-_ENTRY = re.compile(r"<entry[\s>].*?</entry\s*>", re.DOTALL)
+_ENTRY_END = re.compile(r"</entry\s*>")
 _FEED_START = re.compile(r"<feed\b[^>]*>")
 
 
@@ -116,10 +117,41 @@ class _Lines:
         return bisect_right(self.starts, pos)
 
 
+# Invalid UTF-8 bytes reach here as lone surrogates (kg.readers.decode_text), which no XML parser
+# takes: they go through the parser as private-use characters of plane 16 and come back after it,
+# so that read_papers recognises and leaves out the entries holding them.
+_TO_XML = {c: 0x10FF00 + c - 0xDC00 for c in range(0xDC80, 0xDD00)}
+_FROM_XML = {v: k for k, v in _TO_XML.items()}
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _restore_bytes(item: Paper | SkippedEntry) -> Paper | SkippedEntry:
+    if not isinstance(item, Paper):
+        return item
+    changes = {}
+    for name in ("title", "abstract", "id", "url", "venue", "date", "updated", "doi", "arxiv_id"):
+        value = getattr(item, name)
+        restored = value.translate(_FROM_XML)
+        if restored != value:
+            changes[name] = restored
+    restored_authors = tuple(a.translate(_FROM_XML) for a in item.authors)
+    if restored_authors != item.authors:
+        changes["authors"] = restored_authors
+    return dataclasses.replace(item, **changes) if changes else item
+
+
 @register_reader("arxiv", extensions=(".atom", ".atom.xml"), sniff=_sniff_atom, priority=2)
 def read_arxiv_atom(path: Path) -> Iterator[Paper | SkippedEntry]:
     """arXiv API Atom feed (export.arxiv.org/api/query, kg fetch arxiv): one paper per entry."""
     text = read_text(path)
+    if _SURROGATE.search(text):
+        text = text.translate(_TO_XML)
+        yield from map(_restore_bytes, _read_feed(path, text))
+    else:
+        yield from _read_feed(path, text)
+
+
+def _read_feed(path: Path, text: str) -> Iterator[Paper | SkippedEntry]:
     line_of = _Lines(text)
     starts = [m.start() for m in _ENTRY_START.finditer(text)]
     try:
@@ -128,7 +160,7 @@ def read_arxiv_atom(path: Path) -> Iterator[Paper | SkippedEntry]:
         yield from _read_broken_feed(path, text, line_of, exc)
         return
     if root.tag != f"{_A}feed":
-        raise ReaderError(path, f"not an Atom feed (root element {root.tag})")
+        raise ReaderError(path, f"not an Atom feed (root element {str(root.tag)[:200]})")
     for i, entry in enumerate(root.iter(f"{_A}entry")):
         line = line_of(starts[i]) if i < len(starts) else 0
         yield entry_to_paper(entry, SourceRef(str(path), line, "arxiv"))
@@ -136,7 +168,9 @@ def read_arxiv_atom(path: Path) -> Iterator[Paper | SkippedEntry]:
 
 def _read_broken_feed(path: Path, text: str, line_of: _Lines, error: ET.ParseError) -> Iterator[Paper | SkippedEntry]:
     """Entry by entry, when the document as a whole does not parse: each complete entry is parsed
-    inside the feed's own start tag (for its namespace declarations); broken ones are reported."""
+    inside the feed's own start tag (for its namespace declarations); broken ones are reported.
+    Start and end tags are each found once and paired in one pass: linear in the file, however
+    many entries never end."""
     feed = _FEED_START.search(text)
     if feed is None:
         line = error.position[0] if error.position else 0
@@ -144,23 +178,27 @@ def _read_broken_feed(path: Path, text: str, line_of: _Lines, error: ET.ParseErr
     wrapper = feed.group(0)
     if wrapper.endswith("/>"):
         wrapper = wrapper[:-2] + ">"
-    end = feed.end()
-    for match in _ENTRY.finditer(text, end):
-        # an entry start before this match that never closed (its end tag is missing)
-        for orphan in _ENTRY_START.finditer(text, end, match.start()):
-            yield SkippedEntry(SourceRef(str(path), line_of(orphan.start()), "arxiv"),
-                               "malformed XML: this entry has no end tag")
-        source = SourceRef(str(path), line_of(match.start()), "arxiv")
+    starts = [m.start() for m in _ENTRY_START.finditer(text, feed.end())]
+    ends = [(m.start(), m.end()) for m in _ENTRY_END.finditer(text, feed.end())]
+    j = 0
+    for i, start in enumerate(starts):
+        source = SourceRef(str(path), line_of(start), "arxiv")
+        while j < len(ends) and ends[j][0] < start:   # an end tag that closes no entry
+            j += 1
+        if j == len(ends):
+            yield SkippedEntry(source, "the file ends inside this entry (truncated download?)")
+            continue
+        if i + 1 < len(starts) and starts[i + 1] < ends[j][0]:   # the next entry starts first
+            yield SkippedEntry(source, "malformed XML: this entry has no end tag")
+            continue
+        end = ends[j][1]
+        j += 1
         try:
-            entry = ET.fromstring(wrapper + match.group(0) + "</feed>")[0]
+            entry = ET.fromstring(wrapper + text[start:end] + "</feed>")[0]
         except ET.ParseError as exc:
             yield SkippedEntry(source, f"malformed XML in this entry: {exc}")
         else:
             yield entry_to_paper(entry, source)
-        end = match.end()
-    for orphan in _ENTRY_START.finditer(text, end):
-        yield SkippedEntry(SourceRef(str(path), line_of(orphan.start()), "arxiv"),
-                           "the file ends inside this entry (truncated download?)")
 
 
 # --------------------------------------------------------------------------- snapshot
@@ -211,7 +249,7 @@ def snapshot_record_to_paper(record: Any, source: SourceRef) -> Paper | SkippedE
         return SkippedEntry(source, f"{label}: no title")
     if not abstract:
         return SkippedEntry(source, f"{label}: no abstract: {title[:80]!r}")
-    versions = [v for v in record.get("versions") or [] if isinstance(v, dict)]
+    versions = [v for v in as_list(record.get("versions")) if isinstance(v, dict)]
     latest = text_of(versions[-1].get("version")) if versions else ""
     return Paper(
         title=title,
@@ -251,7 +289,15 @@ def read_arxiv_snapshot(path: Path, categories: CategoryFilter | None = None) ->
     except OSError as exc:
         raise ReaderError(path, f"cannot read: {exc.strerror or exc}") from None
     with fh:
-        for number, raw in enumerate(fh, 1):
+        if bom_encoding(fh.peek(4)[:4])[0] != "utf-8":   # UTF-16/32: decoded, without the raw slicing
+            fh.close()
+            yield from _decoded_snapshot(path)
+            return
+        for item in iter_raw_lines(fh, path, "arxiv-snapshot"):
+            if isinstance(item, SkippedEntry):   # a line over the length limit
+                yield item
+                continue
+            number, raw = item
             if categories is not None:
                 field = _raw_categories(raw)
                 if field is not None and not categories.accepts_raw(field):
@@ -260,12 +306,25 @@ def read_arxiv_snapshot(path: Path, categories: CategoryFilter | None = None) ->
                 continue
             source = SourceRef(str(path), number, "arxiv-snapshot")
             try:
-                record = json.loads(raw.rstrip(b"\r\n"))
+                line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 yield SkippedEntry(source, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})")
                 continue
-            except ValueError as exc:
-                yield SkippedEntry(source, f"not valid JSON: {getattr(exc, 'msg', exc)}"
-                                   + (f" (column {exc.colno})" if hasattr(exc, "colno") else ""))
-                continue
-            yield snapshot_record_to_paper(record, source)
+            yield _snapshot_line(line.lstrip("\ufeff") if number == 1 else line, source)
+
+
+def _snapshot_line(line: str, source: SourceRef) -> Paper | SkippedEntry:
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as error:
+        exc = json_problem(error)
+        return SkippedEntry(source, f"not valid JSON: {exc.msg}" + (f" (column {exc.colno})" if exc.colno else ""))
+    return snapshot_record_to_paper(record, source)
+
+
+def _decoded_snapshot(path: Path) -> Iterator[Paper | SkippedEntry]:
+    for item in iter_lines(path, "arxiv-snapshot"):
+        if isinstance(item, SkippedEntry):
+            yield item
+        elif item[1].strip():
+            yield _snapshot_line(item[1], SourceRef(str(path), item[0], "arxiv-snapshot"))

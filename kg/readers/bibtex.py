@@ -17,7 +17,7 @@ the entry's id. LaTeX is resolved (:mod:`kg.readers.latex`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,15 +35,30 @@ _NEXT_AT_LINE = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]", re.MULTILINE)
 _NAME = re.compile(r"\s*([^\s=,{}()\"#%'~]+)\s*")
 _NUMBER = re.compile(r"\s*(\d+)\s*")
 _VERBATIM = ("url", "doi", "eprint")
+_KEY_BEFORE_COMMA = re.compile(r"\s*([^,\s{}()=]+)\s*,")
+_FIELD_AT = re.compile(r"\s*[\w-]+\s*=")
+_FIELD_LINE = re.compile(r"^\s*[\w-]+\s*=", re.MULTILINE)
+
+# Bounds on @string macro expansion: "m1 = m0 # m0 # m0" thirty times over is 3^30 copies of m0
+# (2.3 GB from 1.4 KB). One value may not exceed MAX_VALUE_CHARS (above MAX_ABSTRACT_CHARS, so an
+# abstract between the two is skipped by read_papers with its size) nor be joined from more than
+# MAX_VALUE_PIECES parts; and the macros of one file may not expand, in all, to more than
+# MACRO_BUDGET_CHARS plus MACRO_BUDGET_PER_CHAR characters a character of the file (real files:
+# under one; a 1 MiB macro used by thousands of 30-byte entries would be thousands of MiB).
+MAX_VALUE_CHARS = 2 * 1024 * 1024
+MAX_VALUE_PIECES = 10_000
+MACRO_BUDGET_CHARS = 16 * 1024 * 1024
+MACRO_BUDGET_PER_CHAR = 8
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
 class BibError(Exception):
     """A malformed entry; ``pos`` is where the problem was found."""
 
-    def __init__(self, message: str, pos: int) -> None:
+    def __init__(self, message: str, pos: int, root: str = "") -> None:
         super().__init__(message)
         self.pos = pos
+        self.root = root or message   # the first cause, when a refused macro is used
 
 
 def _sniff(head: str) -> bool:
@@ -59,6 +74,10 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.macros: dict[str, str] = dict(MONTH_MACROS)
+        self.refused: dict[str, str] = {}   # macros whose definition failed, and why
+        self.expanded = 0                   # characters macros have expanded to so far
+        self.budget = MACRO_BUDGET_CHARS + MACRO_BUDGET_PER_CHAR * len(text)
+        self.field = ""                     # the field whose value is being read
 
     def braced(self, pos: int, end: int) -> tuple[str, int]:
         """The content of the brace group opening at ``pos`` and the index after it."""
@@ -100,9 +119,11 @@ class _Parser:
         raise BibError("unbalanced braces or quotes: the quoted value never ends", pos)
 
     def value(self, pos: int, end: int) -> tuple[str, int]:
-        """A field value (pieces joined with #) and the index after it."""
+        """A field value (pieces joined with #) and the index after it; within the bounds on
+        macro expansion (a BibError past them)."""
         parts = []
         text = self.text
+        start, length = pos, 0
         while True:
             while pos < end and text[pos].isspace():
                 pos += 1
@@ -118,8 +139,13 @@ class _Parser:
                 if not m or not m.group(1):
                     raise BibError(f"unexpected {c!r} where a value was expected", pos)
                 token = m.group(1)
-                part = token if token.isdigit() else self.macros.get(token.lower(), token)
+                part = token if token.isdigit() else self.macro(token, pos)
                 pos = m.end()
+            length += len(part)
+            if length > MAX_VALUE_CHARS:
+                raise BibError(f"the value is longer than {MAX_VALUE_CHARS:,} characters (macros joined with '#'?)", start)
+            if len(parts) >= MAX_VALUE_PIECES:
+                raise BibError(f"the value joins more than {MAX_VALUE_PIECES:,} parts with '#'", start)
             parts.append(part)
             while pos < end and text[pos].isspace():
                 pos += 1
@@ -127,6 +153,22 @@ class _Parser:
                 pos += 1
                 continue
             return "".join(parts), pos
+
+    def macro(self, token: str, pos: int) -> str:
+        """The text of macro ``token`` (the token itself when it is no macro), counted against
+        the file's expansion budget."""
+        name = token.lower()
+        if name in self.refused:
+            root = self.refused[name]
+            raise BibError(f"uses macro {token!r}, whose definition was refused: {root}", pos, root)
+        part = self.macros.get(name)
+        if part is None:
+            return token
+        self.expanded += len(part)
+        if self.expanded > self.budget:
+            raise BibError(f"macros expand to more than {self.budget:,} characters in this file; "
+                           f"{token!r} is not expanded again", pos)
+        return part
 
     def entry(self, kind: str, body_start: int, end: int, closer: str) -> tuple[str, dict[str, str], int]:
         """Key, fields and the index after the closing delimiter of an entry's body."""
@@ -157,6 +199,7 @@ class _Parser:
             if pos >= end or text[pos] != "=":
                 raise BibError(f"field {name!r} has no '='", pos)
             last = (name, pos + 1)
+            self.field = name
             value, pos = self.value(pos + 1, end)
             fields[name] = value
             if pos < end and text[pos] not in (",", closer):
@@ -180,6 +223,9 @@ def parse_bibtex(text: str) -> Iterator[tuple[int, str, str, dict[str, str] | Bi
     parser = _Parser(text)
     pos = 0
     n = len(text)
+    # Where lines that start an entry begin, found once: each entry's limit is looked up, not
+    # searched for again (a search per entry scans to the end of a one-line file: quadratic).
+    line_starts = [m.start() for m in _NEXT_AT_LINE.finditer(text)]
     while True:
         m = _ENTRY_START.search(text, pos)
         if not m:
@@ -189,21 +235,29 @@ def parse_bibtex(text: str) -> Iterator[tuple[int, str, str, dict[str, str] | Bi
         start = m.start()
         # An entry may not run past the next line that starts an entry: a missing brace then
         # damages one entry, not the rest of the file.
-        nxt = _NEXT_AT_LINE.search(text, m.end())
-        limit = nxt.start() if nxt else n
+        i = bisect_left(line_starts, m.end())
+        limit = line_starts[i] if i < len(line_starts) else n
         if kind in ("comment", "preamble"):
             pos = _skip_group(parser, m.end() - 1, opener, limit)
             continue
+        parser.field = ""
         try:
             key, fields, after = parser.entry(kind, m.end(), limit, closer)
         except BibError as exc:
-            key_match = re.match(r"\s*([^,\s{}()=]+)\s*,", text[m.end():limit])
-            yield start, kind, key_match.group(1) if key_match else "", exc
+            if kind == "string":
+                # the macro being defined is refused: an entry using it is skipped, naming it
+                if parser.field:
+                    parser.refused[parser.field] = exc.root
+                yield start, kind, parser.field, exc
+            else:
+                key_match = _KEY_BEFORE_COMMA.match(text, m.end(), limit)
+                yield start, kind, key_match.group(1) if key_match else "", exc
             pos = limit
             continue
-        rest = text[after:limit]
-        if re.search(r"^\s*[\w-]+\s*=", rest, re.MULTILINE):
-            # Fields after the closing brace: a '}' too many closed the entry early.
+        # Fields after the closing brace, before the next entry: a '}' too many closed it early.
+        following = _ENTRY_START.search(text, after, limit)
+        stop = following.start() if following else limit
+        if _FIELD_AT.match(text, after, stop) or _FIELD_LINE.search(text, after, stop):
             yield start, kind, key, BibError("unbalanced braces: a '}' too many closes the entry before its last fields", after)
             pos = limit
             continue
@@ -211,6 +265,7 @@ def parse_bibtex(text: str) -> Iterator[tuple[int, str, str, dict[str, str] | Bi
         if kind == "string":
             for name, value in fields.items():
                 parser.macros[name] = value
+                parser.refused.pop(name, None)
             continue
         yield start, kind, key, fields
 

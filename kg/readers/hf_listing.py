@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.model import Paper, SkippedEntry, SourceRef
-from kg.readers import ReaderWarning, iter_lines, read_text_guessing, register_reader
+from kg.readers import ReaderWarning, iter_lines, register_reader, unnoted_decoding
 
 _CHROME_LINE = re.compile(
     r"""^(?:new|subscribe|upvote|submitted\ by.*|
@@ -59,19 +59,21 @@ def sniff(head: str) -> bool:
     return len(kinds) >= 2 and not kinds[0] and kinds[1]
 
 
-def _lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:
-    if encoding is None:
-        yield from iter_lines(path)
-        return
-    text, _ = read_text_guessing(path, encoding, fallback=None)
-    for number, line in enumerate(text.split("\n"), 1):
-        yield number, line.rstrip("\r")
+def _lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str] | SkippedEntry]:
+    """The numbered lines (``--encoding``, else UTF-8 or a byte order mark's), and a skipped entry
+    for each line over the length limit (:func:`kg.readers.iter_lines`)."""
+    return iter_lines(path, "hf-listing", encoding or "utf-8")
 
 
-def _content(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, bool]]:
-    """``(line number, text, blank line before)`` of every line that is not chrome or blank."""
+def _content(lines: Iterable[tuple[int, str] | SkippedEntry]) -> Iterator[tuple[int, str, bool] | SkippedEntry]:
+    """``(line number, text, blank line before)`` of every line that is not chrome or blank; the
+    skipped entries of ``lines`` as they come."""
     blank_before = True
-    for number, raw in lines:
+    for item in lines:
+        if isinstance(item, SkippedEntry):   # a line over the length limit
+            yield item
+            continue
+        number, raw = item
         line = strip_glued_chrome(raw)
         if not line:
             blank_before = True
@@ -82,12 +84,14 @@ def _content(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, bool]
         blank_before = False
 
 
-def has_paragraph_layout(lines: Iterable[tuple[int, str]]) -> bool:
+def has_paragraph_layout(lines: Iterable[tuple[int, str] | SkippedEntry]) -> bool:
     """True when the text comes in one-line paragraphs separated by blank lines (after chrome
     lines are removed), at least two of them."""
     count = 0
-    for _, _, blank_before in _content(lines):
-        if not blank_before:
+    for item in _content(lines):
+        if isinstance(item, SkippedEntry):
+            continue
+        if not item[2]:
             return False
         count += 1
     return count >= 2
@@ -101,13 +105,26 @@ def _ends_sentence(line: str) -> bool:
                  options=("encoding",))
 def read_hf_listing(path: Path, encoding: str | None = None) -> Iterator[Paper | SkippedEntry | ReaderWarning]:
     """Hugging Face paper listing text: title line, then abstract paragraph, page chrome removed."""
-    paragraphs = has_paragraph_layout(_lines(path, encoding))
+    with unnoted_decoding():   # a first look at the layout: invalid bytes are noted on the reading below
+        paragraphs = has_paragraph_layout(_lines(path, encoding))
     content = _content(_lines(path, encoding))
+    skipped: list[SkippedEntry] = []   # over-long lines met while looking one line ahead
+
+    def next_line() -> tuple[int, str, bool] | None:
+        for entry in content:
+            if isinstance(entry, SkippedEntry):
+                skipped.append(entry)
+                continue
+            return entry
+        return None
+
     title: tuple[int, str] | None = None
-    item = next(content, None)
+    item = next_line()
     while item is not None:
+        yield from skipped
+        skipped.clear()
         number, line, _ = item
-        after = next(content, None)
+        after = next_line()
         if looks_like_abstract(line) or (
                 paragraphs and title is not None and _ends_sentence(line)
                 and not (after is not None and looks_like_abstract(after[1]))):
@@ -128,6 +145,7 @@ def read_hf_listing(path: Path, encoding: str | None = None) -> Iterator[Paper |
                 )
             title = (number, line)
         item = after
+    yield from skipped
     if title is not None:
         yield SkippedEntry(
             SourceRef(str(path), title[0], "hf-listing"), f"title without an abstract: {title[1][:80]!r}"

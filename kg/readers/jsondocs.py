@@ -29,6 +29,46 @@ def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+class JsonProblem(ValueError):
+    """Why a JSON text could not be read: a syntax error, a number Python will not convert (over
+    4,300 digits), or nesting deeper than the parser's recursion allows. ``pos`` is where, when
+    known (else -1); ``lineno``/``colno`` as for :class:`json.JSONDecodeError` (0 when unknown)."""
+
+    def __init__(self, msg: str, pos: int = -1, lineno: int = 0, colno: int = 0) -> None:
+        super().__init__(msg)
+        self.msg, self.pos, self.lineno, self.colno = msg, pos, lineno, colno
+
+    def where(self) -> str:
+        if self.lineno:
+            return f" (line {self.lineno}, column {self.colno})"
+        return ""
+
+
+def json_problem(exc: BaseException) -> JsonProblem:
+    """The :class:`JsonProblem` of an exception ``json.loads`` raised."""
+    if isinstance(exc, json.JSONDecodeError):
+        return JsonProblem(exc.msg, exc.pos, exc.lineno, exc.colno)
+    if isinstance(exc, RecursionError):
+        return JsonProblem("nested too deeply")
+    return JsonProblem(str(exc).split(";")[0])   # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+
+
+def load_json(text: str | bytes) -> Any:
+    """``json.loads``, with every way it can fail on hostile text as a :class:`JsonProblem`."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise json_problem(exc) from None
+
+
+def decode_json(text: str, pos: int) -> tuple[Any, int]:
+    """``JSONDecoder.raw_decode`` at ``pos``, failing only with a :class:`JsonProblem`."""
+    try:
+        return _DECODER.raw_decode(text, pos)
+    except (ValueError, RecursionError) as exc:
+        raise json_problem(exc) from None
+
+
 def _unwrap(value: Any) -> list | None:
     """The record list of an API page, or None when ``value`` is a record itself."""
     if isinstance(value, list):
@@ -46,8 +86,8 @@ def _is_json_lines(head: str) -> bool:
     if not first.startswith("{"):
         return False
     try:
-        return isinstance(json.loads(first), dict)
-    except ValueError:
+        return isinstance(load_json(first), dict)
+    except JsonProblem:
         return False
 
 
@@ -60,15 +100,15 @@ def iter_records(path: Path, reader: str) -> Iterator[tuple[SourceRef, Any] | Sk
         return
     text = read_text(path)
     try:
-        value = json.loads(text)
-    except ValueError as exc:
+        value = load_json(text)
+    except JsonProblem as exc:
         start = _list_start(text)
         if start is None:
             if _looks_like_lines(text):   # JSON Lines whose first line is broken
                 yield from _json_lines(path, reader)
             else:
                 yield SkippedEntry(SourceRef(str(path), exc.lineno, reader),
-                                   f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}); nothing read")
+                                   f"not valid JSON: {exc.msg}{exc.where()}; nothing read")
             return
         yield from _elements(text, start, path, reader)
         return
@@ -90,14 +130,18 @@ def _looks_like_lines(text: str) -> bool:
 
 
 def _json_lines(path: Path, reader: str) -> Iterator[tuple[SourceRef, Any] | SkippedEntry]:
-    for number, line in iter_lines(path):
+    for item in iter_lines(path, reader):
+        if isinstance(item, SkippedEntry):
+            yield item
+            continue
+        number, line = item
         if not line.strip():
             continue
         source = SourceRef(str(path), number, reader)
         try:
-            value = json.loads(line)
-        except ValueError as exc:
-            yield SkippedEntry(source, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            value = load_json(line)
+        except JsonProblem as exc:
+            yield SkippedEntry(source, f"not valid JSON: {exc.msg}" + (f" (column {exc.colno})" if exc.colno else ""))
             continue
         items = _unwrap(value)
         if items is None:
@@ -120,8 +164,12 @@ def _list_start(text: str) -> int | None:
 
 
 def _elements(text: str, pos: int, path: Path, reader: str) -> Iterator[tuple[SourceRef, Any] | SkippedEntry]:
-    """The elements of the array opened just before ``pos``, one by one."""
+    """The elements of the array opened just before ``pos``, one by one. Linear in the text: line
+    numbers are counted on from the previous element, never from the start."""
     n = len(text)
+    content_end = len(text.rstrip())
+    line, counted = 1, 0          # the line of offset ``counted``
+    misses: dict[str, int] = {}   # _resync: where a search for an indentation found nothing
     while True:
         pos = _WS.match(text, pos).end()
         if pos < n and text[pos] == ",":
@@ -130,15 +178,16 @@ def _elements(text: str, pos: int, path: Path, reader: str) -> Iterator[tuple[So
             return   # truncated between elements: everything complete was read
         if text[pos] == "]":
             return
-        line = _line_at(text, pos)
+        line += text.count("\n", counted, pos)
+        counted = pos
         try:
-            value, end = _DECODER.raw_decode(text, pos)
-        except ValueError as exc:
-            truncated = exc.pos >= len(text.rstrip())
+            value, end = decode_json(text, pos)
+        except JsonProblem as exc:
+            truncated = exc.pos >= content_end
             reason = ("the file ends inside this record (truncated download?)" if truncated
-                      else f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+                      else f"not valid JSON: {exc.msg}{exc.where()}")
             yield SkippedEntry(SourceRef(str(path), line, reader), reason)
-            resume = _resync(text, pos, exc.pos)
+            resume = _resync(text, pos, max(exc.pos, pos + 1), misses)
             if resume is None:
                 return
             pos = resume
@@ -147,17 +196,28 @@ def _elements(text: str, pos: int, path: Path, reader: str) -> Iterator[tuple[So
         pos = end
 
 
-def _resync(text: str, start: int, error: int) -> int | None:
+def _resync(text: str, start: int, error: int, misses: dict[str, int] | None = None) -> int | None:
     """Where the element after a broken one starts: the next ``{`` at the broken element's
-    indentation (pretty-printed arrays), else after the next ``},{`` (compact arrays)."""
+    indentation (pretty-printed arrays), else after the next ``},{`` (compact arrays). ``misses``
+    remembers, per indentation, an offset after which there is none (no search is repeated)."""
     line_start = text.rfind("\n", 0, start) + 1
     indent = text[line_start:start]
-    if indent.strip() == "":
+    if indent.strip() == "" and (misses is None or misses.get(indent, len(text) + 1) > error):
         match = re.compile(r"\n" + re.escape(indent) + r"\{").search(text, max(error, start + 1))
         if match:
             return match.end() - 1
-    match = re.compile(r"\}\s*,\s*\{").search(text, max(error, start + 1) - 1)
+        if misses is not None:
+            misses[indent] = min(misses.get(indent, len(text)), max(error, start + 1))
+    match = _NEXT_OBJECT.search(text, max(error, start + 1) - 1)
     return match.end() - 1 if match else None
+
+
+_NEXT_OBJECT = re.compile(r"\}\s*,\s*\{")
+
+
+def as_list(value: Any) -> list:
+    """``value`` when it is a JSON array, else ``[]`` (a number or an object where a list belongs)."""
+    return value if isinstance(value, list) else []
 
 
 def text_of(value: Any) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.model import Paper, SkippedEntry, SourceRef
 from kg.readers import register_reader
-from kg.readers.jsondocs import arxiv_id_from, iter_records, strip_doi, text_of
+from kg.readers.jsondocs import arxiv_id_from, as_list, iter_records, strip_doi, text_of
 from kg.readers.latex import latex_to_text
 
 CONCEPT_MIN_SCORE = 0.5   # OpenAlex tags each work with many weak concepts; keep the ones it is sure of
@@ -36,7 +36,7 @@ def rebuild_abstract(index: Any) -> str:
         return ""
     slots: dict[int, str] = {}
     for word, positions in index.items():
-        if isinstance(positions, list):
+        if isinstance(positions, list) and isinstance(word, str):
             for p in positions:
                 if isinstance(p, int) and p >= 0:
                     slots[p] = str(word)
@@ -65,17 +65,17 @@ def work_to_paper(work: Any, source: SourceRef) -> Paper | SkippedEntry:
         return SkippedEntry(source, f"{label}: no abstract (abstract_inverted_index is null or empty): {title[:80]!r}")
     ids = work.get("ids") if isinstance(work.get("ids"), dict) else {}
     doi = strip_doi(work.get("doi") or ids.get("doi"))
-    locations = [l for l in (work.get("locations") or []) if isinstance(l, dict)]
+    locations = [l for l in as_list(work.get("locations")) if isinstance(l, dict)]
     primary = work.get("primary_location") if isinstance(work.get("primary_location"), dict) else {}
     pages = [text_of(l.get("landing_page_url")) for l in [primary, *locations]]
     pages += [text_of(l.get("pdf_url")) for l in [primary, *locations]]
     arxiv_id = arxiv_id_from(doi=doi) or next((a for a in (arxiv_id_from(url=p) for p in pages) if a), "")
     authors = tuple(a for a in (latex_to_text(text_of(_get(x, "author", "display_name")))
-                                for x in work.get("authorships") or []) if a)
+                                for x in as_list(work.get("authorships"))) if a)
     categories: list[str] = []
-    for topic in work.get("topics") or []:
+    for topic in as_list(work.get("topics")):
         categories.append(text_of(_get(topic, "display_name")))
-    for concept in work.get("concepts") or []:
+    for concept in as_list(work.get("concepts")):
         score = _get(concept, "score")
         if isinstance(score, (int, float)) and score >= CONCEPT_MIN_SCORE:
             categories.append(text_of(_get(concept, "display_name")))

@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.model import Paper, SkippedEntry, SourceRef
 from kg.readers import register_reader
-from kg.readers.jsondocs import iter_records, strip_doi, text_of
+from kg.readers.jsondocs import as_list, iter_records, strip_doi, text_of
 from kg.readers.latex import latex_to_text
 
 _PAPER_ID = re.compile(r'"paperId"\s*:')
@@ -48,9 +48,9 @@ def s2_to_paper(record: Any, source: SourceRef) -> Paper | SkippedEntry:
     external = _field(record, "externalIds")
     external = {str(k).lower(): v for k, v in external.items()} if isinstance(external, dict) else {}
     journal = record.get("journal") if isinstance(record.get("journal"), dict) else {}
-    fields = [text_of(f) for f in (_field(record, "fieldsOfStudy") or []) if isinstance(f, str)]
-    fields += [text_of(f.get("category")) for f in (_field(record, "s2FieldsOfStudy") or []) if isinstance(f, dict)]
-    authors = tuple(a for a in (latex_to_text(text_of(x.get("name"))) for x in record.get("authors") or []
+    fields = [text_of(f) for f in as_list(_field(record, "fieldsOfStudy")) if isinstance(f, str)]
+    fields += [text_of(f.get("category")) for f in as_list(_field(record, "s2FieldsOfStudy")) if isinstance(f, dict)]
+    authors = tuple(a for a in (latex_to_text(text_of(x.get("name"))) for x in as_list(record.get("authors"))
                                 if isinstance(x, dict)) if a)
     year = record.get("year")
     url = text_of(record.get("url")) or (f"https://www.semanticscholar.org/paper/{paper_id}" if paper_id else "")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterator, Mapping
 from itertools import islice
@@ -22,7 +21,7 @@ from typing import Any
 from kg.model import Paper, SkippedEntry, SourceRef, display_name
 from kg.readers import (ReaderError, ReaderWarning, iter_lines, parse_date, read_text, read_text_guessing,
                         register_reader)
-from kg.readers.jsondocs import arxiv_id_from
+from kg.readers.jsondocs import JsonProblem, arxiv_id_from, load_json
 
 csv.field_size_limit(16 * 1024 * 1024)  # real abstracts can be long; the default is 128 KiB
 
@@ -32,10 +31,10 @@ _ASCII_RESPACED = ("  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e
 
 
 def _as_text(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, dict):   # an object is no text (its repr may nest without end)
         return ""
     if isinstance(value, (list, tuple)):
-        return " ".join(_as_text(v) for v in value)
+        return " ".join(_as_text(v) if not isinstance(v, (list, tuple)) else _nested_text(v) for v in value)
     text = str(value)
     # Nearly every field is spaced already: ten substring tests tell it at a tenth of the cost of
     # splitting and joining a 1 KB abstract (tests/test_readers.py pins both ways to agree)
@@ -44,8 +43,24 @@ def _as_text(value: Any) -> str:
     return " ".join(text.split())   # whitespace runs → one space (str.split: same set as \s)
 
 
+def _nested_text(value: list | tuple) -> str:
+    """The scalars of nested lists in order, without recursion (JSON may nest hundreds deep)."""
+    out, stack = [], [iter(value)]
+    while stack:
+        for v in stack[-1]:
+            if isinstance(v, (list, tuple)):
+                stack.append(iter(v))
+                break
+            text = _as_text(v)
+            if text:
+                out.append(text)
+        else:
+            stack.pop()
+    return " ".join(out)
+
+
 def _as_list(value: Any) -> tuple[str, ...]:
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, dict):
         return ()
     if isinstance(value, (list, tuple)):
         items = []
@@ -100,14 +115,18 @@ def _sniff_json(head: str) -> bool:
 @register_reader("jsonl", extensions=(".jsonl", ".ndjson", ".jsonl.txt"), sniff=_sniff_jsonl)
 def read_jsonl(path: Path) -> Iterator[Paper | SkippedEntry]:
     """JSON Lines: one object per line with title and abstract."""
-    for number, line in iter_lines(path):
+    for item in iter_lines(path, "jsonl"):
+        if isinstance(item, SkippedEntry):   # a line over the length limit
+            yield item
+            continue
+        number, line = item
         if not line.strip():
             continue
         source = SourceRef(str(path), number, "jsonl")
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield SkippedEntry(source, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            record = load_json(line)
+        except JsonProblem as exc:
+            yield SkippedEntry(source, f"not valid JSON: {exc.msg}" + (f" (column {exc.colno})" if exc.colno else ""))
             continue
         yield record_to_paper(record, source)
 
@@ -117,9 +136,10 @@ def read_json(path: Path) -> Iterator[Paper | SkippedEntry]:
     """A JSON array of objects with title and abstract (or an object with a "papers" list)."""
     text = read_text(path)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReaderError(path, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        data = load_json(text)
+    except JsonProblem as exc:
+        raise ReaderError(path, f"not valid JSON: {exc.msg}" + (f" (column {exc.colno})" if exc.colno else ""),
+                          exc.lineno) from None
     if isinstance(data, dict):
         data = data.get("papers") or data.get("results") or data.get("data")
     if not isinstance(data, list):
