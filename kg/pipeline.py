@@ -119,12 +119,14 @@ def extract_facts(papers: Iterable[Paper], min_confidence: float = 0.0,
     """Extract and normalise every paper's triples, keeping those at or above ``min_confidence``."""
     from kg.extract import extract
     from kg.normalize import normalise
+    from kg.rdf import one_fact_per_statement
     from kg.vocab import default_vocabulary
 
     vocab = default_vocabulary()
     for i, paper in enumerate(papers, 1):
         extractions = [e for e in extract(paper, vocab) if e.confidence >= min_confidence]
-        yield from normalise(paper, extractions, vocab)
+        # one fact per statement here, where both build paths (memory, store) take their facts
+        yield from one_fact_per_statement(normalise(paper, extractions, vocab))
         if progress:
             progress(i)
 
