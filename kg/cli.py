@@ -404,7 +404,7 @@ def validate(graph, shapes, fmt) -> None:
     """
     from kg.validate import validate as run_validate
 
-    g = _load(graph)
+    g = _load(graph, backend="store")   # the shapes run as SPARQL on Oxigraph: no copy into rdflib
     try:
         report = run_validate(g, shapes)
     except Exception as exc:  # unreadable shapes: pySHACL's / the parser's words
