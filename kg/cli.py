@@ -143,7 +143,8 @@ def format_report(report) -> str:
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="First row of a named listing's page.")
 @click.option("--all", "all_rows", is_flag=True, help="Every row of a named listing, sorted (slow on big graphs).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit, offset, all_rows, fmt) -> None:
+@click.option("--wide", is_flag=True, help="Table: show long cells whole (by default cut at 60 characters, with a note).")
+def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit, offset, all_rows, fmt, wide) -> None:
     """Run a SPARQL query against GRAPH (a build folder or an RDF file), or against a SPARQL
     endpoint with --endpoint. Local build folders are queried with Oxigraph, in place.
 
@@ -155,7 +156,7 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit
       kg query --endpoint http://127.0.0.1:7878/query --named most_compared_methods
       kg query output/ --named proposed_methods --limit 100 --offset 100
     """
-    from kg.query import DEFAULT_PAGE, format_result, named_queries, run_named, run_query
+    from kg.query import DEFAULT_PAGE, QuerySyntaxError, format_result, named_queries, run_named, run_text
 
     if list_queries:
         for q in named_queries().values():
@@ -180,7 +181,7 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit
     if all_rows and (limit or offset):
         _fail("give either --all or --limit/--offset", 2)
     if endpoint:
-        _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt)
+        _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt, wide)
         return
     if graph is None:
         _fail("give a GRAPH (build folder or RDF file) or --endpoint URL", 2)
@@ -190,28 +191,32 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit
             result = run_named(g, named, bindings, page=None if all_rows else (limit or DEFAULT_PAGE), offset=offset)
         else:
             text = query_file.read_text(encoding="utf-8") if query_file else sparql
-            result = run_query(g, _with_prefixes(text), bindings)
+            result = run_text(g, text, bindings)
     except KeyError as exc:
         _fail(str(exc.args[0]), 2)
-    except Exception as exc:  # a malformed query is the user's to fix: show the parser's words
+    except QuerySyntaxError as exc:   # the position in the user's text, not in ours with prefixes
+        _fail(str(exc), 2)
+    except Exception as exc:  # a query that parses but cannot run: the engine's words
         _fail(f"query failed: {exc}", 2)
-    click.echo(format_result(result, fmt))
+    click.echo(format_result(result, fmt, max_width=None if wide else 60))
     if result.truncated:    # on stderr: the rows on stdout stay machine-readable
         click.echo(f"note: {result.truncated}", err=True)
+    for hint in result.hints:
+        click.echo(f"note: {hint}", err=True)
 
 
-def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
-    from kg.query import format_result, named_queries
+def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt, wide=False) -> None:
+    from kg.query import check_parameters, format_result, named_queries
     from kg.remote import RemoteError, query as remote_query
 
     if named:
         queries = named_queries()
         if named not in queries:
             _fail(f"no named query {named!r}; known: {', '.join(queries)}", 2)
-        unknown = set(bindings) - set(queries[named].parameters)
-        if unknown:
-            _fail(f"query {named!r} takes {', '.join(queries[named].parameters) or 'no parameters'}, "
-                  f"not {', '.join(sorted(unknown))}", 2)
+        try:
+            check_parameters(queries[named], bindings)
+        except KeyError as exc:
+            _fail(str(exc.args[0]), 2)
         text = queries[named].text
     else:
         text = _with_prefixes(query_file.read_text(encoding="utf-8") if query_file else sparql)
@@ -219,7 +224,7 @@ def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
         result = remote_query(endpoint, text, bindings)
     except (RemoteError, ValueError) as exc:
         _fail(str(exc), 2)
-    click.echo(format_result(result, fmt))
+    click.echo(format_result(result, fmt, max_width=None if wide else 60))
     if result.truncated:    # on stderr: the rows on stdout stay machine-readable
         click.echo(f"warning: the endpoint cut this result ({result.truncated}); "
                    "ask for fewer rows (LIMIT) or raise the server's --max-rows", err=True)
@@ -227,10 +232,9 @@ def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
 
 def _with_prefixes(text: str) -> str:
     """Let users write kgo:, rdfs:, dcterms:, skos:, prov: without declaring them."""
-    from kg.rdf import PREFIXES
+    from kg.query import with_prefixes
 
-    decl = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if f"PREFIX {p}:" not in text)
-    return decl + "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" + text if "PREFIX rdf:" not in text else decl + text
+    return with_prefixes(text)[0]
 
 
 def _load(location: Path, backend: str = "auto"):
