@@ -110,7 +110,9 @@ def format_report(report) -> str:
         lines.append(f"  … {len(report.skipped) - 20} more skipped entries (see report.json)")
     if report.ok:
         rel = ", ".join(f"{v} {k}" for k, v in sorted(report.relations.items())) or "no relations"
-        ent = ", ".join(f"{v} {k}" for k, v in report.entities.items())
+        from kg.analysis import entity_counts_text
+
+        ent = entity_counts_text(report.entities)
         incremental = (report.store or {}).get("mode") == "incremental"   # totals of every build into the store
         lines.append(f"{'relations' if incremental else 'extracted'} {rel}; entities: {ent}")
         lines.append(f"{report.triples} RDF triples in {report.seconds.get('total', 0):.1f}s")
@@ -267,7 +269,9 @@ def stats(graph, top, as_json) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    click.echo("nodes:  " + ", ".join(f"{v} {k}" for k, v in result["nodes"].items()))
+    from kg.analysis import entity_counts_text
+
+    click.echo("nodes:  " + entity_counts_text(result["nodes"]))
     click.echo("edges:  " + ", ".join(f"{v} {k}" for k, v in result["edges"].items()))
     comps = result["components"]
     click.echo(f"components: {comps['count']} (largest: {', '.join(map(str, comps['largest']))})")
@@ -277,10 +281,10 @@ def stats(graph, top, as_json) -> None:
         click.echo(f"\n{title}:")
         for label, value in result[key]:
             click.echo(f"  {value:>8}  {label}")
-    click.echo("\nmost compared pairs:")
+    click.echo("\nmost compared pairs (papers; outcomes from the first method's side):")
     for row in result["most_compared_pairs"]:
         outcomes = ", ".join(f"{k} {v}" for k, v in row["outcomes"].items())
-        click.echo(f"  {row['papers']:>3}  {row['a']} ~ {row['b']}  ({outcomes})")
+        click.echo(f"  {row['papers']:>3}  {row['a']} vs {row['b']}" + (f"  ({row['a']}: {outcomes})" if outcomes else ""))
 
 
 def _names(value: str | None) -> tuple[str, ...]:

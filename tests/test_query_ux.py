@@ -89,3 +89,52 @@ def test_json_gives_numbers_and_booleans_typed(seeds_out):
     rows = json.loads(query(str(seeds_out), 'SELECT ?n ?t WHERE { BIND(2.5 AS ?n) BIND("7" AS ?t) }',
                             "--format", "json").output)
     assert rows == [{"n": 2.5, "t": "7"}]
+
+
+# ------------------------------------------------------------------ issue 21 item 13: counts agree
+
+
+def test_build_and_stats_count_methods_alike(seeds_out, tmp_path):
+    """The seeds: build said 373 Method (families included, being typed kgo:Method too), stats 359
+    method. Both now count methods that are not families, and say it in the same words."""
+    from kg.analysis import summary
+    from kg.graphview import to_networkx
+
+    report = json.loads((seeds_out / "report.json").read_text(encoding="utf-8"))
+    nodes = summary(to_networkx(load_graph(seeds_out)))["nodes"]
+    assert report["entities"]["Method"] == nodes["method"] > 300
+    assert report["entities"]["MethodFamily"] == nodes["family"] > 5
+    memory = build(SEEDS, tmp_path / "memory", store="memory", html=False)
+    assert memory.entities == report["entities"]
+    built = CliRunner().invoke(main, ["build", *map(str, SEEDS), "--out", str(tmp_path / "cli"), "--no-html"]).output
+    stats = CliRunner().invoke(main, ["stats", str(seeds_out)]).output
+    words = f"{nodes['paper']} papers, {nodes['method']} methods, {nodes['family']} method families, " \
+            f"{nodes['dataset']} datasets"
+    assert words in built and words in stats
+
+
+def test_pair_outcomes_are_from_the_first_methods_side():
+    import networkx as nx
+
+    from kg.analysis import most_compared_pairs
+
+    g = nx.MultiDiGraph()
+    for node, label in (("a", "ViT"), ("b", "ResNet"), ("c", "ResNet"), ("d", "DeiT")):
+        g.add_node(node, type="method", label=label)
+    g.add_edge("a", "b", relation="comparesTo", papers=2, outcomes=["outperforms", "outperforms"])
+    g.add_edge("b", "a", relation="comparesTo", papers=1, outcomes=["outperforms"])
+    # two nodes with one label (a vocabulary name and a paper's own): still two sides
+    g.add_edge("b", "c", relation="comparesTo", papers=1, outcomes=["outperforms"])
+    g.add_edge("c", "b", relation="comparesTo", papers=1, outcomes=["outperforms"])
+    rows = {(r["a"], r["b"]): r for r in most_compared_pairs(g)}
+    assert rows[("ViT", "ResNet")]["outcomes"] == {"outperforms": 2, "underperforms": 1}
+    assert rows[("ResNet", "ResNet")]["outcomes"] == {"outperforms": 1, "underperforms": 1}
+
+
+def test_stats_command_labels_the_side(seeds_out):
+    out = CliRunner().invoke(main, ["stats", str(seeds_out)]).output
+    section = out.split("most compared pairs", 1)[1]
+    assert section.startswith(" (papers; outcomes from the first method's side):")
+    first = section.splitlines()[1]
+    a, rest = first.split("  ", 2)[-1].split(" vs ", 1)
+    assert f"({a.strip()}: " in rest
