@@ -281,7 +281,7 @@ def stats(graph, top, as_json) -> None:
         click.echo(f"\n{title}:")
         for label, value in result[key]:
             click.echo(f"  {value:>8}  {label}")
-    click.echo("\nmost compared pairs (papers; outcomes from the first method's side):")
+    click.echo("\nmost compared pairs: papers, and outcomes from the first method's side")
     for row in result["most_compared_pairs"]:
         outcomes = ", ".join(f"{k} {v}" for k, v in row["outcomes"].items())
         click.echo(f"  {row['papers']:>3}  {row['a']} vs {row['b']}" + (f"  ({row['a']}: {outcomes})" if outcomes else ""))

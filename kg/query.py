@@ -88,8 +88,8 @@ def syntax_error(exc: Exception, text: str, added_lines: int = 0) -> QuerySyntax
     if len(expected) == 2:   # a list of grammar tokens: keep a few plain ones, never character ranges
         tokens = [t.strip() for t in expected[1].split(",") if t.strip() and not t.strip().startswith("[")]
         said = ("expected " + " or ".join(tokens) if 0 < len(tokens) <= 4 else
-                "unexpected text here")
-    said = said.strip().splitlines()[0] if said.strip() else "unexpected text here"
+                "cannot parse the query here")
+    said = said.strip().splitlines()[0] if said.strip() else "cannot parse the query here"
     lines = text.splitlines() or [""]
     where = f"line {line}, column {column}" if 1 <= line <= len(lines) else f"line {line}"
     out = f"SPARQL syntax error at {where}: {said}"

@@ -152,7 +152,7 @@ def test_query_mistakes_exit_2_with_a_message(out):
         (["--named", "compared_against", "--param", "nope=1"], "takes method, not nope"),
         (["--named", "compared_against", "--param", "method"], "--param wants NAME=VALUE"),
         ([], "give exactly one of SPARQL, --file or --named"),
-        (["SELECT ?x WHERE {", "--format", "csv"], "query failed"),
+        (["SELECT ?x WHERE {", "--format", "csv"], "SPARQL syntax error at line 1"),
     ]
     for args, message in cases:
         res = run("query", out, *args, ok=False)

@@ -134,7 +134,7 @@ def test_pair_outcomes_are_from_the_first_methods_side():
 def test_stats_command_labels_the_side(seeds_out):
     out = CliRunner().invoke(main, ["stats", str(seeds_out)]).output
     section = out.split("most compared pairs", 1)[1]
-    assert section.startswith(" (papers; outcomes from the first method's side):")
+    assert section.startswith(": papers, and outcomes from the first method's side")
     first = section.splitlines()[1]
     a, rest = first.split("  ", 2)[-1].split(" vs ", 1)
     assert f"({a.strip()}: " in rest
