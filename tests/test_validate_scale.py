@@ -201,3 +201,26 @@ def test_validate_time_grows_linearly_with_the_store(tmp_path):
         seconds[n] = time.perf_counter() - t
         assert report.triples > 40_000 * n // 1000
     assert seconds[2000] / seconds[1000] < 3, seconds
+
+
+def test_shapes_beyond_the_translation_fall_back_to_pyshacl(tmp_path):
+    """A custom shapes file with sh:pattern (not translated): validate still answers, by pySHACL."""
+    from kg.shapes_sparql import Unsupported, shape_queries
+
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix kgo: <https://w3id.org/kgpaper/ontology#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        [] a sh:NodeShape ; sh:targetClass kgo:Paper ;
+           sh:property [ sh:path dcterms:title ; sh:pattern "^[A-Z]" ; sh:message "a title starts with a capital" ] .
+        """, format="turtle")
+    with pytest.raises(Unsupported):
+        shape_queries(shapes)
+    g = Graph()
+    paper = URIRef("https://w3id.org/kgpaper/id/paper/x")
+    g.add((paper, RDF.type, KGO.Paper))
+    g.add((paper, DCTERMS.title, Literal("lower-case title")))
+    report = validate(g, shapes)
+    assert [str(v) for v in report.violations] == [
+        "paper/x: dcterms:title — a title starts with a capital, value 'lower-case title'"]
+    with pytest.raises(Unsupported):
+        validate(g, shapes, engine="sparql")
