@@ -44,6 +44,25 @@ def counts_by_type(g: nx.MultiDiGraph) -> dict[str, int]:
     return dict(sorted(Counter(d.get("type", "?") for _, d in g.nodes(data=True)).items()))
 
 
+# How `kg build` and `kg stats` name what they count, in this order. A method family is typed
+# kgo:Method too, but is counted once, as a family: "methods" are the methods that are not families.
+ENTITY_NAMES = (("paper", "paper", "papers"), ("method", "method", "methods"),
+                ("family", "method family", "method families"), ("dataset", "dataset", "datasets"))
+_CLASS_TYPES = {"Paper": "paper", "Method": "method", "MethodFamily": "family", "Dataset": "dataset"}
+
+
+def entity_counts_text(counts: dict[str, int]) -> str:
+    """Node counts in words, keyed by node type (``counts_by_type``) or by class (a build report).
+
+    >>> entity_counts_text({"Paper": 2, "Method": 3, "MethodFamily": 1, "Dataset": 1})
+    '2 papers, 3 methods, 1 method family, 1 dataset'
+    >>> entity_counts_text(counts_by_type(_example()))
+    '2 papers, 3 methods, 2 method families, 1 dataset'
+    """
+    by_type = {_CLASS_TYPES.get(k, k): v for k, v in counts.items()}
+    return ", ".join(f"{by_type.get(t, 0)} {one if by_type.get(t, 0) == 1 else many}" for t, one, many in ENTITY_NAMES)
+
+
 def counts_by_relation(g: nx.MultiDiGraph) -> dict[str, int]:
     """Number of edges of each relation.
 
@@ -110,7 +129,7 @@ def most_used_datasets(g: nx.MultiDiGraph, n: int = 10) -> list[tuple[str, int]]
 
 def most_compared_pairs(g: nx.MultiDiGraph, n: int = 10) -> list[dict]:
     """Method pairs compared in the most papers, either direction, with the outcomes reported
-    from the first method's side.
+    from the first method's side (``a``): "outperforms 2" says ``a`` outperforms ``b`` twice.
 
     >>> most_compared_pairs(_example(), n=1)
     [{'a': 'DeiT', 'b': 'ResNet', 'papers': 1, 'outcomes': {'comparable': 1}}]
@@ -120,13 +139,15 @@ def most_compared_pairs(g: nx.MultiDiGraph, n: int = 10) -> list[dict]:
         if d.get("relation") != "comparesTo":
             continue
         key = frozenset((s, o))
-        row = pairs.setdefault(key, {"a": g.nodes[s]["label"], "b": g.nodes[o]["label"], "papers": 0, "outcomes": Counter()})
+        row = pairs.setdefault(key, {"a": g.nodes[s]["label"], "b": g.nodes[o]["label"], "papers": 0,
+                                     "outcomes": Counter(), "_a": s})
         row["papers"] += d.get("papers", 1)
-        flip = row["a"] != g.nodes[s]["label"]
+        flip = row["_a"] != s     # (by node: two nodes may share a label)
         for outcome in d.get("outcomes", []):
             row["outcomes"][_FLIP.get(outcome, outcome) if flip else outcome] += 1
     rows = sorted(pairs.values(), key=lambda r: (-r["papers"], r["a"], r["b"]))[:n]
-    return [{**r, "outcomes": dict(sorted(r["outcomes"].items()))} for r in rows]
+    return [{"a": r["a"], "b": r["b"], "papers": r["papers"], "outcomes": dict(sorted(r["outcomes"].items()))}
+            for r in rows]
 
 
 def connected_components(g: nx.MultiDiGraph) -> dict[str, object]:

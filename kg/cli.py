@@ -171,7 +171,9 @@ def format_report(report) -> str:
         lines.append(f"  … {len(report.skipped) - 20} more skipped entries (see report.json)")
     if report.ok:
         rel = ", ".join(f"{v} {k}" for k, v in sorted(report.relations.items())) or "no relations"
-        ent = ", ".join(f"{v} {k}" for k, v in report.entities.items())
+        from kg.analysis import entity_counts_text
+
+        ent = entity_counts_text(report.entities)
         incremental = (report.store or {}).get("mode") == "incremental"   # totals of every build into the store
         lines.append(f"{'relations' if incremental else 'extracted'} {rel}; entities: {ent}")
         lines.append(f"{report.triples} RDF triples in {report.seconds.get('total', 0):.1f}s")
@@ -204,7 +206,8 @@ def format_report(report) -> str:
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="First row of a named listing's page.")
 @click.option("--all", "all_rows", is_flag=True, help="Every row of a named listing, sorted (slow on big graphs).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit, offset, all_rows, fmt) -> None:
+@click.option("--wide", is_flag=True, help="Table: show long cells whole (by default cut at 60 characters, with a note).")
+def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit, offset, all_rows, fmt, wide) -> None:
     """Run a SPARQL query against GRAPH (a build folder or an RDF file), or against a SPARQL
     endpoint with --endpoint. Local build folders are queried with Oxigraph, in place.
 
@@ -216,7 +219,7 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit
       kg query --endpoint http://127.0.0.1:7878/query --named most_compared_methods
       kg query output/ --named proposed_methods --limit 100 --offset 100
     """
-    from kg.query import DEFAULT_PAGE, format_result, named_queries, run_named, run_query
+    from kg.query import DEFAULT_PAGE, QuerySyntaxError, format_result, named_queries, run_named, run_text
 
     if list_queries:
         for q in named_queries().values():
@@ -241,7 +244,7 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit
     if all_rows and (limit or offset):
         _fail("give either --all or --limit/--offset", 2)
     if endpoint:
-        _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt)
+        _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt, wide)
         return
     if graph is None:
         _fail("give a GRAPH (build folder or RDF file) or --endpoint URL", 2)
@@ -251,28 +254,32 @@ def query(graph, sparql, endpoint, query_file, named, param, list_queries, limit
             result = run_named(g, named, bindings, page=None if all_rows else (limit or DEFAULT_PAGE), offset=offset)
         else:
             text = query_file.read_text(encoding="utf-8") if query_file else sparql
-            result = run_query(g, _with_prefixes(text), bindings)
+            result = run_text(g, text, bindings)
     except KeyError as exc:
         _fail(str(exc.args[0]), 2)
-    except Exception as exc:  # a malformed query is the user's to fix: show the parser's words
+    except QuerySyntaxError as exc:   # the position in the user's text, not in ours with prefixes
+        _fail(str(exc), 2)
+    except Exception as exc:  # a query that parses but cannot run: the engine's words
         _fail(f"query failed: {exc}", 2)
-    click.echo(format_result(result, fmt))
+    click.echo(format_result(result, fmt, max_width=None if wide else 60))
     if result.truncated:    # on stderr: the rows on stdout stay machine-readable
         click.echo(f"note: {result.truncated}", err=True)
+    for hint in result.hints:
+        click.echo(f"note: {hint}", err=True)
 
 
-def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
-    from kg.query import format_result, named_queries
+def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt, wide=False) -> None:
+    from kg.query import check_parameters, format_result, named_queries
     from kg.remote import RemoteError, query as remote_query
 
     if named:
         queries = named_queries()
         if named not in queries:
             _fail(f"no named query {named!r}; known: {', '.join(queries)}", 2)
-        unknown = set(bindings) - set(queries[named].parameters)
-        if unknown:
-            _fail(f"query {named!r} takes {', '.join(queries[named].parameters) or 'no parameters'}, "
-                  f"not {', '.join(sorted(unknown))}", 2)
+        try:
+            check_parameters(queries[named], bindings)
+        except KeyError as exc:
+            _fail(str(exc.args[0]), 2)
         text = queries[named].text
     else:
         text = _with_prefixes(query_file.read_text(encoding="utf-8") if query_file else sparql)
@@ -280,7 +287,7 @@ def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
         result = remote_query(endpoint, text, bindings)
     except (RemoteError, ValueError) as exc:
         _fail(str(exc), 2)
-    click.echo(format_result(result, fmt))
+    click.echo(format_result(result, fmt, max_width=None if wide else 60))
     if result.truncated:    # on stderr: the rows on stdout stay machine-readable
         click.echo(f"warning: the endpoint cut this result ({result.truncated}); "
                    "ask for fewer rows (LIMIT) or raise the server's --max-rows", err=True)
@@ -288,10 +295,9 @@ def _query_endpoint(endpoint, sparql, query_file, named, bindings, fmt) -> None:
 
 def _with_prefixes(text: str) -> str:
     """Let users write kgo:, rdfs:, dcterms:, skos:, prov: without declaring them."""
-    from kg.rdf import PREFIXES
+    from kg.query import with_prefixes
 
-    decl = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if f"PREFIX {p}:" not in text)
-    return decl + "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" + text if "PREFIX rdf:" not in text else decl + text
+    return with_prefixes(text)[0]
 
 
 def _load(location: Path, backend: str = "auto"):
@@ -324,7 +330,9 @@ def stats(graph, top, as_json) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    click.echo("nodes:  " + ", ".join(f"{v} {k}" for k, v in result["nodes"].items()))
+    from kg.analysis import entity_counts_text
+
+    click.echo("nodes:  " + entity_counts_text(result["nodes"]))
     click.echo("edges:  " + ", ".join(f"{v} {k}" for k, v in result["edges"].items()))
     comps = result["components"]
     click.echo(f"components: {comps['count']} (largest: {', '.join(map(str, comps['largest']))})")
@@ -334,10 +342,10 @@ def stats(graph, top, as_json) -> None:
         click.echo(f"\n{title}:")
         for label, value in result[key]:
             click.echo(f"  {value:>8}  {label}")
-    click.echo("\nmost compared pairs:")
+    click.echo("\nmost compared pairs: papers, and outcomes from the first method's side")
     for row in result["most_compared_pairs"]:
         outcomes = ", ".join(f"{k} {v}" for k, v in row["outcomes"].items())
-        click.echo(f"  {row['papers']:>3}  {row['a']} ~ {row['b']}  ({outcomes})")
+        click.echo(f"  {row['papers']:>3}  {row['a']} vs {row['b']}" + (f"  ({row['a']}: {outcomes})" if outcomes else ""))
 
 
 def _names(value: str | None) -> tuple[str, ...]:
@@ -475,8 +483,12 @@ def export(graph, fmt, output) -> None:
 @click.option("--shapes", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="SHACL shapes to use (default: ontology/shapes.ttl).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(graph, shapes, fmt) -> None:
-    """Check GRAPH against the SHACL shapes of the graph contract (pySHACL).
+@click.option("--engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto", show_default=True,
+              help="sparql: the shapes as SPARQL on Oxigraph (linear, on the store in place); pyshacl: "
+                   "pySHACL in memory (slow on big graphs); auto: sparql unless the shapes need pySHACL.")
+def validate(graph, shapes, fmt, engine) -> None:
+    """Check GRAPH against the SHACL shapes of the graph contract (each constraint run as
+    SPARQL on Oxigraph; pySHACL for shapes beyond the SHACL Core features this covers).
 
     One line per violation ("paper/…: dcterms:title — exactly one title
     expected, found 2"). Exit code 0: conforms; 1: violations; 2: the
@@ -489,9 +501,9 @@ def validate(graph, shapes, fmt) -> None:
     """
     from kg.validate import validate as run_validate
 
-    g = _load(graph)
+    g = _load(graph, backend="store")   # the shapes run as SPARQL on Oxigraph: no copy into rdflib
     try:
-        report = run_validate(g, shapes)
+        report = run_validate(g, shapes, engine=engine)
     except Exception as exc:  # unreadable shapes: pySHACL's / the parser's words
         _fail(f"cannot validate: {exc}", 2)
     if fmt == "json":

@@ -28,6 +28,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -276,6 +277,59 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
         yield st, KGO.outcome, Literal(ex.outcome)
 
 
+def statement_key(fact: Fact) -> tuple[str, str, str, str]:
+    """What makes a fact's reified statement: (paper, predicate, subject, object), as IRI texts."""
+    subject = _paper_id(fact.paper.key) if fact.subject is None else _entity_id(fact.subject)
+    return fact.paper.key, fact.predicate, subject, _entity_id(fact.object)
+
+
+def one_fact_per_statement(facts: Iterable[Fact]) -> list[Fact]:
+    """One fact per statement: a paper may state a triple twice (a title "EfficientNet: …" and an
+    abstract "… called EfficientNets"), but its statement holds ONE evidence (the graph contract,
+    ontology/shapes.ttl). The best fact is kept: highest confidence, then earliest evidence, then
+    the first extracted. The names the other facts saw are added to its aliases, so the entities'
+    labels count every surface form as before. Order: the kept facts in the order first seen.
+
+    >>> from kg.model import Entity, Evidence, Extraction, Fact, Paper
+    >>> paper, m = Paper("X: a net", "We call it Xs."), Entity("x", "method", "X")
+    >>> def fact(name, start, confidence):
+    ...     ev = Evidence(name, start, start + 1)
+    ...     return Fact(paper, None, "proposes", m, Extraction(paper.key, paper.title, "paper", "proposes",
+    ...                 name, "method", ev, "test", confidence))
+    >>> [(f.extraction.object, f.extraction.object_aliases) for f in one_fact_per_statement(
+    ...     [fact("X", 0, 0.8), fact("Xs", 20, 0.9), fact("X", 30, 0.9)])]
+    [('Xs', ('X', 'X'))]
+    """
+    best: dict[tuple[str, str, str, str], Fact] = {}
+    others: dict[tuple[str, str, str, str], list[Fact]] = {}
+    for fact in facts:
+        key = statement_key(fact)
+        kept = best.get(key)
+        if kept is None:
+            best[key] = fact
+            continue
+        ex, old = fact.extraction, kept.extraction
+        if (-ex.confidence, ex.evidence.start) < (-old.confidence, old.evidence.start):
+            best[key] = fact
+            fact, kept = kept, fact
+        others.setdefault(key, []).append(fact)
+    if not others:
+        return list(best.values())
+    out = []
+    for key, fact in best.items():
+        dropped = others.get(key)
+        if dropped:
+            ex = fact.extraction
+            fact = replace(fact, extraction=replace(
+                ex, object_aliases=ex.object_aliases + tuple(
+                    s for d in dropped for s in (d.extraction.object, *d.extraction.object_aliases)),
+                subject_aliases=ex.subject_aliases + tuple(
+                    s for d in dropped if d.subject is not None
+                    for s in (d.extraction.subject, *d.extraction.subject_aliases))))
+        out.append(fact)
+    return out
+
+
 def _nt_iri(iri: str) -> str:
     from kg.ntriples import iri as nt_iri
 
@@ -442,7 +496,7 @@ def build_graph(papers: Iterable[tuple[Paper, Iterable[SourceRef]]], facts: Iter
             graph.add(t)
     labels = EntityLabels()
     families: set[str] = set()
-    for fact in facts:
+    for fact in one_fact_per_statement(facts):
         labels.add_fact(fact)
         for e in (fact.subject, fact.object):
             if e is not None:

@@ -139,10 +139,13 @@ def query(endpoint: str, sparql: str, bindings: dict[str, str] | None = None, ti
     if ctype in (RESULTS_JSON, "application/json"):
         doc = json.loads(data)
         if "boolean" in doc:
-            return QueryResult(["ask"], [[str(bool(doc["boolean"])).lower()]])
+            return QueryResult(["ask"], [[str(bool(doc["boolean"])).lower()]],
+                               datatypes=[["http://www.w3.org/2001/XMLSchema#boolean"]])
         columns = list(doc.get("head", {}).get("vars", []))
-        rows = [[b[c]["value"] if c in b else None for c in columns] for b in doc.get("results", {}).get("bindings", [])]
-        return QueryResult(columns, rows, truncated)
+        bindings_ = doc.get("results", {}).get("bindings", [])
+        rows = [[b[c]["value"] if c in b else None for c in columns] for b in bindings_]
+        types = [[b[c].get("datatype") if c in b else None for c in columns] for b in bindings_]   # typed JSON output
+        return QueryResult(columns, rows, truncated, datatypes=types)
     if ctype in GRAPH_TYPES:
         g = _parse_graph(endpoint, ctype, data)
         return QueryResult(["subject", "predicate", "object"], [[str(s), str(p), str(o)] for s, p, o in g], truncated)

@@ -73,13 +73,16 @@ def seed_papers(seed_files) -> dict:
 
 @pytest.fixture(scope="session")
 def seed_facts(seed_papers) -> list:
-    """Every fact extracted and normalised from the distinct seed papers (the default extractors)."""
+    """Every fact extracted and normalised from the distinct seed papers (the default extractors
+    and the shipped model, as `kg build` runs them)."""
     from kg.extract import extract
+    from kg.learn.model import load_model
     from kg.normalize import normalise
     from kg.vocab import default_vocabulary
 
     vocab = default_vocabulary()
-    return [f for p in seed_papers.values() for f in normalise(p, extract(p, vocab), vocab)]
+    model = load_model()
+    return [f for p in seed_papers.values() for f in normalise(p, extract(p, vocab, model=model), vocab)]
 
 
 # Titles and abstracts full of markup and script: every page we write must show them as text.
