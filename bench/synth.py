@@ -36,7 +36,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 VERSION = 2      # bump when the generator's output changes
 
 # --------------------------------------------------------------------------- invented names

@@ -1,38 +1,61 @@
-"""Extraction quality floors, measured with the shared scorer on the dev set and on a second,
-independently annotated sample of the seeds (tests/data/sample2): a change that loses more
-than a point or two on either fails here, not only in the closing note."""
+"""Extraction quality floors from held-out figures: a model trained without a set of annotated
+papers is scored on them (the honest figure, as ``bench/crossval.py`` measures it over five
+folds), and the shipped model must keep the dev set's floors. A change that loses more than a
+point or two fails here, not only in the closing note."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from kg.pipeline import build
+from kg.extract import extract
+from kg.learn.evaluate import score_graph
+from kg.learn.gold import load_annotated
+from kg.learn.model import load_model
+from kg.learn.train import train_model
+from kg.normalize import normalise
+from kg.rdf import build_graph
+from kg.vocab import default_vocabulary
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT / "examples" / "annotated"   # the scorer and the annotated dev set, in the repository
-SAMPLE2 = ROOT / "tests" / "data" / "sample2"
+ANNOTATED = Path(__file__).resolve().parent.parent / "examples" / "annotated"
+POOL = {"dev": ("gold_dev.json", "dev_papers.txt"), "train": ("gold_train.json", "train_papers.jsonl"),
+        "sample2": ("gold_sample2.json", "sample2_papers.txt"), "scirex": ("gold_scirex.json", "scirex_papers.jsonl")}
 
-# F1 floors, a little under the figures at the time of writing (README, "Measured quality")
-SETS = {
-    "dev": (EVAL / "gold_dev.json", EVAL / "dev_papers.txt",
-            {"proposes": 0.91, "evaluatesOn": 0.95, "comparesTo": 0.78}),
-    "sample2": (SAMPLE2 / "gold.json", SAMPLE2 / "papers.txt",
-                {"proposes": 0.75, "evaluatesOn": 0.89, "comparesTo": 0.60}),
+# F1 floors (and main-method recall) a little under the figures at the time of writing, for a
+# model trained on the other sets and scored on this one (never trained on it)
+HELD_OUT = {
+    "sample2": {"proposes": 0.70, "evaluatesOn": 0.88, "comparesTo": 0.52, "main": 0.82},
+    "train": {"proposes": 0.62, "evaluatesOn": 0.84, "comparesTo": 0.56, "main": 0.78,
+              "addressesTask": 0.74},
 }
+# the shipped model on the dev set (the issue's floors: it was tuned on for a long time)
+SHIPPED_DEV = {"proposes": 0.85, "evaluatesOn": 0.92, "comparesTo": 0.75}
 
 
-@pytest.mark.parametrize("name", sorted(SETS))
-def test_extraction_quality_does_not_regress(name, tmp_path):
-    gold, papers, floors = SETS[name]
-    build([papers], tmp_path, html=False, store="memory")
-    out = subprocess.run([sys.executable, str(EVAL / "score.py"), str(gold), str(tmp_path / "graph.ttl"), "--json"],
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
-    assert result["papers_missing"] == 0
-    scores = {rel: result[rel]["F1"] for rel in floors}
-    assert all(scores[rel] >= floor for rel, floor in floors.items()), (name, scores)
+def _papers(name: str):
+    gold, papers = POOL[name]
+    return load_annotated([ANNOTATED / gold], [ANNOTATED / papers])
+
+
+def _score(model, annotated) -> dict:
+    vocab = default_vocabulary()
+    facts = [f for a in annotated for f in normalise(a.paper, extract(a.paper, vocab, model=model), vocab)]
+    graph = build_graph([(a.paper, [a.paper.source]) for a in annotated], facts)
+    result = score_graph(graph, [a.gold for a in annotated])
+    assert not result["missing_papers"]
+    scores = {rel: x["F1"] for rel, x in result["relations"].items()}
+    scores["main"] = result["primary_recall"]
+    return scores
+
+
+@pytest.mark.parametrize("held_out", sorted(HELD_OUT))
+def test_held_out_quality(held_out):
+    train = [a for name in POOL if name != held_out for a in _papers(name)]
+    scores = _score(train_model(train), _papers(held_out))
+    floors = HELD_OUT[held_out]
+    assert all(scores[k] >= v for k, v in floors.items()), (held_out, scores)
+
+
+def test_shipped_model_on_dev():
+    scores = _score(load_model(), _papers("dev"))
+    assert all(scores[k] >= v for k, v in SHIPPED_DEV.items()), scores

@@ -234,11 +234,11 @@ def test_a_failed_build_leaves_the_store_and_can_be_retried_in_the_same_process(
     before, gen = outputs_state(out), current_generation(out)
     real, calls = kg.stream.extract_batch, []
 
-    def failing(batch, min_confidence=0.0):
+    def failing(batch, min_confidence=0.0, model=None):
         calls.append(len(batch))
         if len(calls) == 2:
             raise ValueError("extractor blew up")
-        return real(batch, min_confidence)
+        return real(batch, min_confidence, model)
 
     monkeypatch.setattr(kg.stream, "extract_batch", failing)
     with pytest.raises(ValueError, match="blew up"):

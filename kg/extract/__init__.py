@@ -127,6 +127,9 @@ def extract(paper: Paper, vocab: Vocabulary | None = None,
     doc = Document(paper, vocab if vocab is not None else default_vocabulary(), model=model)
     forget_sentences()          # the sentence memos serve this paper only
     doc.vocab.forget_texts()
+    if model is not None:
+        from kg.extract.learned import forget_paper
+        forget_paper()
     out: list[Extraction] = []
     for name in (names or registry):
         if name not in registry:

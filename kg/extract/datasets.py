@@ -209,14 +209,17 @@ def dataset_names(doc: Document) -> set[str]:
 
 
 @register_extractor("datasets", "evaluatesOn")
-def extract_datasets(doc: Document) -> Iterator[Extraction]:
-    """paper evaluatesOn dataset: vocabulary matches and "X dataset/benchmark" patterns."""
-    decide = doc.model.get("evaluatesOn") if doc.model is not None else None
-    if decide is not None:
-        from kg.extract.learned import decide_datasets
-        yield from decide_datasets(doc, decide)
-    else:
-        yield from rule_datasets(doc)
+def extract_datasets(doc: Document) -> list[Extraction]:
+    """paper evaluatesOn dataset: vocabulary matches and "X dataset/benchmark" patterns.
+    Kept on the document: the results extractor reads it too."""
+    if "datasets" not in doc.cache:
+        decide = doc.model.get("evaluatesOn") if doc.model is not None else None
+        if decide is not None:
+            from kg.extract.learned import decide_datasets
+            doc.cache["datasets"] = list(decide_datasets(doc, decide))
+        else:
+            doc.cache["datasets"] = list(rule_datasets(doc))
+    return doc.cache["datasets"]
 
 
 def rule_datasets(doc: Document) -> Iterator[Extraction]:

@@ -54,17 +54,31 @@ def _after(key: str, text: str) -> bool:
     return cue_patterns()[key][1].search(text) is not None
 
 
+_IN_SENTENCE: dict[tuple[str, str], bool] = {}
+
+
 def _in_sentence(key: str, text: str) -> bool:
-    """Whether any phrase of list ``key`` occurs in ``text`` (substring, case-insensitive)."""
-    return _sentence_words(key).search(text) is not None
+    """Whether any phrase of list ``key`` occurs in ``text`` (substring, case-insensitive).
+    Memoised for the paper at hand (:func:`forget_paper` empties it before each paper)."""
+    hit = _IN_SENTENCE.get((key, text))
+    if hit is None:
+        hit = _IN_SENTENCE[(key, text)] = any(map(text.lower().__contains__, _sentence_words(key)))
+    return hit
+
+
+def forget_paper() -> None:
+    """Empty the per-paper memo (kg.extract.extract calls it before each paper)."""
+    _IN_SENTENCE.clear()
 
 
 @lru_cache(maxsize=None)
-def _sentence_words(key: str) -> re.Pattern:
+def _sentence_words(key: str) -> tuple[str, ...]:
+    """The phrases of list ``key``, lower case (substring tests: a regex alternation of them cost
+    ~100 µs a sentence)."""
     from kg.vocab import ontology_dir
 
     phrases = json.loads((ontology_dir() / "cues.json").read_text(encoding="utf-8"))[key]
-    return re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE)
+    return tuple(p.lower() for p in phrases)
 
 
 def candidate_group(decision: str, features: Features) -> str:
@@ -73,6 +87,17 @@ def candidate_group(decision: str, features: Features) -> str:
     if decision in ("proposes", "evaluatesOn", "comparesTo"):
         return "rule" if "o:rule" in features else "new"
     return ""
+
+
+def _proposer_end(doc: Document, sentence: Sentence) -> float:
+    """Where the sentence's first proposal cue ends (infinity: none), memoised per document."""
+    memo = doc.cache.setdefault("proposer_end", {})
+    end = memo.get(sentence.start)
+    if end is None:
+        low = sentence.text.lower()
+        ends = [at + len(p) for p in _sentence_words("proposer") if (at := low.find(p)) >= 0]
+        end = memo[sentence.start] = min(ends) if ends else float("inf")
+    return end
 
 
 def _bucket(n: int, top: int) -> str:
@@ -89,21 +114,44 @@ class Mention:
     end: int
 
 
-def _spans(name: str, text: str) -> Iterator[tuple[int, int]]:
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c in "_-"
+
+
+def _spans(name: str, low: str) -> Iterator[tuple[int, int]]:
+    """Where ``name`` (case-folded like ``low``, the lower-cased sentence) stands as whole words,
+    a plural "s"/"es" allowed (str.find, not a regex per name: names differ in every paper)."""
     if not name:
         return
-    for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?:s|es)?(?![\w-])", text, re.IGNORECASE):
-        yield m.start(), m.end()
+    needle = name.lower()
+    at = low.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if low.startswith("es", end) and not (end + 2 < len(low) and _is_word_char(low[end + 2])):
+            end += 2
+        elif low.startswith("s", end) and not (end + 1 < len(low) and _is_word_char(low[end + 1])):
+            end += 1
+        if (at == 0 or not _is_word_char(low[at - 1])) and (end == len(low) or not _is_word_char(low[end])):
+            yield at, end
+        at = low.find(needle, at + 1)
 
 
 def mentions_of(doc: Document, names: Iterable[str]) -> list[Mention]:
     """Where any of ``names`` occurs, title first, then abstract sentences in order."""
-    names = sorted({n for n in names if n}, key=len, reverse=True)
+    names = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
     out: list[Mention] = []
-    for index, sentence in [(-1, doc.title_sentence), *enumerate(doc.abstract_sentences)]:
+    lowered = doc.cache.get("lowered_sentences")
+    if lowered is None:
+        lowered = doc.cache["lowered_sentences"] = [
+            (i, s, s.text.lower()) for i, s in [(-1, doc.title_sentence), *enumerate(doc.abstract_sentences)]]
+    for index, sentence, low in lowered:
+        if len(low) != len(sentence.text):
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in sentence.text)   # keep offsets
         taken: list[tuple[int, int]] = []
         for name in names:
-            for s, e in _spans(name, sentence.text):
+            if name.lower() not in low:
+                continue
+            for s, e in _spans(name, low):
                 if not any(s < te and ts < e for ts, te in taken):
                     taken.append((s, e))
                     out.append(Mention(index, sentence, s, e))
@@ -281,23 +329,30 @@ def _same(p: ProposalCandidate, q: ProposalCandidate) -> bool:
         return True
     if is_namey(q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
         return True     # "Next-ViT-S" is a variant of Next-ViT
-    multiword = len(p.name.split()) > 1 or len(q.name.split()) > 1
-    return multiword and (acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name))
+    if " " in p.name and " " not in q.name:      # an acronym and a long form: "VOLO" / "Vision Outlooker"
+        return q.name[:1].lower() == p.name[:1].lower() and acronym_matches(q.name, p.name)
+    if " " in q.name and " " not in p.name:
+        return p.name[:1].lower() == q.name[:1].lower() and acronym_matches(p.name, q.name)
+    return False
 
 
 def _merge_candidates(found: list[ProposalCandidate]) -> list[ProposalCandidate]:
     out: list[ProposalCandidate] = []
+    owner: dict[str, ProposalCandidate] = {}      # a name (case-folded) → the candidate holding it
     for p in found:
-        for q in out:
-            if _same(p, q):
+        same = next((owner[k.casefold()] for k in p.names if k.casefold() in owner), None)
+        for q in ([same] if same is not None else out):
+            if same is not None or _same(p, q):
                 known = {k.casefold() for k in q.names}
                 q.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
                 q.origins |= p.origins
                 if q.sentence is None:
                     q.sentence = p.sentence
+                owner.update((k.casefold(), q) for k in q.names)
                 break
         else:
             out.append(ProposalCandidate(p.name, list(p.aliases), p.sentence, set(p.origins)))
+            owner.update((k.casefold(), out[-1]) for k in p.names)
     return out
 
 
@@ -352,7 +407,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
             f["sentence-proposer"] = 1.0
         if any(re.search(r"\b(?:we|our)\b", m.sentence.text, re.IGNORECASE) for m in abstract):
             f["sentence-we"] = 1.0
-        proposer = [m for m in abstract if _in_sentence("proposer", m.sentence.text[:m.start])]
+        proposer = [m for m in abstract if _proposer_end(doc, m.sentence) <= m.start]
         if proposer:
             f["after-proposer"] = 1.0
             if proposer[0] is abstract[0]:

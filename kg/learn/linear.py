@@ -39,8 +39,10 @@ class LogisticModel:
     group_thresholds: dict[str, float] = field(default_factory=dict)
 
     def probability(self, features: Features) -> float:
+        # math.fsum: exact, so the order of the features (a set's, which differs between
+        # processes) never changes a decision near its threshold
         w = self.weights
-        return _sigmoid(self.bias + sum(w.get(k, 0.0) * v for k, v in features.items()))
+        return _sigmoid(math.fsum([self.bias, *(w.get(k, 0.0) * v for k, v in features.items())]))
 
     def cut(self, group: str = "") -> float:
         return self.group_thresholds.get(group, self.threshold)
@@ -73,7 +75,7 @@ def train_logistic(rows: Sequence[tuple[Features, int]], l2: float = 0.01, epoch
         grad: dict[str, float] = {}
         gbias = 0.0
         for feats, label in rows:
-            p = _sigmoid(bias + sum(weights.get(k, 0.0) * v for k, v in feats.items()))
+            p = _sigmoid(math.fsum([bias, *(weights.get(k, 0.0) * v for k, v in feats.items())]))
             err = p - label
             gbias += err
             for k, v in feats.items():
