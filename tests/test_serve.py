@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from kg.query import run_query
+from kg.query import MAX_BRACKETS, run_query
 from kg.serve import DEFAULT_PORT, ServeConfig, engine_text, make_server, serve_in_thread
 from kg.store import load_graph
 
@@ -543,3 +543,221 @@ def test_a_killed_server_leaves_no_worker_running_a_query(seeds_build, tmp_path)
         proc.wait(10)
         proc.stdout.close()
         log.close()
+
+
+# --------------------------------------------------------------------------- connections (issue 23 item 7)
+
+@pytest.fixture(scope="module")
+def quick(seeds_build, tmp_path_factory):
+    """A second server over the seeds build: 1 s read timeout, small byte limit, CORS on, one
+    extra Host name; its log lines are kept."""
+    folder = tmp_path_factory.mktemp("quick") / "out"
+    shutil.copytree(seeds_build[1], folder)
+    log: list[str] = []
+    server = make_server(folder, port=0, timeout=5, max_rows=100_000, workers=1, read_timeout=1.0, threads=4,
+                         max_bytes=4096, allowed_hosts=("kg.lan",), cors="https://yasgui.example", log=log.append)
+    thread = serve_in_thread(server)
+    try:
+        yield server, log
+    finally:
+        close_server(server, thread)
+
+
+def test_idle_connections_hold_no_thread_and_queries_are_answered(served):
+    server, _ = served
+    host, port = server.server_address[:2]
+    before = threading.active_count()
+    idle = [socket.create_connection((host, port), timeout=10) for _ in range(120)]
+    try:
+        for _ in range(3):
+            assert select_count(server.url) > 0   # answered while 120 connections sit silent
+        assert threading.active_count() - before < 40   # one thread per connection would be +120
+    finally:
+        for s in idle:
+            s.close()
+    assert server.request_queue_size >= 128
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    """Whether the server closes ``sock`` (EOF, reset, or an error answer then EOF) in time."""
+    sock.settimeout(seconds)
+    try:
+        while sock.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_a_short_post_and_a_silent_connection_are_closed_after_the_read_timeout(quick):
+    server, log = quick
+    host, port = server.server_address[:2]
+    short = socket.create_connection((host, port), timeout=10)
+    short.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: 100\r\n\r\nSELECT")
+    silent = socket.create_connection((host, port), timeout=10)
+    trickle = socket.create_connection((host, port), timeout=10)
+    try:
+        assert _closed_within(short, 15)     # read timeout 1 s: the request can never complete
+        assert _closed_within(silent, 15)
+        closed = False
+        for b in b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n" * 20:   # a byte every 0.2 s
+            try:
+                trickle.sendall(bytes([b]))
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.2)
+        assert closed or _closed_within(trickle, 0.5)   # the whole request is bounded, not each read
+    finally:
+        for s in (short, silent, trickle):
+            s.close()
+
+
+def test_dropped_clients_leave_one_line_and_no_traceback(quick, capfd):
+    server, log = quick
+    host, port = server.server_address[:2]
+    for _ in range(20):
+        s = socket.create_connection((host, port), timeout=10)
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: 60\r\n\r\nSELECT * WHERE { ?s ?p ?o } LIMIT 5000")
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")   # close with RST
+        s.close()
+    for _ in range(20):   # connect and vanish at once
+        s = socket.create_connection((host, port), timeout=10)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.close()
+    time.sleep(3)   # the read timeout (1 s) passes for all of them
+    assert http("GET", server.url.rsplit("/", 1)[0] + "/")[0] == 200
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and "Traceback" not in "\n".join(log)
+    assert all("\n" not in line for line in log) and log
+
+
+# --------------------------------------------------------------------------- limits and Host (issue 23 item 8)
+
+def test_answers_are_cut_at_max_bytes_and_say_so(quick):
+    server, _ = quick
+    for accept, parse in (("application/sparql-results+json", json.loads), ("text/csv", None),
+                          ("application/sparql-results+xml", None)):
+        status, headers, body = http("POST", server.url, form("SELECT * WHERE { ?s ?p ?o }"), {**FORM, "Accept": accept})
+        assert status == 200 and headers["X-KG-Truncated"] == "true; max-bytes=4096", accept
+        assert 2000 < len(body) <= 4096
+        if parse:
+            assert len(parse(body)["results"]["bindings"]) > 5
+    from rdflib import Graph
+
+    for accept, fmt in (("text/turtle", "turtle"), ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld"),
+                        ("application/n-triples", "nt")):
+        status, headers, body = http("POST", server.url, form("CONSTRUCT WHERE { ?s ?p ?o }"), {**FORM, "Accept": accept})
+        assert status == 200 and headers["X-KG-Truncated"] == "true; max-bytes=4096" and len(body) <= 4096, accept
+        assert len(Graph().parse(data=body.decode(), format=fmt)) > 5   # cut at a whole triple: well-formed
+
+
+def test_the_host_header_must_name_this_server(quick, served):
+    server, _ = quick
+    port = server.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "localhost", f"kg.lan:{port}"):
+        assert http("POST", server.url, form("ASK {}"), {**FORM, "Host": host})[0] == 200, host
+    for host in (f"evil.example:{port}", "evil.example", f"localhost.evil.example:{port}"):
+        status, _, body = http("POST", server.url, form("ASK {}"), {**FORM, "Host": host})
+        assert status == 403 and b"Host" in body, host
+    other, _ = served   # kg.lan is quick's own --allow-host
+    assert http("GET", other.url + "?query=ASK%7B%7D", headers={"Host": f"kg.lan:{other.server_address[1]}"})[0] == 403
+
+
+DEEP = 5000
+HIDDEN = "SELECT * WHERE { ?s ?p " + ('("' + ")" * 40 + '" ') * (MAX_BRACKETS + 1000) + "1" + ")" * (MAX_BRACKETS + 1000) + " }"
+
+
+def test_kg_query_refuses_a_deep_query_instead_of_crashing(seeds_build, tmp_path):
+    """Oxigraph's parser overflows its stack on ~400 nested collections or ~2,200 nested groups
+    (SIGSEGV, rc 139 from a shell): kg query refuses before the engine sees the query."""
+    folder = seeds_build[1]
+    queries = {
+        "groups": "SELECT * WHERE " + "{ " * DEEP + "?s ?p ?o" + " }" * DEEP,
+        "collections": "SELECT * WHERE { ?s ?p " + "(" * DEEP + "1" + ")" * DEEP + " }",
+        # closing brackets in strings hide the depth from a count of brackets as written: the
+        # count of opening brackets, which bounds it, refuses past MAX_BRACKETS
+        "hidden": HIDDEN,
+    }
+    for name, q in queries.items():
+        (tmp_path / f"{name}.rq").write_text(q)
+        proc = subprocess.run([sys.executable, "-m", "kg.cli", "query", str(folder), "--file", str(tmp_path / f"{name}.rq")],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, (name, proc.returncode, proc.stderr[-300:])
+        assert "nested" in proc.stderr or "opening brackets" in proc.stderr, name
+        assert "Traceback" not in proc.stderr
+    nested_ok = "SELECT (COUNT(*) AS ?n) WHERE " + "{ " * 100 + "?s ?p ?o" + " }" * 100
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "query", str(folder), nested_ok, "--format", "json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and int(json.loads(proc.stdout)[0]["n"]) == seeds_build[0].triples
+
+
+def test_kg_serve_refuses_a_deep_query(served):
+    server, _ = served
+    for q in ("SELECT * WHERE " + "{ " * DEEP + "?s ?p ?o" + " }" * DEEP,
+              HIDDEN,
+              "SELECT * WHERE { ?s ?p " + "\\u0028" * DEEP + "1" + ")" * DEEP + " }"):
+        status, _, body = http("POST", server.url, q.encode(), {"Content-Type": "application/sparql-query"})
+        assert status == 400 and (b"nested" in body or b"opening brackets" in body), body[:200]
+    assert select_count(server.url) > 0   # the workers are alive
+
+
+# --------------------------------------------------------------------------- clients (issue 21 items 9, 10)
+
+def test_construct_and_describe_by_accept(served):
+    """Turtle, N-Triples, RDF/XML and JSON-LD, each parsed back to the same graph; SPARQLWrapper's
+    default CONSTRUCT request (GET, Accept: application/rdf+xml, format=xml&output=xml&results=xml)."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    server, _ = served
+    q = "CONSTRUCT { ?p ?x ?t } WHERE { ?p <http://purl.org/dc/terms/title> ?t BIND(<urn:x:title> AS ?x) } LIMIT 20"
+    graphs = {}
+    for accept, ctype, fmt in (("text/turtle", "text/turtle", "turtle"),
+                               ("application/n-triples", "application/n-triples", "nt"),
+                               ("application/rdf+xml", "application/rdf+xml", "xml"),
+                               ("application/ld+json", "application/ld+json", "json-ld"),
+                               ("application/turtle,text/turtle", "text/turtle", "turtle"),   # SPARQLWrapper TURTLE
+                               ("application/ld+json,application/x-json+ld", "application/ld+json", "json-ld")):
+        status, headers, body = http("GET", server.url + "?" + urlencode({"query": q, "format": "xml", "output": "xml",
+                                                                         "results": "xml"}), headers={"Accept": accept})
+        assert status == 200 and headers["Content-Type"].startswith(ctype), (accept, status, body[:200])
+        graphs[accept] = Graph().parse(data=body.decode(), format=fmt)
+        assert len(graphs[accept]) == 20
+    first = graphs["text/turtle"]
+    assert all(isomorphic(first, g) for g in graphs.values())
+    status, headers, body = http("POST", server.url, form("DESCRIBE ?p WHERE { ?p <http://purl.org/dc/terms/title> ?t } LIMIT 1"),
+                                 {**FORM, "Accept": "application/rdf+xml"})
+    assert status == 200 and len(Graph().parse(data=body.decode(), format="xml")) > 1
+    status, _, body = http("POST", server.url, form(q), {**FORM, "Accept": "text/csv"})
+    assert status == 406 and b"text/turtle" in body and b"application/rdf+xml" in body
+    status, _, body = http("POST", server.url, form("SELECT * WHERE { ?s ?p ?o } LIMIT 1"), {**FORM, "Accept": "text/turtle"})
+    assert status == 406 and b"application/sparql-results+json" in body
+
+
+def test_cors_is_off_by_default_and_options_is_answered(served, quick):
+    server, _ = served
+    status, headers, _ = http("OPTIONS", server.url)
+    assert status == 204 and "POST" in headers["Allow"] and "OPTIONS" in headers["Allow"]
+    assert "Access-Control-Allow-Origin" not in headers
+    assert "Access-Control-Allow-Origin" not in http("GET", server.url + "?query=ASK%7B%7D")[1]
+    cors_server, _ = quick
+    status, headers, _ = http("OPTIONS", cors_server.url, headers={"Origin": "https://yasgui.example",
+                                                                   "Access-Control-Request-Method": "POST"})
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+    assert "POST" in headers["Access-Control-Allow-Methods"] and "Content-Type" in headers["Access-Control-Allow-Headers"]
+    status, headers, _ = http("POST", cors_server.url, form("SELECT * WHERE { ?s ?p ?o } LIMIT 1"), FORM)
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+    assert "X-KG-Truncated" in headers["Access-Control-Expose-Headers"]
+
+
+def test_the_default_port_is_not_oxigraphs():
+    from kg.cli import serve as serve_command
+
+    port_option = next(p for p in serve_command.params if p.name == "port")
+    assert DEFAULT_PORT == port_option.default == ServeConfig("x").port == 8765
+    assert inspect.signature(make_server).parameters["port"].default == 8765
