@@ -639,26 +639,39 @@ def push(graph, endpoint, graph_iri, append, chunk, timeout) -> None:
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=7878, show_default=True,
-              help="Port (0: any free port).")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port (0: any free port). Not Oxigraph server's 7878, so both can run.")
 @click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
               help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
               help="Most solutions (or triples) returned; a cut result has the X-KG-Truncated header.")
+@click.option("--max-bytes", type=click.IntRange(1024), default=32 << 20, show_default=True,
+              help="Most bytes in one answer's body; a cut result has the X-KG-Truncated header.")
 @click.option("--workers", type=click.IntRange(1), default=2, show_default=True, help="Queries answered at once.")
+@click.option("--read-timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
+              help="Seconds a connection may stay silent, or take to send its request, before it is closed.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (repeatable; '*': any). Loopback names "
+                   "and the bound address are always accepted; others are refused (DNS rebinding).")
+@click.option("--cors", metavar="ORIGIN", default=None,
+              help="Let browser pages from ORIGIN (or '*') read answers (CORS headers); off by default.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
-def serve(graph, host, port, timeout, max_rows, workers, quiet) -> None:
+def serve(graph, host, port, timeout, max_rows, max_bytes, workers, read_timeout, allow_hosts, cors, quiet) -> None:
     """Serve GRAPH as a read-only SPARQL 1.1 endpoint (GET/POST /sparql) for other tools.
 
-    Updates are refused, each query runs under a time limit in a worker process that is
-    stopped when it overruns, and results are capped at --max-rows. A build into the same
-    folder may run meanwhile: queries switch to the new graph once it is complete.
+    Updates are refused, and so are federated queries (SERVICE): the server never sends a
+    request for a caller. Each query runs under a time limit in a worker process that is
+    stopped when it overruns, and results are capped at --max-rows and --max-bytes. SELECT
+    answers come as SPARQL JSON, XML, CSV or TSV, CONSTRUCT/DESCRIBE as N-Triples, Turtle,
+    RDF/XML or JSON-LD, by the Accept header. A build into the same folder may run meanwhile:
+    queries switch to the new graph once it is complete.
 
     \b
     Example:
       kg serve output/
-      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/sparql
-      kg query --endpoint http://127.0.0.1:7878/sparql --named most_compared_methods
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8765/sparql
+      kg query --endpoint http://127.0.0.1:8765/sparql --named most_compared_methods
+      kg serve output/ --cors https://yasgui.triply.cc
     """
     from kg.serve import make_server
     from kg.store import GraphNotFound
@@ -667,7 +680,8 @@ def serve(graph, host, port, timeout, max_rows, workers, quiet) -> None:
         click.echo(f"warning: binding {host}: anyone who can reach this address can query the graph", err=True)
     try:
         server = make_server(graph, host, port, timeout=timeout, max_rows=max_rows, workers=workers,
-                             log=None if quiet else (lambda m: click.echo(m, err=True)))
+                             log=None if quiet else (lambda m: click.echo(m, err=True)), max_bytes=max_bytes,
+                             read_timeout=read_timeout, allowed_hosts=allow_hosts, cors=cors)
     except GraphNotFound as exc:
         _fail(str(exc))
     except (OSError, RuntimeError) as exc:

@@ -1,17 +1,24 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a build folder, for other tools.
 
 - read-only: the graph is opened read-only; SPARQL Update (``update=``, ``application/sparql-update``,
-  ``/update``) and Graph Store writes (PUT/DELETE/PATCH) are refused with 403 / 405; so are
-  federated queries (``SERVICE``, 403), which would make the server fetch URLs for the client;
-- binds to 127.0.0.1 unless told otherwise;
+  ``/update``) and Graph Store writes (PUT/DELETE/PATCH) are refused with 403 / 405;
+- it never sends a request for a caller: a query whose parse has a ``SERVICE`` clause is refused
+  (403), and so is one that cannot be parsed (400), before the engine sees it (:func:`engine_text`);
+- binds to 127.0.0.1 unless told otherwise, and answers only requests whose ``Host`` names this
+  server (loopback names, the bound address, ``allowed_hosts``): a web page cannot reach it through
+  a DNS name rebound to 127.0.0.1;
 - bounded: each query runs in a worker process that is killed when it exceeds ``timeout``
-  seconds (503); at most ``max_rows`` solutions (or triples) are returned, and a cut result says
-  so in the ``X-KG-Truncated`` header; request bodies over 1 MB are refused (413).
+  seconds (503); at most ``max_rows`` solutions (or triples) and ``max_bytes`` bytes are returned,
+  and a cut result says so in the ``X-KG-Truncated`` header; request bodies over 1 MB are refused
+  (413); a query nested too deeply for the engine is refused (400); connections are served by a
+  fixed pool of threads, and one that sends nothing, or less than it announced, is closed after
+  ``read_timeout`` seconds.
 
 Queries go to ``/sparql`` (or ``/query``) by GET ``?query=`` or POST (form or
-``application/sparql-query``). Results: SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT and
-DESCRIBE give N-Triples. When a build publishes a new store generation, workers switch to it at
-their next query.
+``application/sparql-query``). Results by ``Accept``: SPARQL JSON (default), XML, CSV or TSV;
+CONSTRUCT and DESCRIBE give N-Triples (default), Turtle, RDF/XML or JSON-LD. ``cors`` adds the
+CORS headers for browser clients; OPTIONS is answered. When a build publishes a new store
+generation, workers switch to it at their next query.
 """
 from __future__ import annotations
 
@@ -19,96 +26,130 @@ import json
 import os
 import queue
 import re
+import selectors
+import socket
+import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
+from kg.query import QueryRefused, check_nesting, on_engine_stack
+
+DEFAULT_PORT = 8765      # not 7878, Oxigraph server's default: both may run side by side
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MAX_BODY = 1 << 20
+TEXT = "text/plain; charset=utf-8"
+
+# Media type -> format, for each kind of answer. Formats are listed in the server's order of
+# preference, which breaks ties between equally acceptable types.
 RESULT_TYPES = {
     "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml",
+    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
     "text/csv": "csv", "text/tab-separated-values": "tsv",
 }
+GRAPH_TYPES = {
+    "application/n-triples": "nt", "text/plain": "nt",
+    "text/turtle": "ttl", "application/turtle": "ttl", "application/x-turtle": "ttl",
+    "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
+    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/json": "jsonld",
+}
 CONTENT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                 "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
+                 "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
+                 "nt": "application/n-triples", "ttl": "text/turtle; charset=utf-8",
+                 "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json"}
 
 
 @dataclass
 class ServeConfig:
     location: str
     host: str = "127.0.0.1"
-    port: int = 7878
+    port: int = DEFAULT_PORT
     timeout: float = 10.0        # seconds a query may run
     max_rows: int = 10_000       # solutions (or triples) returned at most
     workers: int = 2             # queries answered at once
+    max_bytes: int = 32 << 20    # bytes of one answer's body at most
+    read_timeout: float = 10.0   # seconds a connection may stay silent, or take to send a request
+    threads: int = 16            # connections served at once (the rest wait, costing no thread)
+    allowed_hosts: tuple[str, ...] = ()   # Host names accepted besides loopback and the bound host
+    cors: str | None = None      # an origin (or "*") allowed to read answers from a browser
 
 
 class QueryTimeout(Exception):
     pass
 
 
-# Tokens in which the word SERVICE is no keyword (SPARQL 1.1 grammar): strings, IRIs, comments.
-# Each is matched from its opening character only, so scanning a query is linear in its length.
-_OPENER = re.compile(r"""["'<#]""")
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_END_OF_LINE = re.compile(r"[\n\r]")
-_STRING_REST = {q: (re.compile(f"(?:[^{q}\\\\]|\\\\.|{q}(?!{q}{q}))*{q}{q}{q}", re.S),   # after a long opener
-                    re.compile(f"(?:[^{q}\\\\\\n\\r]|\\\\.)*{q}", re.S))                 # after a short one
-                for q in "\"'"}
-_SERVICE = re.compile(r"(?<![\w:?$.\-])SERVICE(?![\w:\-])", re.I)
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# --------------------------------------------------------------------------- what the engine runs
+
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+_SERVICE_WORD = re.compile("service", re.IGNORECASE)
 
 
-def _keyword_text(query: str) -> str | None:
-    """The query without its strings, IRIs and comments; None when a string never ends (the
-    query cannot be read as tokens)."""
-    out, i = [], 0
-    while (m := _OPENER.search(query, i)) is not None:
-        j = m.start()
-        out.append(query[i:j])
-        c = query[j]
-        if c == "#":
-            eol = _END_OF_LINE.search(query, j)
-            i = len(query) if eol is None else eol.start()
-        elif c == "<":
-            iri = _IRI.match(query, j)
-            if iri is None:        # the less-than operator
-                out.append("<")
-                i = j + 1
-            else:
-                i = iri.end()
-        else:
-            long_rest, short_rest = _STRING_REST[c]
-            if query.startswith(c * 3, j):
-                rest = long_rest.match(query, j + 3)
-            else:
-                rest = short_rest.match(query, j + 1)
-            if rest is None:
-                return None
-            i = rest.end()
-        out.append(" ")
-    out.append(query[i:])
-    return "".join(out)
+def engine_text(query: str) -> str:
+    """The text the engine may run for ``query``, or :class:`QueryRefused`.
+
+    The decision is the parse's, not a scan's: a query holding the word ``service`` anywhere,
+    once its ``\\u`` escapes are decoded, is parsed with rdflib's SPARQL 1.1 parser, and refused
+    if it does not parse (400) or its parse has a ``SERVICE`` pattern (403). A query without the
+    word cannot have the keyword (SPARQL has no other way to spell it), so it needs no parse and
+    runs as sent.
+
+    A parsed query runs as parsed: both parsers must read the same text the same way, so the
+    engine gets the text rdflib read, with ``\\u`` escapes decoded (once: a text that still has
+    one after decoding is refused, as the two could decode it again differently) and line ends as
+    ``\\n`` (Oxigraph ends a comment at CR, rdflib only at LF). Every query is checked for nesting
+    the engine cannot parse (:func:`kg.query.check_nesting`), escapes decoded, as the engine
+    decodes them."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        text = expandUnicodeEscapes(query)
+    except ValueError as exc:
+        raise QueryRefused(f"query not accepted: {exc}") from None
+    if _ESCAPE.search(text):
+        raise QueryRefused("query not accepted: a \\u escape decodes to another \\u escape")
+    check_nesting(text)
+    if not _SERVICE_WORD.search(text):
+        return query
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryRefused("query not accepted: a \\u escape names a lone surrogate") from None
+    if _has_service(text):
+        raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint", 403)
+    return text
 
 
-def uses_service(query: str) -> bool:
-    """Whether a query has a ``SERVICE`` clause: federation would make the server fetch any URL
-    the client names, from the server's side of the network. Conservative: a query that cannot be
-    read as tokens (a string that never ends), or that has the keyword once ``\\u`` escapes are
-    decoded, counts as using it. Linear in the query's length."""
+def _has_service(text: str) -> bool:
+    """Whether the parse of ``text`` has a SERVICE pattern; QueryRefused when it does not parse."""
+    from pyparsing import ParseBaseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
 
-    def unescape(m: re.Match) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else ""
-
-    for text in (query, _UNICODE_ESCAPE.sub(unescape, query)):
-        keywords = _keyword_text(text)
-        if keywords is None or _SERVICE.search(keywords):
-            return True
+    try:
+        tree = parseQuery(text)
+    except ParseBaseException as exc:
+        raise QueryRefused(f"query not accepted: it does not parse as SPARQL 1.1 ({exc}); a query that "
+                           "mentions 'service' must") from None
+    except RecursionError:
+        raise QueryRefused("query not accepted: too deeply nested to check") from None
+    stack = [tree]
+    while stack:   # iterative: the tree is as deep as the query
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
     return False
 
 
@@ -149,8 +190,16 @@ def _worker_main(location: str, conn, server_pid: int | None = None) -> None:
         from kg.stream import _exit_with
 
         _exit_with(server_pid)
+    # rdflib's parser recurses ~11 frames per triple pattern and ~30 per bracket: room for a
+    # megabyte of query, on the engine's large stack
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 1_000_000))
+    on_engine_stack(_worker_loop, location, conn)
+
+
+def _worker_loop(location: str, conn) -> None:
     try:
         graph = _Graph(location)
+        import rdflib.plugins.sparql.parser  # noqa: F401 - build the grammar before the first query
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
@@ -162,13 +211,15 @@ def _worker_main(location: str, conn, server_pid: int | None = None) -> None:
             return
         if msg is None:
             return
-        query, fmt, max_rows = msg
+        query, accept, max_rows, max_bytes = msg
         try:
-            conn.send(execute(graph.refresh(), query, fmt, max_rows))
+            conn.send(execute(graph.refresh(), query, accept, max_rows, max_bytes))
+        except QueryRefused as exc:
+            conn.send((exc.status, TEXT, f"{exc}".encode(), ""))
         except SyntaxError as exc:
-            conn.send((400, "text/plain; charset=utf-8", f"query failed: {exc}".encode(), False))
+            conn.send((400, TEXT, f"query failed: {exc}".encode(), ""))
         except Exception as exc:
-            conn.send((500, "text/plain; charset=utf-8", f"query failed: {type(exc).__name__}: {exc}".encode(), False))
+            conn.send((500, TEXT, f"query failed: {type(exc).__name__}: {exc}".encode(), ""))
 
 
 def _json_term(t) -> dict:
@@ -211,48 +262,139 @@ def _csv_cell(t) -> str:
     return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n') else v
 
 
-def execute(store, query: str, fmt: str, max_rows: int) -> tuple[int, str, bytes, bool]:
-    """Run a query on a pyoxigraph store; (status, content type, body, truncated)."""
+def negotiate(accept: str, offered: dict[str, str]) -> str | None:
+    """The format of ``offered`` (media type -> format) that ``accept`` prefers; None when it
+    accepts none. An empty header accepts anything; ties go to the order of ``offered``."""
+    if not accept.strip():
+        return next(iter(offered.values()))
+    order = list(dict.fromkeys(offered.values()))
+    best: tuple[float, int, int] | None = None
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        media = media.strip().lower()
+        q = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k.strip().lower() == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        if media in offered:
+            fmts, specificity = [offered[media]], 2
+        elif media == "*/*":
+            fmts, specificity = order[:1], 0
+        elif media.endswith("/*"):
+            fmts = [f for m, f in offered.items() if m.startswith(media[:-1])][:1]
+            specificity = 1
+        else:
+            continue
+        for f in fmts:
+            key = (q, specificity, -order.index(f))
+            if best is None or key > best:
+                best = key
+    return order[-best[2]] if best else None
+
+
+def execute(store, query: str, accept: str, max_rows: int, max_bytes: int = 32 << 20) -> tuple[int, str, bytes, str]:
+    """Run a query on a pyoxigraph store: (status, content type, body, why it was cut or "").
+    The query is checked first (:func:`engine_text`); the answer's format is the one ``accept``
+    prefers among those of the query's form."""
     import pyoxigraph as ox
 
-    result = store.query(query)
+    result = store.query(engine_text(query))
     if isinstance(result, ox.QueryBoolean):
+        fmt = negotiate(accept, {m: f for m, f in RESULT_TYPES.items() if f in ("json", "xml")}) or "json"
         if fmt == "xml":
             body = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
                     f"<boolean>{str(bool(result)).lower()}</boolean></sparql>")
-            return 200, CONTENT_TYPES["xml"], body.encode(), False
-        return 200, CONTENT_TYPES["json"], json.dumps({"head": {}, "boolean": bool(result)}).encode(), False
+            return 200, CONTENT_TYPES["xml"], body.encode(), ""
+        return 200, CONTENT_TYPES["json"], json.dumps({"head": {}, "boolean": bool(result)}).encode(), ""
     if isinstance(result, ox.QueryTriples):
-        lines, truncated = [], False
-        for i, t in enumerate(result):
-            if i >= max_rows:
-                truncated = True
-                break
-            lines.append(f"{t} .\n")
-        return 200, "application/n-triples", "".join(lines).encode("utf-8"), truncated
+        fmt = negotiate(accept, GRAPH_TYPES)
+        if fmt is None:
+            return 406, TEXT, _not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_TYPES), ""
+        return _graph_answer(result, fmt, max_rows, max_bytes)
+    fmt = negotiate(accept, RESULT_TYPES)
+    if fmt is None:
+        return 406, TEXT, _not_acceptable("SELECT", RESULT_TYPES), ""
+    return _solutions_answer(result, fmt, max_rows, max_bytes)
+
+
+def _not_acceptable(form: str, offered: dict[str, str]) -> bytes:
+    return f"{form} results are available as {', '.join(offered)}".encode()
+
+
+def _cut(rows: bool, limit: int) -> str:
+    return f"true; max-{'rows' if rows else 'bytes'}={limit}"
+
+
+def _solutions_answer(result, fmt: str, max_rows: int, max_bytes: int) -> tuple[int, str, bytes, str]:
+    """SELECT results, serialised row by row so that the answer stops at a row or byte limit
+    (pyoxigraph's own serialiser writes every solution)."""
     names = [v.value for v in result.variables]
-    rows, truncated = [], False
+    if fmt == "csv":
+        head, sep, tail = ",".join(names) + "\r\n", "", ""
+        row_text = lambda r: ",".join(_csv_cell(t) for t in r) + "\r\n"  # noqa: E731
+    elif fmt == "tsv":
+        head, sep, tail = "\t".join(f"?{n}" for n in names) + "\n", "", ""
+        row_text = lambda r: "\t".join("" if t is None else str(t) for t in r) + "\n"  # noqa: E731
+    elif fmt == "xml":
+        head = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+                + "".join(f'<variable name="{xml_escape(n)}"/>' for n in names) + "</head><results>")
+        sep, tail = "", "</results></sparql>"
+        row_text = lambda r: "<result>" + "".join(  # noqa: E731
+            f'<binding name="{xml_escape(n)}">{_xml_term(t)}</binding>' for n, t in zip(names, r) if t is not None
+        ) + "</result>"
+    else:
+        head = json.dumps({"head": {"vars": names}}, ensure_ascii=False)[:-1] + ', "results": {"bindings": ['
+        sep, tail = ", ", "]}}"
+        row_text = lambda r: json.dumps(  # noqa: E731
+            {n: _json_term(t) for n, t in zip(names, r) if t is not None}, ensure_ascii=False)
+    parts, size, cut = [head.encode("utf-8")], len(head.encode("utf-8")) + len(tail), ""
     for i, solution in enumerate(result):
         if i >= max_rows:
-            truncated = True
+            cut = _cut(True, max_rows)
             break
-        rows.append([solution[n] for n in names])
-    if fmt == "csv":
-        text = ",".join(names) + "\r\n" + "".join(",".join(_csv_cell(t) for t in r) + "\r\n" for r in rows)
-    elif fmt == "tsv":
-        text = "\t".join(f"?{n}" for n in names) + "\n" + "".join(
-            "\t".join("" if t is None else str(t) for t in r) + "\n" for r in rows)
-    elif fmt == "xml":
-        head = "".join(f'<variable name="{xml_escape(n)}"/>' for n in names)
-        body = "".join("<result>" + "".join(f'<binding name="{xml_escape(n)}">{_xml_term(t)}</binding>'
-                                            for n, t in zip(names, r) if t is not None) + "</result>" for r in rows)
-        text = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head>{head}</head><results>{body}</results></sparql>")
-    else:
-        fmt = "json"
-        text = json.dumps({"head": {"vars": names}, "results": {"bindings": [
-            {n: _json_term(t) for n, t in zip(names, r) if t is not None} for r in rows]}}, ensure_ascii=False)
-    return 200, CONTENT_TYPES[fmt], text.encode("utf-8"), truncated
+        piece = ((sep if i else "") + row_text([solution[n] for n in names])).encode("utf-8")
+        if size + len(piece) > max_bytes:
+            cut = _cut(False, max_bytes)
+            break
+        parts.append(piece)
+        size += len(piece)
+    parts.append(tail.encode("utf-8"))
+    return 200, CONTENT_TYPES[fmt], b"".join(parts), cut
+
+
+def _graph_answer(result, fmt: str, max_rows: int, max_bytes: int) -> tuple[int, str, bytes, str]:
+    """CONSTRUCT / DESCRIBE triples, serialised by pyoxigraph, at most ``max_rows`` triples and
+    ``max_bytes`` bytes (a document is cut at a whole triple, so it stays well-formed)."""
+    import pyoxigraph as ox
+
+    from kg.rdf import PREFIXES
+
+    triples, size, cut = [], 0, ""
+    for i, t in enumerate(result):
+        if i >= max_rows:
+            cut = _cut(True, max_rows)
+            break
+        size += len(str(t).encode("utf-8")) + 3   # its N-Triples line
+        if size > max_bytes:
+            cut = _cut(False, max_bytes)
+            break
+        triples.append(t)
+    rdf_format = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "rdfxml": ox.RdfFormat.RDF_XML,
+                  "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    prefixes = None if fmt == "nt" else {p: str(ns) for p, ns in PREFIXES.items()}
+    while True:
+        body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+        if len(body) <= max_bytes or not triples:
+            return 200, CONTENT_TYPES[fmt], body, cut
+        # RDF/XML and JSON-LD can be longer than N-Triples: keep fewer triples
+        triples = triples[:int(len(triples) * max_bytes / len(body) * 0.9)]
+        cut = _cut(False, max_bytes)
 
 
 # --------------------------------------------------------------------------- server side
@@ -279,8 +421,8 @@ class QueryWorker:
             self.kill()
             raise RuntimeError(f"cannot open {self.location}: {detail}")
 
-    def run(self, query: str, fmt: str, max_rows: int, timeout: float):
-        self.conn.send((query, fmt, max_rows))
+    def run(self, query: str, accept: str, max_rows: int, max_bytes: int, timeout: float):
+        self.conn.send((query, accept, max_rows, max_bytes))
         if not self.conn.poll(timeout):
             self.kill()
             raise QueryTimeout
@@ -317,10 +459,20 @@ class QueryWorker:
         self.conn.close()
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server; ``serve_forever()`` to run, ``close()`` to stop it and its workers."""
+# Errors of a connection its client dropped or let go silent: one short log line, no traceback.
+_CLIENT_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
-    daemon_threads = True
+
+class SparqlServer(HTTPServer):
+    """The HTTP server; ``serve_forever()`` to run, ``close()`` to stop it and its workers.
+
+    One thread waits on the listening socket and on every open connection (a selector); a
+    connection goes to the pool of ``config.threads`` threads only once it has sent a byte, so
+    idle connections hold no thread. Each is closed after ``config.read_timeout`` seconds
+    without a byte, or when its request is not complete by then."""
+
+    request_queue_size = 128   # the listen backlog
+    max_waiting = 512          # idle connections kept at most; the oldest is closed beyond
 
     def __init__(self, config: ServeConfig, log=None) -> None:
         from kg.stream import worker_context
@@ -330,6 +482,12 @@ class SparqlServer(ThreadingHTTPServer):
         ctx = worker_context()
         self.workers: queue.Queue[QueryWorker] = queue.Queue()
         self._all: list[QueryWorker] = []
+        self._pool = ThreadPoolExecutor(max_workers=max(1, config.threads), thread_name_prefix="kg-serve-http")
+        self._waiting: dict[socket.socket, tuple[float, tuple]] = {}   # connection -> (deadline, address)
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+        self._stopped.set()
+        self._wake_r, self._wake_w = socket.socketpair()
         try:
             for _ in range(max(1, config.workers)):
                 w = QueryWorker(config.location, ctx)
@@ -339,102 +497,229 @@ class SparqlServer(ThreadingHTTPServer):
         except BaseException:
             for w in self._all:
                 w.close()
+            self._pool.shutdown(wait=False)
             raise
+        port = self.server_address[1]
+        names = {"localhost", "127.0.0.1", "[::1]", config.host.lower(), *(h.lower() for h in config.allowed_hosts)}
+        if ":" in config.host:
+            names.add(f"[{config.host.lower()}]")
+        self.allowed_hosts = names | {f"{n}:{port}" for n in names}
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/sparql"
 
+    def host_allowed(self, host: str | None) -> bool:
+        """Whether a request's Host header names this server (DNS rebinding: a page of
+        evil.example whose name now points at 127.0.0.1 sends ``Host: evil.example``). Any IP
+        address is accepted (no name to rebind), and so is a request with no Host header."""
+        if host is None or "*" in self.config.allowed_hosts:
+            return True
+        host = host.strip().lower()
+        if host in self.allowed_hosts:
+            return True
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        try:
+            ip_address(name.strip("[]"))
+            return True
+        except ValueError:
+            return False
+
+    # -- connections
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self._stop.clear()
+        self._stopped.clear()
+        self.socket.setblocking(False)
+        sel = selectors.DefaultSelector()
+        sel.register(self.socket, selectors.EVENT_READ, "listen")
+        sel.register(self._wake_r, selectors.EVENT_READ, "wake")
+        try:
+            while not self._stop.is_set():
+                for key, _ in sel.select(poll_interval):
+                    if key.data == "listen":
+                        self._accept(sel)
+                    elif key.data == "wake":
+                        self._wake_r.recv(4096)
+                    else:
+                        sel.unregister(key.fileobj)
+                        _, address = self._waiting.pop(key.fileobj)
+                        self._pool.submit(self._serve_connection, key.fileobj, address)
+                now = time.monotonic()
+                for conn, (deadline, _) in list(self._waiting.items()):
+                    if deadline < now:
+                        self._drop(sel, conn)
+        finally:
+            for conn in list(self._waiting):
+                self._drop(sel, conn)
+            sel.close()
+            self._stopped.set()
+
+    def _accept(self, sel) -> None:
+        try:
+            conn, address = self.socket.accept()
+        except BlockingIOError:
+            return
+        except OSError as exc:   # e.g. out of file descriptors: make room, say so once
+            if self._waiting:
+                self._drop(sel, next(iter(self._waiting)))
+            self._log(f"accept failed: {exc.strerror or exc}")
+            return
+        if len(self._waiting) >= self.max_waiting:
+            self._drop(sel, next(iter(self._waiting)))   # the oldest idle connection
+        conn.settimeout(self.config.read_timeout)
+        self._waiting[conn] = (time.monotonic() + self.config.read_timeout, address)
+        sel.register(conn, selectors.EVENT_READ, "conn")
+
+    def _drop(self, sel, conn: socket.socket) -> None:
+        self._waiting.pop(conn, None)
+        try:
+            sel.unregister(conn)
+        except (KeyError, ValueError):
+            pass
+        self.shutdown_request(conn)
+
+    def _serve_connection(self, conn: socket.socket, address) -> None:
+        try:
+            self.finish_request(conn, address)
+        except _CLIENT_GONE as exc:
+            self._log(f"{address[0]} - connection closed: {type(exc).__name__}")
+        except Exception as exc:   # a bug of ours: one line, the connection closes
+            self._log(f"{address[0]} - error: {type(exc).__name__}: {exc}")
+        finally:
+            self.shutdown_request(conn)
+
+    def handle_error(self, request, client_address) -> None:
+        self._log(f"{client_address[0]} - error: {sys.exc_info()[1]!r}")
+
+    def _log(self, message: str) -> None:
+        if self.log:
+            self.log(message)
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        try:
+            self._wake_w.send(b"x")
+        except OSError:
+            pass
+        self._stopped.wait()
+
     def close(self) -> None:
-        self.shutdown() if getattr(self, "_serving", False) else None
+        if not self._stopped.is_set():
+            self.shutdown()
         self.server_close()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._wake_r.close()
+        self._wake_w.close()
         for w in self._all:
             w.close()
 
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        self._serving = True
-        try:
-            super().serve_forever(poll_interval)
-        finally:
-            self._serving = False
+    # -- queries
 
-    def answer(self, query: str, fmt: str) -> tuple[int, str, bytes, bool]:
+    def answer(self, query: str, accept: str) -> tuple[int, str, bytes, str]:
         cfg = self.config
         try:
             worker = self.workers.get(timeout=cfg.timeout)
         except queue.Empty:
-            return 503, "text/plain; charset=utf-8", b"all query workers are busy; try again", False
+            return 503, TEXT, b"all query workers are busy; try again", ""
         try:
             if not worker.alive and not worker.restart():
-                return 503, "text/plain; charset=utf-8", b"no query worker available; try again", False
-            return worker.run(query, fmt, cfg.max_rows, cfg.timeout)
+                return 503, TEXT, b"no query worker available; try again", ""
+            return worker.run(query, accept, cfg.max_rows, cfg.max_bytes, cfg.timeout)
         except QueryTimeout:
             worker.restart()   # the overrunning process was killed; a failed restart is retried next time
-            return (503, "text/plain; charset=utf-8",
-                    f"query stopped: it ran longer than the {cfg.timeout:g}s limit".encode(), False)
-        except (OSError, EOFError) as exc:   # the worker died: replace it
+            return 503, TEXT, f"query stopped: it ran longer than the {cfg.timeout:g}s limit".encode(), ""
+        except (OSError, EOFError):   # the worker died under this query: replace it
             worker.restart()
-            return 500, "text/plain; charset=utf-8", f"query worker failed: {exc}".encode(), False
+            return 500, TEXT, b"query failed: the query engine stopped on this query", ""
         finally:
             self.workers.put(worker)
 
 
-def _result_format(accept: str) -> str | None:
-    if not accept.strip():
-        return "json"
-    best = None
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        media = media.strip().lower()
-        q = 1.0
-        for p in params.split(";"):
-            k, _, v = p.strip().partition("=")
-            if k == "q":
-                try:
-                    q = float(v)
-                except ValueError:
-                    q = 0.0
-        fmt = RESULT_TYPES.get(media) or ("json" if media in ("*/*", "application/*") else None)
-        if media in ("application/n-triples", "text/turtle", "text/plain"):
-            fmt = "json"   # CONSTRUCT results are N-Triples whatever was asked
-        if fmt and q > 0 and (best is None or q > best[0]):
-            best = (q, fmt)
-    return best[1] if best else None
+ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "kg-serve"
 
+    def setup(self) -> None:
+        self.timeout = self.server.config.read_timeout   # each read and write; a client that stops reading
+        super().setup()
+        # the whole request, too: a client sending a byte now and then must not hold a thread
+        self._deadline = threading.Timer(self.server.config.read_timeout, self._too_slow)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _too_slow(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        super().finish()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if self.server.log:
             self.server.log("%s - %s" % (self.address_string(), format % args))
 
-    def _send(self, status: int, ctype: str, body: bytes, extra: dict | None = None) -> None:
+    def _cors(self) -> dict:
+        origin = self.server.config.cors
+        if not origin:
+            return {}
+        out = {"Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": "X-KG-Truncated"}
+        if origin != "*":
+            out["Vary"] = "Origin"
+        return out
+
+    def _send(self, status: int, ctype: str | None, body: bytes, extra: dict | None = None) -> None:
+        self._deadline.cancel()
         self.send_response(status)
-        self.send_header("Content-Type", ctype)
+        if ctype:
+            self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
-        for k, v in (extra or {}).items():
+        for k, v in {**self._cors(), **(extra or {})}.items():
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
     def _text(self, status: int, message: str, extra: dict | None = None) -> None:
-        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), extra)
+        self._send(status, TEXT, (message + "\n").encode("utf-8"), extra)
 
     def _read_only(self) -> None:
         self._text(403, "read-only endpoint: SPARQL Update is not accepted here")
 
+    def _host_ok(self) -> bool:
+        if self.server.host_allowed(self.headers.get("Host")):
+            return True
+        self._text(403, "Host header not allowed: this endpoint answers requests for its own address "
+                        "(kg serve --allow-host NAME adds a name)")
+        return False
+
+    def do_OPTIONS(self) -> None:
+        if not self._host_ok():
+            return
+        extra = {"Allow": ALLOW}
+        if self.server.config.cors:
+            extra.update({"Access-Control-Allow-Methods": ALLOW,
+                          "Access-Control-Allow-Headers": "Content-Type, Accept",
+                          "Access-Control-Max-Age": "600"})
+        self._send(204, None, b"", extra)
+
     def do_GET(self) -> None:
+        if not self._host_ok():
+            return
         url = urlsplit(self.path)
         if url.path in ("", "/"):
             cfg = self.server.config
             self._text(200, f"kg SPARQL endpoint (read-only) over {cfg.location}\n"
                             f"query: GET or POST {self.server.url}?query=...\n"
-                            f"limits: {cfg.timeout:g}s per query, {cfg.max_rows} rows")
+                            f"limits: {cfg.timeout:g}s per query, {cfg.max_rows} rows, {cfg.max_bytes} bytes")
             return
         if url.path == "/update":
             self._read_only()
@@ -451,6 +736,8 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self) -> None:
+        if not self._host_ok():
+            return
         url = urlsplit(self.path)
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if url.path == "/update" or ctype == "application/sparql-update":
@@ -466,21 +753,25 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY:
             self._text(413, f"request body must be at most {MAX_BODY} bytes")
             return
-        body = self.rfile.read(length).decode("utf-8", "replace")
+        body = self.rfile.read(length)   # a client that sends less times out (read_timeout)
+        if len(body) < length:
+            self.close_connection = True
+            return
+        text = body.decode("utf-8", "replace")
         params = parse_qs(url.query, keep_blank_values=True)
         if ctype == "application/x-www-form-urlencoded":
-            params.update(parse_qs(body, keep_blank_values=True))
+            params.update(parse_qs(text, keep_blank_values=True))
             if "update" in params:
                 self._read_only()
                 return
             self._query(params.get("query", [None])[0], params)
         elif ctype == "application/sparql-query":
-            self._query(body, params)
+            self._query(text, params)
         else:
             self._text(415, "POST a form (query=...) or application/sparql-query")
 
     def _refuse_write(self) -> None:
-        self._text(405, "read-only endpoint: the graph cannot be changed here", {"Allow": "GET, HEAD, POST"})
+        self._text(405, "read-only endpoint: the graph cannot be changed here", {"Allow": ALLOW})
 
     do_PUT = do_DELETE = do_PATCH = _refuse_write
 
@@ -488,23 +779,18 @@ class _Handler(BaseHTTPRequestHandler):
         if not query:
             self._text(400, "missing query parameter")
             return
-        if uses_service(query):
-            self._text(403, "SERVICE (federated query) is not allowed on this endpoint")
-            return
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
             self._text(400, "default-graph-uri / named-graph-uri are not supported: the graph is the default graph")
             return
-        fmt = _result_format(self.headers.get("Accept", ""))
-        if fmt is None:
-            self._text(406, "results are available as " + ", ".join(sorted(set(RESULT_TYPES))))
-            return
-        status, ctype, body, truncated = self.server.answer(query, fmt)
-        extra = {"X-KG-Truncated": f"true; max-rows={self.server.config.max_rows}"} if truncated else None
-        self._send(status, ctype, body, extra)
+        self._deadline.cancel()   # the request is read: the query has its own limit
+        status, ctype, body, cut = self.server.answer(query, self.headers.get("Accept", ""))
+        self._send(status, ctype, body, {"X-KG-Truncated": cut} if cut else None)
 
 
-def make_server(location: str | Path, host: str = "127.0.0.1", port: int = 7878, *, timeout: float = 10.0,
-                max_rows: int = 10_000, workers: int = 2, log=None) -> SparqlServer:
+def make_server(location: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, timeout: float = 10.0,
+                max_rows: int = 10_000, workers: int = 2, log=None, max_bytes: int = 32 << 20,
+                read_timeout: float = 10.0, threads: int = 16, allowed_hosts: tuple[str, ...] = (),
+                cors: str | None = None) -> SparqlServer:
     """A read-only SPARQL endpoint over ``location`` (a build folder or an RDF file); port 0 picks
     a free port (see ``server.url``). Raises GraphNotFound when there is no graph."""
     from kg.oxstore import has_store
@@ -512,7 +798,8 @@ def make_server(location: str | Path, host: str = "127.0.0.1", port: int = 7878,
 
     if not has_store(location):
         graph_file(location)   # raises GraphNotFound with the usual message
-    config = ServeConfig(str(location), host, port, timeout, max_rows, workers)
+    config = ServeConfig(str(location), host, port, timeout, max_rows, workers, max_bytes, read_timeout, threads,
+                         tuple(allowed_hosts), cors)
     return SparqlServer(config, log)
 
 
@@ -520,5 +807,3 @@ def serve_in_thread(server: SparqlServer) -> threading.Thread:
     thread = threading.Thread(target=server.serve_forever, name="kg-serve", daemon=True)
     thread.start()
     return thread
-
-
