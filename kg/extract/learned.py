@@ -329,11 +329,8 @@ def _same(p: ProposalCandidate, q: ProposalCandidate) -> bool:
         return True
     if is_namey(q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
         return True     # "Next-ViT-S" is a variant of Next-ViT
-    if " " in p.name and " " not in q.name:      # an acronym and a long form: "VOLO" / "Vision Outlooker"
-        return q.name[:1].lower() == p.name[:1].lower() and acronym_matches(q.name, p.name)
-    if " " in q.name and " " not in p.name:
-        return p.name[:1].lower() == q.name[:1].lower() and acronym_matches(p.name, q.name)
-    return False
+    multiword = " " in p.name or " " in q.name   # an acronym and a long form: "VOLO" / "Vision Outlooker"
+    return multiword and (acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name))
 
 
 def _merge_candidates(found: list[ProposalCandidate]) -> list[ProposalCandidate]:
