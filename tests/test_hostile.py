@@ -129,3 +129,32 @@ def test_ntriples_strings_need_escaping_only_where_the_shortcut_does_not_apply(v
     assert string(value) == _string_escaped_in_full(value)
     g = Graph().parse(data=f"<http://ex/s> <http://ex/p> {string(value)} .\n", format="nt")
     assert list(g.objects()) == [Literal(value)]
+
+
+def test_comparison_extraction_is_linear_in_a_long_sentence():
+    """A 'sentence' thousands of characters long (no full stop) is cut at clause breaks
+    (kg.text.MAX_SENTENCE): the work grows with its length, not with its cube (issue: 400
+    repetitions took 13 s, 800 took 96 s)."""
+    import time
+
+    from kg.extract import extract
+    from kg.learn.model import load_model
+    from kg.model import Paper
+    from kg.text import MAX_SENTENCE, split_sentences
+
+    unit = "FooNet outperforms ResNet on ImageNet, "
+    text = unit * 800
+    assert all(len(s.text) <= MAX_SENTENCE for s in split_sentences(text))
+    assert "".join(s.text + " " for s in split_sentences(text)).split() == text.split()   # nothing lost
+    model = load_model()
+
+    def cpu(n: int) -> float:
+        paper = Paper("FooNet: a test", unit * n)
+        t = time.process_time()
+        facts = extract(paper, model=model)
+        assert any(f.predicate == "comparesTo" for f in facts)
+        return time.process_time() - t
+
+    cpu(50)
+    small, big = min(cpu(200) for _ in range(2)), min(cpu(800) for _ in range(2))
+    assert big < 8 * small + 0.5, (small, big)          # 4x the text: linear ~4x (cubic would be ~64x)
