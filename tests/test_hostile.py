@@ -88,7 +88,7 @@ def test_sparql_parameters_are_bound_not_pasted(seeds_build):
     evil = '"} ; DROP ALL ; #'
     res = CliRunner().invoke(main, ["query", str(out), "--named", "compared_against", "--param", f"method={evil}",
                                     "--format", "json"])
-    assert res.exit_code == 0 and json.loads(res.output) == []
+    assert res.exit_code == 0 and json.loads(res.stdout) == []      # (suggestions go to stderr)
     assert isomorphic(Graph().parse(out / "graph.ttl"), before)
 
 
