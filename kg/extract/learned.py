@@ -322,24 +322,40 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     return merged
 
 
-def _same(p: ProposalCandidate, q: ProposalCandidate) -> bool:
+def _shape_of(name: str, shapes: dict) -> tuple[bool, str, frozenset[str]]:
+    """(one word?, its first letter, the initials of its words), worked out once per merge."""
+    shape = shapes.get(name)
+    if shape is None:
+        parts = name.replace("-", " ").split()
+        first = next((c.lower() for c in name if c.isalnum()), "")
+        shape = shapes[name] = (" " not in name, first, frozenset(w[:1].lower() for w in parts))
+    return shape
+
+
+def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict) -> bool:
     keys = {k.casefold() for k in p.names}
-    qkeys = {k.casefold() for k in q.names}
-    if keys & qkeys:
+    if any(k.casefold() in keys for k in q.names):
         return True
     if is_namey(q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
         return True     # "Next-ViT-S" is a variant of Next-ViT
-    multiword = " " in p.name or " " in q.name   # an acronym and a long form: "VOLO" / "Vision Outlooker"
-    return multiword and (acronym_matches(q.name, p.name) or acronym_matches(p.name, q.name))
+    p_single, p_first, p_initials = _shape_of(p.name, shapes)
+    q_single, q_first, q_initials = _shape_of(q.name, shapes)
+    if p_single and q_single:
+        return False
+    # an acronym and a long form: "VOLO" / "Vision Outlooker" (the acronym's first letter must
+    # start a word of the long form: a cheap test before the full one)
+    return ((q_first in p_initials and acronym_matches(q.name, p.name))
+            or (p_first in q_initials and acronym_matches(p.name, q.name)))
 
 
 def _merge_candidates(found: list[ProposalCandidate]) -> list[ProposalCandidate]:
     out: list[ProposalCandidate] = []
     owner: dict[str, ProposalCandidate] = {}      # a name (case-folded) → the candidate holding it
+    shapes: dict = {}
     for p in found:
         same = next((owner[k.casefold()] for k in p.names if k.casefold() in owner), None)
         for q in ([same] if same is not None else out):
-            if same is not None or _same(p, q):
+            if same is not None or _same(p, q, shapes):
                 known = {k.casefold() for k in q.names}
                 q.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
                 q.origins |= p.origins
