@@ -9,7 +9,8 @@ module reads it and turns each constraint of each shape into one SELECT that fin
         →  SELECT ?this WHERE { {focus nodes} OPTIONAL { ?this dcterms:title ?value } }
            GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > 1)
 
-Supported: targets (class, implicit class, node, subjectsOf, objectsOf), predicate paths, and
+Supported: targets (class, implicit class, node, subjectsOf, objectsOf), predicate paths and
+their inverses, and
 the constraints sh:class, sh:datatype, sh:nodeKind, sh:minCount, sh:maxCount, sh:min/maxInclusive,
 sh:min/maxExclusive, sh:min/maxLength, sh:in, sh:lessThan, sh:lessThanOrEquals, and sh:not, sh:or,
 sh:and over shapes made of value constraints. A shapes graph using anything else raises
@@ -38,7 +39,7 @@ class ConstraintQuery:
     shape: Node              # the shape the constraint belongs to (pySHACL's sh:sourceShape)
     parameter: URIRef        # sh:minCount, sh:class, ...
     argument: Node           # its value in the shapes graph
-    path: URIRef | None      # the property shape's path (pySHACL's sh:resultPath)
+    path: Node | None        # the property shape's path (pySHACL's sh:resultPath)
     query: str
     reports_value: bool = True   # pySHACL reports no value node for sh:minCount and sh:maxCount
 
@@ -107,11 +108,19 @@ class ShapesToSparql:
         union = " UNION ".join(f"{{ {t} }}" for t in targets)
         return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
-    def _path(self, shape: Node) -> URIRef | None:
+    def _path(self, shape: Node) -> Node | None:
+        """A property shape's path: a predicate, or ``[ sh:inversePath predicate ]``."""
         path = self.shapes.value(shape, SH.path)
-        if path is not None and not isinstance(path, URIRef):
-            raise Unsupported(f"a path other than a single property ({path})")
+        if path is not None and not isinstance(path, URIRef) and not isinstance(
+                self.shapes.value(path, SH.inversePath), URIRef):
+            raise Unsupported(f"a path other than a single property or its inverse ({path})")
         return path
+
+    def _triple(self, path: Node) -> str:
+        """The triple pattern from ?this along ``path`` to ?value."""
+        if isinstance(path, URIRef):
+            return f"?this <{path}> ?value ."
+        return f"?value <{self.shapes.value(path, SH.inversePath)}> ?this ."
 
     def _constraints(self, shape: Node) -> Iterator[tuple[URIRef, Node]]:
         for p, o in sorted(self.shapes.predicate_objects(shape)):
@@ -152,8 +161,8 @@ class ShapesToSparql:
 
     # --------------------------------------------------------------------------- constraints
 
-    def _shape_queries(self, shape: Node, focus: str, path: URIRef | None) -> Iterator[ConstraintQuery]:
-        values = f"?this <{path}> ?value ." if path is not None else "BIND (?this AS ?value)"
+    def _shape_queries(self, shape: Node, focus: str, path: Node | None) -> Iterator[ConstraintQuery]:
+        values = self._triple(path) if path is not None else "BIND (?this AS ?value)"
         for parameter, argument in self._constraints(shape):
             if parameter in (SH.minCount, SH.maxCount):
                 if path is None:

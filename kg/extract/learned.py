@@ -317,7 +317,7 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             ws = phrase.split()
             if ws[0].lower() not in STOPWORDS and not any(w.lower() in ("the", "a", "an", "of", "and") for w in ws):
                 add(phrase, [" ".join(ws[:-1])] if len(ws) > 2 else [], sentence, "np-headed")
-    merged = _merge_candidates(found)
+    merged = _merge_candidates(found, doc.vocab)
     doc.cache["proposal_candidates"] = merged
     return merged
 
@@ -332,7 +332,7 @@ def _shape_of(name: str, shapes: dict) -> tuple[bool, str, frozenset[str]]:
     return shape
 
 
-def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict) -> bool:
+def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict, vocab) -> bool:
     keys = {k.casefold() for k in p.names}
     if any(k.casefold() in keys for k in q.names):
         return True
@@ -342,20 +342,22 @@ def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict) -> bool:
     q_single, q_first, q_initials = _shape_of(q.name, shapes)
     if p_single and q_single:
         return False
+    if vocab.lookup(p.name) is not None or vocab.lookup(q.name) is not None:
+        return False     # "ViT" spells "Novel ViT" loosely, but ViT is a known family, not its acronym
     # an acronym and a long form: "VOLO" / "Vision Outlooker" (the acronym's first letter must
     # start a word of the long form: a cheap test before the full one)
     return ((q_first in p_initials and acronym_matches(q.name, p.name))
             or (p_first in q_initials and acronym_matches(p.name, q.name)))
 
 
-def _merge_candidates(found: list[ProposalCandidate]) -> list[ProposalCandidate]:
+def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCandidate]:
     out: list[ProposalCandidate] = []
     owner: dict[str, ProposalCandidate] = {}      # a name (case-folded) → the candidate holding it
     shapes: dict = {}
     for p in found:
         same = next((owner[k.casefold()] for k in p.names if k.casefold() in owner), None)
         for q in ([same] if same is not None else out):
-            if same is not None or _same(p, q, shapes):
+            if same is not None or _same(p, q, shapes, vocab):
                 known = {k.casefold() for k in q.names}
                 q.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
                 q.origins |= p.origins
