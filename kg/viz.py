@@ -30,11 +30,13 @@ STYLE = {  # type → (colour, vis-network shape, what the legend calls it)
     "method": ("#2563eb", "dot", "method"),
     "family": ("#7c3aed", "diamond", "method family"),
     "dataset": ("#f59e0b", "square", "dataset"),
+    "task": ("#db2777", "triangle", "task"),
 }
 EDGE_STYLE = {  # relation or comparison outcome → (colour, legend text)
     "proposes": ("#93c5fd", "proposes"),
     "evaluatesOn": ("#fcd34d", "evaluates on"),
     "memberOf": ("#c4b5fd", "member of family"),
+    "addressesTask": ("#f9a8d4", "addresses task"),
     "outperforms": ("#16a34a", "outperforms"),
     "comparable": ("#0891b2", "comparable to"),
     "underperforms": ("#dc2626", "underperforms"),
@@ -315,7 +317,7 @@ main {{ display: flex; height: calc(100vh - 44px); }}
     lines.forEach(function (l) {{ var p = document.createElement("div"); if (l[1]) p.className = l[1]; p.textContent = l[0]; div.appendChild(p); }});
     return div;
   }}
-  var KIND = {{ paper: "paper", method: "method", family: "method family", dataset: "dataset" }};
+  var KIND = {{ paper: "paper", method: "method", family: "method family", dataset: "dataset", task: "task" }};
   data.nodes.forEach(function (n) {{
     n.title = tip([[n.full, "head"], [KIND[n.kind] + " \\u00b7 " + n.deg + " connection" + (n.deg === 1 ? "" : "s"), "meta"]]);
   }});
