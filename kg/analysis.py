@@ -7,6 +7,7 @@ comparisons, ``outcomes`` and ``supports``) and returns plain lists and dicts.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -261,6 +262,46 @@ def _count(cells: dict, row: str, column: str, outcome: str, paper: dict) -> Non
     cell[outcome if outcome in OUTCOMES else "compared"] += 1
     cell["total"] += 1
     cell["papers"].append({**paper, "row_outcome": outcome})
+
+
+def best_by_family(boards: Iterable) -> list[dict]:
+    """The best result of each method family on each (dataset, metric) board, from leaderboards
+    already ranked best first in the metric's direction (:func:`kg.leaderboard.leaderboards`, or
+    :func:`kg.graphview.result_boards` for every dataset): a family's best is its first row. A
+    method in two families counts in both; results of methods with no family are counted apart.
+    Each family entry keeps the method as the paper names it, the value, its rank on the whole
+    board, the paper, the sentence, and every value of the family (for plots). Boards where more
+    families meet come first.
+
+    >>> from kg.leaderboard import Board, Row
+    >>> rows = [Row(1, "ViT-L", "Vision Transformer", "88.5", "top-1 accuracy", "ImageNet-1K", "P1", "ViT-L reaches 88.5%."),
+    ...         Row(2, "ResNet-152", "CNN", "87.0", "top-1 accuracy", "ImageNet-1K", "P2", "ResNet-152 gets 87.0%."),
+    ...         Row(3, "DeiT-S", "Vision Transformer", "79.8", "top-1 accuracy", "ImageNet-1K", "P3", "DeiT-S: 79.8%.")]
+    >>> [b] = best_by_family([Board("ImageNet-1K", "top-1 accuracy", True, rows)])
+    >>> [(f["family"], f["method"], f["value"], f["rank"], f["values"]) for f in b["families"]]
+    [('Vision Transformer', 'ViT-L', '88.5', 1, [88.5, 79.8]), ('CNN', 'ResNet-152', '87.0', 2, [87.0])]
+    """
+    out = []
+    for board in boards:
+        best: dict[str, dict] = {}
+        without = 0
+        for row in board.rows:                     # best first: the first row of a family is its best
+            families = [f for f in row.family.split(", ") if f]
+            if not families:
+                without += 1
+            for family in families:
+                entry = best.get(family)
+                if entry is None:
+                    entry = best[family] = {"family": family, "method": row.method, "value": row.value,
+                                            "rank": row.rank, "paper": row.paper, "evidence": row.evidence,
+                                            "results": 0, "values": []}
+                entry["results"] += 1
+                entry["values"].append(float(row.value))
+        if best:
+            out.append({"dataset": board.dataset, "metric": board.metric, "higher_is_better": board.higher_is_better,
+                        "results": len(board.rows), "without_family": without,
+                        "families": sorted(best.values(), key=lambda f: (f["rank"], f["family"]))})
+    return sorted(out, key=lambda b: (-len(b["families"]), -b["results"], b["dataset"], b["metric"]))
 
 
 def summary(g: nx.MultiDiGraph, n: int = 10) -> dict[str, object]:

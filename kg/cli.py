@@ -435,7 +435,9 @@ def analyze(graph, out_dir, top, no_plots) -> None:
     """Write the analysis report of GRAPH and print it: most influential methods (PageRank on the
     comparison network), most used datasets, communities of methods, most compared pairs, and the
     family matrix (how CNNs, vision transformers, hybrids, MLPs, SSMs… fare against each other,
-    with the papers behind each cell). Markdown + JSON, and PNG plots with matplotlib.
+    with the papers behind each cell), and the best result of each family per dataset and metric
+    (ranked as kg leaderboard ranks, with paper and sentence). Markdown + JSON, and PNG plots
+    with matplotlib.
 
     \b
     Example:
@@ -447,7 +449,7 @@ def analyze(graph, out_dir, top, no_plots) -> None:
 
     g = _load(graph)
     target = out_dir or (graph if graph.is_dir() else graph.parent)
-    written = write_report(run_analysis(g, top=top), target, plots=not no_plots)
+    written = write_report(run_analysis(g, top=top), target, plots=not no_plots, top=top)
     click.echo(written.markdown)
     for note in written.notes:
         click.echo(f"note: {note}", err=True)

@@ -19,10 +19,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from kg.oxstore import oxigraph_of
 from kg.rdf import KGO
 
-NODE_TYPES = ("paper", "method", "family", "dataset")
-RELATIONS = ("proposes", "evaluatesOn", "comparesTo")      # what the extractors find
-VIEW_RELATIONS = RELATIONS + ("memberOf",)                   # plus method → family from the vocabulary
-_TYPE_PRIORITY = {"family": 0, "dataset": 1, "method": 2, "paper": 3}   # a family is also a kgo:Method
+NODE_TYPES = ("paper", "method", "family", "dataset", "task")
+RELATIONS = ("proposes", "evaluatesOn", "comparesTo")      # what the extractors find between entities
+VIEW_RELATIONS = RELATIONS + ("memberOf", "addressesTask")   # plus method → family, paper → task
+_TYPE_PRIORITY = {"family": 0, "dataset": 1, "task": 2, "method": 3, "paper": 4}   # a family is also a kgo:Method
 
 _PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -32,7 +32,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX kgo: <https://w3id.org/kgpaper/ontology#>
 """
 # ?name is always bound through initBindings (a literal), never pasted into the text.
-_OUR_TYPES = "?n a ?type . FILTER(?type IN (kgo:Paper, kgo:Method, kgo:MethodFamily, kgo:Dataset))"
+_OUR_TYPES = "?n a ?type . FILTER(?type IN (kgo:Paper, kgo:Method, kgo:MethodFamily, kgo:Dataset, kgo:Task))"
 _NAMED_EXACT = _PREFIXES + "SELECT DISTINCT ?n WHERE { ?n rdfs:label|skos:altLabel|dcterms:title ?name . " + _OUR_TYPES + " }"
 _NAMED_ANY_CASE = _PREFIXES + """SELECT DISTINCT ?n WHERE {
   ?n rdfs:label|skos:altLabel|dcterms:title ?l . FILTER(LCASE(STR(?l)) = LCASE(STR(?name))) . """ + _OUR_TYPES + " }"
@@ -86,11 +86,12 @@ class PropertyGraph:
 
 # --------------------------------------------------------------------------- reading the RDF graph
 
-def property_graph(graph: Graph) -> PropertyGraph:
-    """Nodes (papers, methods, families, datasets), relation edges (proposes, evaluatesOn,
-    comparesTo, memberOf) and, on each extracted edge, the papers and sentences supporting it."""
-    pg = PropertyGraph(nodes=_read_nodes(graph))
-    for rel in VIEW_RELATIONS:
+def property_graph(graph: Graph, tasks: bool = True) -> PropertyGraph:
+    """Nodes (papers, methods, families, datasets and, with ``tasks``, tasks), relation edges
+    (proposes, evaluatesOn, comparesTo, memberOf, addressesTask) and, on each extracted edge, the
+    papers and sentences supporting it."""
+    pg = PropertyGraph(nodes=_read_nodes(graph, tasks))
+    for rel in VIEW_RELATIONS if tasks else VIEW_RELATIONS[:-1]:
         for s, o in _pairs(graph, KGO[rel]):
             if s in pg.nodes and o in pg.nodes:
                 pg.edges[(s, rel, o)] = EdgeInfo(rel)
@@ -123,10 +124,10 @@ def _scan(graph: Graph, predicate) -> dict[str, list[str]]:
     return out
 
 
-def _read_nodes(graph: Graph) -> dict[str, dict]:
+def _read_nodes(graph: Graph, tasks: bool = True) -> dict[str, dict]:
     kind_of: dict[str, str] = {}
-    for cls, kind in ((KGO.Paper, "paper"), (KGO.Method, "method"), (KGO.Dataset, "dataset"),
-                      (KGO.MethodFamily, "family")):
+    classes = [(KGO.Paper, "paper"), (KGO.Method, "method"), (KGO.Dataset, "dataset"), (KGO.MethodFamily, "family")]
+    for cls, kind in classes + ([(KGO.Task, "task")] if tasks else []):
         for n, _ in _pairs(graph, RDF.type, cls):
             if n not in kind_of or _TYPE_PRIORITY[kind] < _TYPE_PRIORITY[kind_of[n]]:
                 kind_of[n] = kind                      # a family is also a kgo:Method
@@ -186,6 +187,64 @@ def similar_names(graph: Graph, name: str, limit: int = 5) -> list[str]:
         close = difflib.get_close_matches(name.lower(), sorted(labels), n=limit, cutoff=0.75)
         found += [labels[c] for c in close if labels[c] not in found]
     return found[:limit]
+
+
+# --------------------------------------------------------------------------- results
+
+def result_boards(graph: Graph) -> dict[str, list]:
+    """Dataset IRI → its leaderboards (:func:`kg.leaderboard.leaderboards`: one board per metric,
+    ranked best first in the metric's direction), for every dataset with results.
+
+    Each dataset's boards are ranked on a small graph holding that dataset's results and the
+    names they need: one leaderboard query per dataset over the whole graph would scan every
+    result each time (results × datasets); this way the work grows with the results alone."""
+    from kg.leaderboard import leaderboards
+    from kg.normalize import resolve
+    from kg.rdf import entity_iri
+    from kg.vocab import default_vocabulary
+
+    results = sorted(set(graph.subjects(RDF.type, KGO.Result)))
+    if not results:
+        return {}
+    vocab = default_vocabulary()
+    names: dict = {}                     # node → the triples that name it (labels, families, direction)
+
+    def naming(node) -> list:
+        if node not in names:
+            found = [t for p in (RDFS.label, DCTERMS.title, KGO.higherIsBetter, KGO.memberOf)
+                     for t in graph.triples((node, p, None))]
+            if (node, RDF.type, KGO.MethodFamily) in graph:
+                found.append((node, RDF.type, KGO.MethodFamily))
+            for _, _, family in graph.triples((node, KGO.memberOf, None)):
+                found += list(graph.triples((family, RDFS.label, None)))
+            names[node] = found
+        return names[node]
+
+    by_dataset: dict = defaultdict(list)
+    for r in results:
+        own = list(graph.triples((r, None, None)))
+        dataset = next((o for _, p, o in own if p == KGO.dataset), None)
+        if dataset is not None:
+            by_dataset[dataset].append(own)
+    boards: dict[str, list] = {}
+    for dataset in sorted(by_dataset):
+        label = next((str(o) for *_, o in graph.triples((dataset, RDFS.label, None))), None)
+        if label is None:
+            continue
+        # the board looks the dataset up by name: its node here is the one that name resolves to
+        named = entity_iri(resolve(label, "dataset", vocab))
+        small = Graph()
+        for own in by_dataset[dataset]:
+            for s, p, o in own:
+                small.add((s, p, named if o == dataset else o))
+                if p in (KGO.method, KGO.metric, PROV.wasDerivedFrom):
+                    for t in naming(o):
+                        small.add(t)
+        small.add((named, RDFS.label, Literal(label)))
+        found = leaderboards(small, label, vocab=vocab)
+        if found:
+            boards[str(dataset)] = found
+    return boards
 
 
 # --------------------------------------------------------------------------- views
@@ -320,11 +379,12 @@ def pg_to_networkx(pg: PropertyGraph):
     return g
 
 
-def to_networkx(graph: Graph):
-    """The property graph of an RDF graph as a networkx MultiDiGraph."""
-    return pg_to_networkx(property_graph(graph))
+def to_networkx(graph: Graph, tasks: bool = False):
+    """The property graph of an RDF graph as a networkx MultiDiGraph (without tasks by default:
+    ``kg stats`` counts papers, methods, families and datasets)."""
+    return pg_to_networkx(property_graph(graph, tasks))
 
 
 __all__ = ["NODE_TYPES", "RELATIONS", "VIEW_RELATIONS", "Support", "EdgeInfo", "PropertyGraph",
-           "property_graph", "find_nodes", "similar_names", "degrees", "select_types", "select_relations",
+           "property_graph", "result_boards", "find_nodes", "similar_names", "degrees", "select_types", "select_relations",
            "neighbourhood", "most_connected", "pg_to_networkx", "to_networkx"]

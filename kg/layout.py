@@ -5,7 +5,9 @@ page gets fixed coordinates. The layout is deterministic (same graph → same pi
 fast on big graphs:
 
 - each connected component is laid out alone, then the components are packed in rows, biggest
-  first (a force layout of a disconnected graph flings the small pieces to the rim);
+  first (a force layout of a disconnected graph flings the small pieces to the rim); small
+  components (a paper and its lone method, a few nodes no other paper shares) are grouped aside,
+  in a compact block to the right of the big ones, not spread in a grid across the page;
 - inside a component, the trees hanging off it (a paper's lone method, a dataset only one paper
   uses) are peeled off; the rest (its 2-core) gets a force-directed layout, networkx's
   ``spring_layout`` when numpy is installed, else a small pure-Python Fruchterman–Reingold;
@@ -22,6 +24,7 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -32,6 +35,7 @@ except ImportError:  # pragma: no cover - depends on the install
     HAS_NUMPY = False
 
 SPACING = 90.0                 # pixels between neighbouring nodes, roughly (labels need the room)
+SMALL_COMPONENT = 12           # components of at most this many nodes go aside, when a bigger one exists
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 Position = tuple[float, float]
 
@@ -40,6 +44,15 @@ def force_max() -> int:
     """Largest component laid out whole by the force layout: networkx's dense path (numpy)
     handles a few hundred nodes in well under a second; the pure-Python one is quadratic."""
     return 450 if HAS_NUMPY else 120
+
+
+@dataclass
+class Arrangement:
+    """Positions, and the small components grouped aside (their nodes and the block they fill)."""
+    pos: dict[Hashable, Position]
+    aside: set = field(default_factory=set)
+    aside_groups: int = 0
+    aside_box: tuple[float, float, float, float] | None = None     # x0, y0, x1, y1
 
 
 def layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], seed: int = 7,
@@ -53,6 +66,22 @@ def layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
     >>> pos == layout(["a", "b", "c", "lonely"], [("a", "b"), ("b", "c")])   # deterministic
     True
     """
+    return arrange(nodes, edges, seed, radius).pos
+
+
+def arrange(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]], seed: int = 7,
+            radius: dict[Hashable, float] | None = None) -> Arrangement:
+    """:func:`layout`, saying which nodes sit aside: when some component is bigger than
+    ``SMALL_COMPONENT``, the components of at most that size are packed in a block to the right
+    of the others, no taller than they are.
+
+    >>> a = arrange(range(20), [(i, i + 1) for i in range(14)] + [(15, 16), (17, 18)])
+    >>> sorted(a.aside), a.aside_groups
+    ([15, 16, 17, 18, 19], 3)
+    >>> main_right = max(a.pos[i][0] for i in range(15))
+    >>> all(a.pos[v][0] > main_right for v in a.aside)
+    True
+    """
     g = nx.Graph()
     g.add_nodes_from(sorted(nodes, key=str))
     g.add_edges_from((a, b) for a, b in edges if a != b)
@@ -60,7 +89,32 @@ def layout(nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
     pieces = [_component(g.subgraph(c), seed) for c in comps]
     if radius:
         pieces = [_separate(piece, radius) for piece in pieces]
-    return _pack(pieces)
+    if not comps or len(comps[0]) <= SMALL_COMPONENT:
+        return Arrangement(_pack(pieces))
+    big = [p for c, p in zip(comps, pieces) if len(c) > SMALL_COMPONENT]
+    small = [p for c, p in zip(comps, pieces) if len(c) <= SMALL_COMPONENT]
+    pos = _pack(big)
+    if not small:
+        return Arrangement(pos)
+    xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+    # the block: two thirds as tall as the big components (square when that is shorter), in columns
+    aside = _pack(small, width=None, height=max(0.66 * (max(ys) - min(ys)), math.sqrt(_area(small))))
+    left, top = max(xs) + 3 * SPACING, min(ys)
+    ax0, ay0 = min(x for x, _ in aside.values()), min(y for _, y in aside.values())
+    for v, (x, y) in aside.items():
+        pos[v] = (round(left + x - ax0, 1), round(top + y - ay0, 1))
+    box = (left - SPACING / 2, top - SPACING / 2, max(pos[v][0] for v in aside) + SPACING / 2,
+           max(pos[v][1] for v in aside) + SPACING / 2)
+    return Arrangement(pos, set(aside), len(small), box)
+
+
+def _area(pieces: list[dict[Hashable, Position]]) -> float:
+    return sum(w * h for *_, w, h in map(_box, pieces))
+
+
+def _box(piece: dict[Hashable, Position]) -> tuple[float, float, float, float]:
+    xs, ys = [x for x, _ in piece.values()], [y for _, y in piece.values()]
+    return min(xs), min(ys), max(xs) - min(xs) + SPACING, max(ys) - min(ys) + SPACING
 
 
 def _component(g: nx.Graph, seed: int) -> dict[Hashable, Position]:
@@ -268,15 +322,19 @@ def _push_apart(pts: list[list[float]], r: list[float], pairs, gap: float) -> bo
     return bool(moves)
 
 
-def _pack(pieces: list[dict[Hashable, Position]]) -> dict[Hashable, Position]:
-    """Components side by side in rows (shelf packing), biggest first, in a landscape box."""
+def _pack(pieces: list[dict[Hashable, Position]], width: float | None = None,
+          height: float | None = None) -> dict[Hashable, Position]:
+    """Components side by side in rows (shelf packing), biggest first: in a landscape box, or,
+    given a ``height``, in columns of that height (a block beside the rest)."""
     if not pieces:
         return {}
-    boxes = []
-    for piece in pieces:
-        xs, ys = [x for x, _ in piece.values()], [y for _, y in piece.values()]
-        boxes.append((min(xs), min(ys), max(xs) - min(xs) + SPACING, max(ys) - min(ys) + SPACING))
-    width = max(max(b[2] for b in boxes), math.sqrt(sum(b[2] * b[3] for b in boxes) * 1.6))
+    boxes = [_box(piece) for piece in pieces]
+    if height is not None:      # columns: the same shelves, turned
+        turned = _pack([{v: (y, x) for v, (x, y) in piece.items()} for piece in pieces], width=height)
+        return {v: (y, x) for v, (x, y) in turned.items()}
+    if width is None:
+        width = max(max(b[2] for b in boxes), math.sqrt(sum(b[2] * b[3] for b in boxes) * 1.6))
+    width = max(width, max(b[2] for b in boxes))
     out: dict[Hashable, Position] = {}
     x = y = row_height = 0.0
     for piece, (x0, y0, w, h) in zip(pieces, boxes):

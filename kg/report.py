@@ -3,7 +3,8 @@ PNG plots beside it.
 
 :func:`analyze` gathers the metrics of :mod:`kg.analysis` into one JSON-ready dict;
 :func:`to_markdown` renders it for people; :func:`write_report` writes ``analysis.json``,
-``analysis.md`` and, when matplotlib is installed, ``datasets.png`` and ``family_matrix.png``.
+``analysis.md`` and, when matplotlib is installed, ``datasets.png``, ``family_matrix.png`` and
+``results_by_family.png``.
 Nothing here prints: what was skipped comes back in :class:`Written`.
 """
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import analysis as metrics
-from kg.graphview import to_networkx
+from kg.graphview import result_boards, to_networkx
 
-PLOTS = {"datasets": "datasets.png", "family_matrix": "family_matrix.png"}
+PLOTS = {"datasets": "datasets.png", "family_matrix": "family_matrix.png", "results_by_family": "results_by_family.png"}
+PLOT_BOARDS = 6           # panels of results_by_family.png: the boards where most families meet
 
 
 def analyze(graph: Graph, top: int = 10, seed: int = 42) -> dict:
@@ -30,14 +32,16 @@ def analyze(graph: Graph, top: int = 10, seed: int = 42) -> dict:
         "communities": metrics.method_communities(g, n=top, seed=seed),
         "most_compared_pairs": metrics.most_compared_pairs(g, n=top),
         "family_matrix": metrics.family_matrix(g),
+        "best_by_family": metrics.best_by_family(b for boards in result_boards(graph).values() for b in boards),
     }
 
 
 # --------------------------------------------------------------------------- Markdown
 
-def to_markdown(report: dict, plots: dict[str, str] | None = None, papers_per_cell: int = 3) -> str:
+def to_markdown(report: dict, plots: dict[str, str] | None = None, papers_per_cell: int = 3, top: int = 10) -> str:
     """The report for people: rankings as tables, the family matrix as a count table plus the
-    papers behind its biggest cells. ``plots`` maps plot names to files to link."""
+    papers behind its biggest cells, the best result of each family on the ``top`` boards where
+    most families meet. ``plots`` maps plot names to files to link."""
     plots = plots or {}
     out = ["# Analysis of the paper graph", ""]
     nodes, edges = report["graph"]["nodes"], report["graph"]["edges"]
@@ -57,6 +61,9 @@ def to_markdown(report: dict, plots: dict[str, str] | None = None, papers_per_ce
     out += _family_section(report["family_matrix"], papers_per_cell)
     if "family_matrix" in plots:
         out += [f"![family matrix]({plots['family_matrix']})", ""]
+    out += _best_by_family_section(report.get("best_by_family", []), top)
+    if "results_by_family" in plots:
+        out += [f"![results by family]({plots['results_by_family']})", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -124,6 +131,29 @@ def _family_section(matrix: dict, papers_per_cell: int) -> list[str]:
     return out + [""]
 
 
+_DIRECTION = {True: "higher is better", False: "lower is better", None: "direction unknown: higher first"}
+
+
+def _best_by_family_section(boards: list[dict], top: int) -> list[str]:
+    out = ["## Best result of each family", "",
+           "Per dataset and metric, the best result reported for a method of each family, ranked in the metric's "
+           "direction as `kg leaderboard` ranks them (rank: the result's place among all results on that board), "
+           "with the paper and the sentence that states the value.", ""]
+    if not boards:
+        return out + ["(no result of a method with a known family in this graph)", ""]
+    for b in boards[:top]:
+        without = f", {b['without_family']} by methods of no known family" if b["without_family"] else ""
+        out += [f"### {_cell(b['dataset'])} — {_cell(b['metric'])}", "",
+                f"{_DIRECTION[b['higher_is_better']]}; {b['results']} result{'s' if b['results'] != 1 else ''}{without}.", ""]
+        out += _table(["family", "best method", "value", "rank", "paper", "evidence"],
+                      [[f["family"], f["method"], f["value"], f"{f['rank']} of {b['results']}", f["paper"], f["evidence"]]
+                       for f in b["families"]])
+        out.append("")
+    if len(boards) > top:
+        out += [f"… {len(boards) - top} more boards in analysis.json.", ""]
+    return out
+
+
 # --------------------------------------------------------------------------- plots
 
 def plot_dataset_popularity(rows: list[dict], path: Path) -> Path:
@@ -175,6 +205,47 @@ def plot_family_matrix(matrix: dict, path: Path) -> Path:
     return path
 
 
+FAMILY_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#7c3aed", "#ea580c", "#0891b2", "#db2777", "#65a30d",
+                  "#9333ea", "#475569")
+
+
+def plot_results_by_family(boards: list[dict], path: Path) -> Path:
+    """One panel per board (dataset, metric): every result of each family as a dot, its best one
+    as a big dot named after its method; the axis points the better way up (reversed for
+    lower-better metrics)."""
+    plt = _pyplot()
+    shown = boards[:PLOT_BOARDS]
+    families = sorted({f["family"] for b in shown for f in b["families"]})
+    colour = {f: FAMILY_COLOURS[i % len(FAMILY_COLOURS)] for i, f in enumerate(families)}
+    cols = min(3, len(shown))
+    rows = (len(shown) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.9 * rows), dpi=110, squeeze=False)
+    for ax, b in zip((a for row in axes for a in row), shown):
+        names = [f["family"] for f in b["families"]]
+        for x, f in enumerate(b["families"]):
+            ax.scatter([x] * len(f["values"]), f["values"], s=18, color=colour[f["family"]], alpha=0.45, zorder=2)
+            best = float(f["value"])
+            ax.scatter([x], [best], s=80, color=colour[f["family"]], edgecolor="#111827", zorder=3)
+            ax.annotate(f"{f['method']} {f['value']}", (x, best), textcoords="offset points",
+                        xytext=(7, 6 if x % 2 == 0 else -6), va="center", fontsize=7)   # neighbours' names apart
+        ax.set_xticks(range(len(names)), names, rotation=25, ha="right", fontsize=8)
+        ax.set_xlim(-0.5, len(names) - 0.3)
+        if b["higher_is_better"] is False:
+            ax.invert_yaxis()
+        arrow = "↓ lower is better" if b["higher_is_better"] is False else "↑ higher is better"
+        ax.set_title(f"{b['dataset']} — {b['metric']}", fontsize=9)
+        ax.set_ylabel(f"{b['metric']} ({arrow})", fontsize=8)
+        ax.grid(axis="y", color="#e5e7eb", zorder=0)
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in [a for row in axes for a in row][len(shown):]:
+        ax.axis("off")
+    fig.suptitle("Results by method family (big dot: the family's best, named)", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)
+    return path
+
+
 def _net(cell: dict | None) -> float | None:
     if not cell or not cell["total"]:
         return None
@@ -198,7 +269,7 @@ class Written:
     markdown: str = ""
 
 
-def write_report(report: dict, out_dir: str | Path, plots: bool = True) -> Written:
+def write_report(report: dict, out_dir: str | Path, plots: bool = True, top: int = 10) -> Written:
     """Write analysis.json, analysis.md and the plots into ``out_dir``. Without matplotlib the
     plots are skipped (the reason is in the returned notes) and the rest is written."""
     from kg.pipeline import write_atomic
@@ -212,7 +283,7 @@ def write_report(report: dict, out_dir: str | Path, plots: bool = True) -> Writt
     data = {**report, "plots": made}
     write_atomic(out / "analysis.json",
                  lambda p: Path(p).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
-    done.markdown = to_markdown(report, made)
+    done.markdown = to_markdown(report, made, top=top)
     write_atomic(out / "analysis.md", lambda p: Path(p).write_text(done.markdown, encoding="utf-8"))
     done.files[:0] = [out / "analysis.md", out / "analysis.json"]
     return done
@@ -229,7 +300,9 @@ def _write_plots(report: dict, out: Path, done: Written) -> dict[str, str]:
     made = {}
     jobs = [("datasets", report["most_used_datasets"], plot_dataset_popularity, "no dataset in the graph"),
             ("family_matrix", report["family_matrix"]["cells"] and report["family_matrix"], plot_family_matrix,
-             "no comparison between methods of known families")]
+             "no comparison between methods of known families"),
+            ("results_by_family", report.get("best_by_family"), plot_results_by_family,
+             "no result of a method with a known family")]
     for name, data, plot, empty in jobs:
         if not data:
             done.notes.append(f"{empty}: no {PLOTS[name]}")

@@ -8,6 +8,10 @@
   above ``max_nodes`` the view keeps the most connected nodes and the page says so.
 - Focused views (:class:`ViewOptions`): the neighbourhood of named nodes, some node types (a
   method–dataset map without papers), some relations (the comparison network alone).
+- A readable first look: only the most connected nodes are labelled when the page opens (the
+  others' labels appear as one zooms in), small components sit aside in a block of their own,
+  and a node's tooltip says what the graph knows of it (a method: who proposes it, what it beats
+  and loses to, on which datasets; a dataset: its papers and best results; a task: its papers).
 """
 from __future__ import annotations
 
@@ -20,9 +24,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.graphview import (NODE_TYPES, VIEW_RELATIONS, EdgeInfo, PropertyGraph, degrees, find_nodes, most_connected,
-                          neighbourhood, property_graph, select_relations, select_types, similar_names)
-from kg.layout import layout
+from kg.graphview import (NODE_TYPES, VIEW_RELATIONS, EdgeInfo, PropertyGraph, _pairs, degrees, find_nodes,
+                          most_connected, neighbourhood, property_graph, result_boards, select_relations, select_types,
+                          similar_names)
+from kg.layout import arrange
+from kg.rdf import KGO
 
 DEFAULT_MAX_NODES = 1500
 STYLE = {  # type → (colour, vis-network shape, what the legend calls it)
@@ -30,18 +36,26 @@ STYLE = {  # type → (colour, vis-network shape, what the legend calls it)
     "method": ("#2563eb", "dot", "method"),
     "family": ("#7c3aed", "diamond", "method family"),
     "dataset": ("#f59e0b", "square", "dataset"),
+    "task": ("#db2777", "triangle", "task"),
 }
 EDGE_STYLE = {  # relation or comparison outcome → (colour, legend text)
     "proposes": ("#93c5fd", "proposes"),
     "evaluatesOn": ("#fcd34d", "evaluates on"),
     "memberOf": ("#c4b5fd", "member of family"),
+    "addressesTask": ("#f9a8d4", "addresses task"),
     "outperforms": ("#16a34a", "outperforms"),
     "comparable": ("#0891b2", "comparable to"),
     "underperforms": ("#dc2626", "underperforms"),
+    "mixed": ("#a8a29e", "as many wins as losses (a tie)"),
     "compared": ("#64748b", "compared with (no winner stated)"),
 }
 TOOLTIP_PAPERS = 5        # papers and sentences per edge tooltip; the rest is counted
 TOOLTIP_EVIDENCE = 3
+TOOLTIP_NAMES = 6         # names per line of a node tooltip; the rest is counted
+TOOLTIP_TITLES = 3        # paper titles per line of a node tooltip
+TOOLTIP_METRICS = 3       # a dataset's metrics with their best results
+TOOLTIP_BEST = 3          # best results per metric
+LABELS_AT_OPEN = 24       # labelled nodes when the page opens: the most connected
 
 
 class FocusNotFound(LookupError):
@@ -92,6 +106,7 @@ class View:
     degree: dict[str, int]                  # degree before the cut: sizes reflect the whole view
     centres: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    facts: dict[str, list[str]] = field(default_factory=dict)   # node → what its tooltip says of it
 
     @property
     def truncated(self) -> bool:
@@ -101,7 +116,7 @@ class View:
 def build_view(graph: Graph, options: ViewOptions = ViewOptions()) -> View:
     """Apply the options to the graph. Raises :class:`FocusNotFound` for a name that finds nothing."""
     centres = _focus_nodes(graph, options.focus)          # before loading everything: fail fast
-    pg = property_graph(graph)
+    pg = whole = property_graph(graph)
     if options.types:
         pg = select_types(pg, options.types)
     if options.relations:
@@ -123,7 +138,10 @@ def build_view(graph: Graph, options: ViewOptions = ViewOptions()) -> View:
                         if _papers_cut(pg, by_type) else ""))
     if not pg.nodes:
         notes.append("nothing to show: no node matches these options")
-    return View(pg, options, total, by_type, deg, centres, notes)
+    # tooltips tell what the whole graph knows, whatever the view leaves out
+    facts = node_facts(whole, pg.nodes.keys(), result_boards(graph) if pg.nodes else {},
+                       dict(_pairs(graph, KGO.method)))
+    return View(pg, options, total, by_type, deg, centres, notes, facts)
 
 
 def _papers_cut(pg: PropertyGraph, by_type: dict[str, int]) -> bool:
@@ -144,12 +162,149 @@ def _focus_nodes(graph: Graph, names: tuple[str, ...]) -> list[str]:
 # --------------------------------------------------------------------------- page data
 
 def _majority(outcomes: list[str]) -> str:
-    """The most reported outcome (ties: the more cautious one, listed later in EDGE_STYLE)."""
+    """The most reported outcome. When as many papers say the subject wins as say it loses, the
+    edge is a tie ("mixed"), drawn neutral, not as either; other ties: the more cautious outcome
+    (on par, or compared without a winner, rather than a win or a loss).
+
+    >>> _majority(["outperforms", "underperforms"]), _majority(["outperforms", "comparable"])
+    ('mixed', 'comparable')
+    >>> _majority(["outperforms", "outperforms", "underperforms"])
+    'outperforms'
+    """
     if not outcomes:
         return ""
     counts = Counter(outcomes)
-    order = list(EDGE_STYLE)
-    return max(counts, key=lambda o: (counts[o], order.index(o) if o in order else -1))
+    top = max(counts.values())
+    leaders = {o for o, n in counts.items() if n == top}
+    if {"outperforms", "underperforms"} <= leaders:
+        return "mixed"
+    order = ("outperforms", "underperforms", "comparable", "compared")     # most cautious last
+    return max(leaders, key=lambda o: order.index(o) if o in order else -1)
+
+
+# --------------------------------------------------------------------------- what a tooltip says
+
+_WIN = {"outperforms": "beats", "underperforms": "loses to", "comparable": "on par with"}
+_FLIPPED = {"outperforms": "underperforms", "underperforms": "outperforms"}
+_SIDES = (("beats", "beats"), ("loses to", "loses to"), ("on par with", "on par with"),
+          ("compared with", "compared with (no winner stated)"))
+
+
+def _names(counts: Counter, limit: int = TOOLTIP_NAMES) -> str:
+    """Most frequent first: "ResNet ×3, VGG, DeiT (+4 more)"."""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
+    text = ", ".join(f"{name} \u00d7{n}" if n > 1 else name for name, n in ranked[:limit])
+    return text + (f" (+{len(ranked) - limit} more)" if len(ranked) > limit else "")
+
+
+def _titles(titles: list[str], limit: int = TOOLTIP_TITLES) -> list[str]:
+    distinct = sorted(set(titles), key=lambda t: (t.casefold(), t))
+    lines = ["\u2022 " + (t if len(t) <= 90 else t[:89] + "\u2026") for t in distinct[:limit]]
+    return lines + ([f"  \u2026 and {len(distinct) - limit} more"] if len(distinct) > limit else [])
+
+
+def node_facts(pg: PropertyGraph, nodes, boards: dict[str, list], result_method: dict[str, str]) -> dict[str, list[str]]:
+    """What the graph knows of each node in ``nodes``, as tooltip lines (plain text): a method or
+    family: who proposes it, its family or members, what it beats, loses to, is on par with,
+    the datasets it is evaluated on and its results; a dataset: the papers evaluating on it and
+    its best results per metric (ranked by :func:`kg.leaderboard.leaderboards`); a task: the
+    papers addressing it and the datasets they use; a paper: what it proposes, evaluates on,
+    addresses and compares. ``boards``: dataset → its boards; ``result_method``: result → method."""
+    label = {iri: d["label"] for iri, d in pg.nodes.items()}
+    kind = {iri: d["type"] for iri, d in pg.nodes.items()}
+    out_edges: dict[str, list] = {}
+    in_edges: dict[str, list] = {}
+    for (s, rel, o), edge in pg.edges.items():
+        out_edges.setdefault(s, []).append((rel, o, edge))
+        in_edges.setdefault(o, []).append((rel, s, edge))
+    claims_of: dict[str, list[str]] = {}       # paper → the comparisons it states
+    for (s, rel, o), edge in sorted(pg.edges.items()):
+        if rel == "comparesTo":
+            for support in edge.supports:
+                verb = {"outperforms": "outperforms", "underperforms": "trails", "comparable": "is on par with"}
+                claims_of.setdefault(support.paper, []).append(
+                    f"{label[s]} {verb.get(support.outcome or '', 'is compared with')} {label[o]}")
+    results_of: dict[str, list] = {}           # method → (board size, row)
+    for rows in boards.values():
+        for board in rows:
+            for row in board.rows:
+                method = result_method.get(row.result)
+                if method:
+                    results_of.setdefault(method, []).append((len(board.rows), row))
+    facts: dict[str, list[str]] = {}
+    for n in nodes:
+        if n not in pg.nodes:
+            continue
+        lines: list[str] = []
+        outs, ins = out_edges.get(n, []), in_edges.get(n, [])
+        k = kind[n]
+        if k in ("method", "family"):
+            proposers = [label[s] for rel, s, _ in ins if rel == "proposes"]
+            if proposers:
+                lines.append(f"proposed in ({len(set(proposers))}):")
+                lines += _titles(proposers)
+            families = Counter(label[o] for rel, o, _ in outs if rel == "memberOf")
+            members = Counter(label[s] for rel, s, _ in ins if rel == "memberOf")
+            if families:
+                lines.append("family: " + _names(families))
+            if members:
+                lines.append(f"members ({len(members)}): " + _names(members))
+            sides: dict[str, Counter] = {name: Counter() for name, _ in _SIDES}
+            for rel, other, edge, mine in [(r, o, e, True) for r, o, e in outs] + [(r, s, e, False) for r, s, e in ins]:
+                if rel != "comparesTo" or other == n:
+                    continue
+                for support in edge.supports:
+                    outcome = support.outcome or "compared"
+                    if not mine:
+                        outcome = _FLIPPED.get(outcome, outcome)
+                    sides[_WIN.get(outcome, "compared with")][label[other]] += 1
+            for name, text in _SIDES:
+                if sides[name]:
+                    lines.append(f"{text}: " + _names(sides[name]))
+            datasets = Counter(label[d] for rel, p, _ in ins if rel == "proposes"
+                               for r2, d, _ in out_edges.get(p, []) if r2 == "evaluatesOn")
+            for _, row in results_of.get(n, []):
+                if row.dataset not in datasets:          # a result's dataset counts once, beside the papers'
+                    datasets[row.dataset] = 1
+            if datasets:
+                lines.append("evaluated on: " + _names(datasets))
+            mine = sorted(results_of.get(n, []), key=lambda sr: (sr[1].rank / sr[0], sr[1].dataset, sr[1].metric))
+            for size, row in mine[:TOOLTIP_BEST]:
+                lines.append(f"result: {row.method} {row.value} {row.metric} on {row.dataset} (rank {row.rank} of {size})")
+        elif k == "dataset":
+            papers = [label[s] for rel, s, _ in ins if rel == "evaluatesOn"]
+            if papers:
+                lines.append(f"papers evaluating on it ({len(set(papers))}):")
+                lines += _titles(papers)
+            shown = boards.get(n, [])
+            if shown:
+                lines.append("best results:")
+                for board in shown[:TOOLTIP_METRICS]:
+                    best = " \u00b7 ".join(f"{r.method} {r.value}" for r in board.rows[:TOOLTIP_BEST])
+                    more = len(board.rows)
+                    lines.append(f"{board.metric} ({more} result{'s' if more != 1 else ''}): {best}")
+                if len(shown) > TOOLTIP_METRICS:
+                    lines.append(f"  \u2026 and {len(shown) - TOOLTIP_METRICS} more metrics (kg leaderboard)")
+        elif k == "task":
+            papers = [s for rel, s, _ in ins if rel == "addressesTask"]
+            if papers:
+                lines.append(f"papers addressing it ({len(set(papers))}):")
+                lines += _titles([label[p] for p in papers])
+                datasets = Counter(label[d] for p in set(papers) for rel, d, _ in out_edges.get(p, [])
+                                   if rel == "evaluatesOn")
+                if datasets:
+                    lines.append("their datasets: " + _names(datasets))
+        elif k == "paper":
+            for rel, text in (("proposes", "proposes"), ("evaluatesOn", "evaluates on"), ("addressesTask", "tasks")):
+                names = Counter(label[o] for r, o, _ in outs if r == rel)
+                if names:
+                    lines.append(f"{text}: " + _names(names))
+            claims = claims_of.get(n, [])
+            lines += [f"claims: {c}" for c in claims[:TOOLTIP_BEST]]
+            if len(claims) > TOOLTIP_BEST:
+                lines.append(f"  \u2026 and {len(claims) - TOOLTIP_BEST} more comparisons")
+        facts[n] = lines
+    return facts
 
 
 def _node_size(kind: str, degree: int) -> float:
@@ -165,14 +320,27 @@ def _font(kind: str, degree: int) -> dict:
     return {"size": round(min(48.0, 12 + 3.5 * math.sqrt(degree))), "strokeWidth": 4, "strokeColor": "#ffffff"}
 
 
-def network_data(view: View) -> tuple[list[dict], list[dict]]:
-    """Nodes and edges in vis-network form, with positions and the text tooltips are built from."""
+def _label_ranks(view: View, limit: int = LABELS_AT_OPEN) -> dict[str, int]:
+    """Candidates for a label when the page opens, most connected first (papers last: their
+    titles are long): the page labels the first ``limit`` whose labels do not overlap one
+    already placed. A small view labels every node."""
+    pg = view.pg
+    ranked = sorted(pg.nodes, key=lambda v: (pg.nodes[v]["type"] == "paper", -view.degree.get(v, 0),
+                                             pg.nodes[v]["label"], v))
+    return {v: i for i, v in enumerate(ranked[: len(ranked) if len(ranked) <= limit else 2 * limit])}
+
+
+def network_data(view: View) -> tuple[list[dict], list[dict], dict]:
+    """Nodes and edges in vis-network form, with positions and the text tooltips are built from,
+    and the page's layout facts (the block of small components set aside)."""
     pg = view.pg
     ids = {iri: i for i, iri in enumerate(pg.nodes)}
     sizes = {iri: _node_size(d["type"], view.degree.get(iri, 0)) for iri, d in pg.nodes.items()}
-    pos = layout(ids.values(), ((ids[s], ids[o]) for s, _, o in pg.edges),
-                 radius={ids[iri]: size for iri, size in sizes.items()})
+    placed = arrange(ids.values(), ((ids[s], ids[o]) for s, _, o in pg.edges),
+                     radius={ids[iri]: size for iri, size in sizes.items()})
+    pos = placed.pos
     centres = set(view.centres)
+    ranks = _label_ranks(view)
     nodes = []
     for iri, i in ids.items():
         kind, full = pg.nodes[iri]["type"], pg.nodes[iri]["label"]
@@ -181,14 +349,17 @@ def network_data(view: View) -> tuple[list[dict], list[dict]]:
         deg = view.degree.get(iri, 0)
         node = {"id": i, "label": short, "full": full, "kind": kind, "iri": iri, "deg": deg,
                 "x": pos[i][0], "y": pos[i][1], "size": sizes[iri], "shape": shape,
-                "color": colour}
+                "color": colour, "info": view.facts.get(iri, []), "labelRank": ranks.get(iri, -1)}
         node["font"] = _font(kind, deg)
         if iri in centres:
             node["borderWidth"], node["color"] = 4, {"background": colour, "border": "#111827"}
         nodes.append(node)
     edges = [_edge(ids[s], ids[o], info) for (s, _, o), info in pg.edges.items()]
     nodes.sort(key=lambda n: (n["size"], n["id"]))      # vis-network draws in order: hubs on top
-    return nodes, edges
+    aside = {"ids": sorted(placed.aside), "groups": placed.aside_groups,
+             "box": list(placed.aside_box) if placed.aside_box else None,
+             "caption": ["not linked to the rest:", f"{placed.aside_groups} small groups, {len(placed.aside)} nodes"]}
+    return nodes, edges, aside
 
 
 def _edge(src: int, dst: int, info: EdgeInfo) -> dict:
@@ -239,7 +410,7 @@ def _legend(view: View) -> str:
 
 def render_view(view: View, title: str = "Paper knowledge graph") -> str:
     """The whole page for a view, as a string."""
-    nodes, edges = network_data(view)
+    nodes, edges, aside = network_data(view)
     js, css = _vis_assets()
     subtitle = view.options.describe()
     counts = f"{len(nodes):,} nodes, {len(edges):,} edges"
@@ -247,7 +418,8 @@ def render_view(view: View, title: str = "Paper knowledge graph") -> str:
     return _PAGE.format(
         title=html.escape(title), css=css, js=js, legend=_legend(view), notes=notes,
         subtitle=html.escape(f"{subtitle} · {counts}" if subtitle else counts),
-        data=_json_for_script({"nodes": nodes, "edges": edges, "big": len(nodes) + len(edges) > 4000}),
+        data=_json_for_script({"nodes": nodes, "edges": edges, "aside": aside, "labels": LABELS_AT_OPEN,
+                               "big": len(nodes) + len(edges) > 4000}),
     )
 
 
@@ -292,10 +464,12 @@ main {{ display: flex; height: calc(100vh - 44px); }}
 #legend .shape-paper, #legend .shape-method {{ border-radius: 50%; }}
 #legend .shape-family {{ transform: rotate(45deg) scale(.85); }}
 #legend b {{ width: 18px; height: 3px; }}
-.tip {{ max-width: 440px; white-space: normal; font-size: 13px; }}
+.tip {{ max-width: 440px; white-space: normal; font: 13px system-ui, sans-serif; }}
 .tip .head {{ font-weight: 600; }}
 .tip .ev {{ color: #374151; font-style: italic; margin-top: 4px; }}
 .tip .meta {{ color: #6b7280; }}
+.tip .fact {{ margin-top: 3px; }}
+.tip .item {{ color: #374151; padding-left: 8px; }}
 </style></head>
 <body><header><strong>{title}</strong><small id="kg-view">{subtitle}</small>
 <input id="search" type="search" list="kg-names" placeholder="search a node, Enter…" aria-label="search a node">
@@ -315,9 +489,11 @@ main {{ display: flex; height: calc(100vh - 44px); }}
     lines.forEach(function (l) {{ var p = document.createElement("div"); if (l[1]) p.className = l[1]; p.textContent = l[0]; div.appendChild(p); }});
     return div;
   }}
-  var KIND = {{ paper: "paper", method: "method", family: "method family", dataset: "dataset" }};
+  var KIND = {{ paper: "paper", method: "method", family: "method family", dataset: "dataset", task: "task" }};
   data.nodes.forEach(function (n) {{
-    n.title = tip([[n.full, "head"], [KIND[n.kind] + " \\u00b7 " + n.deg + " connection" + (n.deg === 1 ? "" : "s"), "meta"]]);
+    var lines = [[n.full, "head"], [KIND[n.kind] + " \\u00b7 " + n.deg + " connection" + (n.deg === 1 ? "" : "s"), "meta"]];
+    n.info.forEach(function (l) {{ lines.push([l, /^\\s*[\\u2022\\u2026]/.test(l) ? "item" : "fact"]); }});
+    n.title = tip(lines);
   }});
   data.edges.forEach(function (e) {{
     var a = byId[e.from].full, b = byId[e.to].full, lines = [];
@@ -328,14 +504,79 @@ main {{ display: flex; height: calc(100vh - 44px); }}
     if (e.morePapers) lines.push(["\\u2026 and " + e.morePapers + " more paper" + (e.morePapers === 1 ? "" : "s"), "meta"]);
     e.evidence.forEach(function (s) {{ lines.push(["\\u201c" + s + "\\u201d", "ev"]); }});
     e.title = tip(lines); e.arrows = e.rel === "memberOf" ? "" : "to";
+    // comparisons carry the story; the links to papers, datasets and tasks stay in the background
+    e.color = {{ color: e.color, highlight: e.color, hover: e.color, opacity: e.rel === "comparesTo" ? 0.95 : 0.45 }};
   }});
   var container = document.getElementById("graph");
-  var net = new vis.Network(container, {{ nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) }}, {{
+  var nodeSet = new vis.DataSet(data.nodes);
+  var net = new vis.Network(container, {{ nodes: nodeSet, edges: new vis.DataSet(data.edges) }}, {{
     physics: false,                       // positions come from Python: nothing to simulate
     layout: {{ improvedLayout: false }},
     nodes: {{ font: {{ size: 14 }}, borderWidth: 1 }},
     edges: {{ smooth: false, arrows: {{ to: {{ scaleFactor: 0.5 }} }} }},
     interaction: {{ hover: true, tooltipDelay: 80, hideEdgesOnDrag: data.big, hideEdgesOnZoom: data.big }}
+  }});
+  // The opening view: everything in sight; the most connected nodes labelled at a readable
+  // size where their labels do not overlap, every other label hidden until zooming in makes it
+  // readable (vis-network draws a label once its size on screen reaches drawThreshold - 1).
+  var READABLE = 11;
+  var measure = document.createElement("canvas").getContext("2d");
+  function overlaps(a, b) {{ return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }}
+  function opening() {{
+    net.fit({{ animation: false }});
+    var s = net.getScale(), placed = [], shown = {{}};
+    data.nodes.filter(function (n) {{ return n.labelRank >= 0; }})
+      .sort(function (a, b) {{ return a.labelRank - b.labelRank; }})
+      .forEach(function (n) {{
+        if (placed.length >= data.labels && data.nodes.length > data.labels) return;
+        var px = Math.min(Math.max(n.font.size * s, READABLE + 2), LARGEST);   // on screen
+        measure.font = px + "px arial";
+        var w = measure.measureText(n.label).width / s, h = 1.3 * px / s, top = n.y + n.size;
+        var box = [n.x - w / 2 - 2 / s, top, n.x + w / 2 + 2 / s, top + h];
+        if (placed.some(function (b) {{ return overlaps(b, box); }})) return;
+        placed.push(box); shown[n.id] = true;
+      }});
+    nodeSet.update(data.nodes.map(function (n) {{
+      if (shown[n.id]) return {{ id: n.id }};
+      return {{ id: n.id, scaling: {{ label: {{ drawThreshold: Math.max(READABLE, 1.25 * n.font.size * s + 1) }} }} }};
+    }}));
+    window.kgOpeningScale = s;
+    window.kgOpeningLabels = Object.keys(shown).map(Number);
+    labelled = shown;
+    resize();
+  }}
+  // Label sizes follow the zoom: the opening labels never shrink below readable, and no label
+  // grows past LARGEST px on screen when zooming in (vis-network would scale them without end).
+  var LARGEST = 22, labelled = {{}}, current = {{}}, pending = false, sizedAt = 0;
+  function resize() {{
+    pending = false;
+    var s = sizedAt = net.getScale(), changes = [];
+    data.nodes.forEach(function (n) {{
+      var px = n.font.size * s;
+      if (labelled[n.id]) px = Math.max(px, READABLE + 2);
+      px = Math.min(px, LARGEST);
+      var size = px / s;
+      if (Math.abs((current[n.id] || n.font.size) - size) > 0.02 * size) {{
+        current[n.id] = size;
+        changes.push({{ id: n.id, font: Object.assign({{}}, n.font, {{ size: size }}) }});
+      }}
+    }});
+    if (changes.length) nodeSet.update(changes);
+  }}
+  // after any change of scale (the wheel, a search framing its hits, a script's moveTo)
+  net.on("afterDrawing", function () {{
+    if (!pending && net.getScale() !== sizedAt) {{ pending = true; requestAnimationFrame(resize); }}
+  }});
+  opening();
+  // the small components, in their own block, with a caption
+  if (data.aside.box) net.on("beforeDrawing", function (ctx) {{
+    var b = data.aside.box, s = net.getScale();
+    ctx.save();
+    ctx.fillStyle = "#f8fafc"; ctx.strokeStyle = "#cbd5e1"; ctx.lineWidth = 1 / s;
+    ctx.fillRect(b[0], b[1], b[2] - b[0], b[3] - b[1]); ctx.strokeRect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
+    ctx.fillStyle = "#475569"; ctx.font = (12 / s) + "px system-ui, sans-serif"; ctx.textBaseline = "bottom";
+    data.aside.caption.forEach(function (line, i, all) {{ ctx.fillText(line, b[0], b[1] - (4 + 15 * (all.length - 1 - i)) / s); }});
+    ctx.restore();
   }});
   net.once("afterDrawing", function () {{
     window.kgReadyAt = performance.now();

@@ -142,6 +142,9 @@ def test_seeds_page_draws_offline_and_shows_tooltips(visit, seeds_build):
     v.shot("seeds.png")
     text = v.hover_node("ImageNet-1K")
     assert "ImageNet-1K" in text and "dataset" in text and "connections" in text
+    assert "papers evaluating on it" in text and "best results:" in text and "top-1 accuracy" in text
+    text = v.hover_node("ResNet")
+    assert text.startswith("ResNet") and "family: CNN" in text and "loses to:" in text and "evaluated on:" in text
     text = v.hover_node("VOLO: Vision Outlooker for Visual Recognition")
     assert text.startswith("VOLO: Vision Outlooker for Visual Recognition") and "paper" in text
     # the search box selects and frames what it finds
@@ -149,6 +152,55 @@ def test_seeds_page_draws_offline_and_shows_tooltips(visit, seeds_build):
     v.page.press("#search", "Enter")
     assert v.page.locator("#search-status").text_content() == "1 found"
     assert len(v.page.evaluate("window.kgNetwork.getSelectedNodes()")) == 1
+    assert_clean(v)
+
+
+def visible_labels(v: Visit) -> list[dict]:
+    """The labels vis-network draws now: node, text, box in canvas coordinates, size on screen."""
+    return v.page.evaluate("""() => {
+        const net = window.kgNetwork, s = net.getScale(), out = [];
+        for (const id of Object.keys(net.body.nodes)) {
+            const node = net.body.nodes[id], label = node.labelModule;
+            if (!node.options.label || !label.visible()) continue;
+            out.push({id: node.id, text: node.options.label, px: node.options.font.size * s,
+                      box: [label.size.left, label.size.top, label.size.left + label.size.width,
+                            label.size.top + label.size.height]});
+        }
+        return out;
+    }""")
+
+
+def test_seeds_page_opens_on_a_readable_overview(visit, seeds_build):
+    """What a person sees first: the whole graph in view, a few labels (the most connected
+    nodes), each readable and none over another; zooming in brings more labels."""
+    v = visit(seeds_build[1] / "graph.html")
+    data = v.page.evaluate("JSON.parse(document.getElementById('kg-data').textContent)")
+    by_id = {n["id"]: n for n in data["nodes"]}
+    labels = visible_labels(v)
+    assert sorted(x["id"] for x in labels) == sorted(v.page.evaluate("window.kgOpeningLabels"))
+    assert 12 <= len(labels) <= data["labels"]
+    assert all(by_id[x["id"]]["labelRank"] >= 0 for x in labels)            # the most connected only
+    names = {by_id[x["id"]]["full"] for x in labels}
+    assert "ImageNet-1K" in names
+    assert all(11 <= x["px"] <= 22 for x in labels), [(x["text"], x["px"]) for x in labels]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            overlap = a["box"][0] < b["box"][2] and b["box"][0] < a["box"][2] and a["box"][1] < b["box"][3] and b["box"][1] < a["box"][3]
+            assert not overlap, (a["text"], b["text"])
+    # every node in sight: the page opens on the whole graph, the small groups in their block
+    inside = v.page.evaluate("""() => {
+        const net = window.kgNetwork, box = document.querySelector('#graph canvas').getBoundingClientRect();
+        const pos = net.getPositions();
+        return Object.values(pos).every(p => { const d = net.canvasToDOM(p);
+            return d.x >= 0 && d.y >= 0 && d.x <= box.width && d.y <= box.height; });
+    }""")
+    assert inside
+    # zooming in on the middle brings more labels, still capped in size
+    v.page.evaluate("window.kgNetwork.moveTo({scale: window.kgOpeningScale * 4, animation: false})")
+    v.page.wait_for_timeout(300)
+    more = visible_labels(v)
+    assert len(more) > len(labels) and all(x["px"] <= 22.5 for x in more)
+    v.shot("seeds-zoomed.png")
     assert_clean(v)
 
 

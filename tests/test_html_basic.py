@@ -83,7 +83,7 @@ def test_seed_page_is_offline_and_complete(seeds_build, seeds_ttl):
     assert "default-src 'none'" in next(a["content"] for t, a in page.tags
                                          if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     kinds = {n["kind"] for n in data["nodes"]}
-    assert kinds == {"paper", "method", "family", "dataset"}
+    assert kinds == {"paper", "method", "family", "dataset", "task"}      # tasks: paper → addressesTask → task
     assert sum(n["kind"] == "paper" for n in data["nodes"]) == 301
     assert len(data["edges"]) > 700
 
