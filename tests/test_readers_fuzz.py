@@ -324,6 +324,44 @@ def listing_file(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+RIS_TAGS = ["TY", "TI", "T1", "AB", "N2", "AU", "A1", "PY", "Y1", "DA", "DO", "UR", "JO", "T2", "KW", "ER", "ID", "XX"]
+
+
+def ris_file(rng: random.Random) -> str:
+    """RIS records: the usual tags in any order, wrapped abstracts, missing ER, stray lines, bad tags."""
+    lines = []
+    for _ in range(rng.randint(0, 5)):
+        if rng.random() < 0.9:
+            lines.append("TY  - " + rng.choice(["JOUR", "CONF", "GEN", "", "x" * 50]))
+        fields = [("TI", good_text(rng)), ("AB", good_text(rng, True)), ("AU", "Doe, Jane"),
+                  ("AU", nasty_text(rng)), ("PY", rng.choice(["2021", "2021///", "abc", "99999999999999999999"])),
+                  ("DA", rng.choice(["2021/03/04", "2021/13/40", ""])), ("DO", rng.choice(["10.1/x", ""])),
+                  ("UR", "https://arxiv.org/abs/2103.00001"), ("JO", good_text(rng))]
+        if rng.random() < 0.3:
+            rng.shuffle(fields)
+        for tag, value in fields[:rng.randint(len(fields) - 4, len(fields))]:
+            if rng.random() < 0.1:
+                tag = rng.choice(RIS_TAGS)
+            sep = rng.choice(["  - ", "  - ", " - ", "-", "  -"])
+            lines.append(f"{tag}{sep}{value if rng.random() < 0.9 else nasty_text(rng)}")
+            if tag in ("AB", "N2") and rng.random() < 0.3:
+                lines.append(good_text(rng))         # a wrapped continuation line
+        if rng.random() < 0.85:
+            lines.append("ER  - ")
+        if rng.random() < 0.1:
+            lines.append(nasty_text(rng))
+    return "\n".join(lines) + rng.choice(["\n", "", "\r\n"])
+
+
+def csl_record(rng: random.Random) -> dict:
+    record = {"id": rng.choice(["a", 1, None]), "type": rng.choice(["article-journal", "paper-conference", 5]),
+              "title": good_text(rng), "abstract": good_text(rng, True),
+              "author": [{"family": "Doe", "given": "Jane"}, {"literal": "The Team"}],
+              "issued": {"date-parts": [[2021, 3, 4]]}, "DOI": "10.1/x", "URL": "https://example.org/p",
+              "container-title": good_text(rng)}
+    return mutate_record(record, rng)
+
+
 # --------------------------------------------------------------------------- damage, encodings
 
 def damage(data: bytes, rng: random.Random) -> bytes:
@@ -370,6 +408,8 @@ GENERATORS = {
     "arxiv-snapshot": lambda rng: json_lines(snapshot_record, rng),
     "openalex": lambda rng: (json_lines if rng.random() < 0.3 else json_document)(openalex_record, rng),
     "s2": lambda rng: (json_lines if rng.random() < 0.3 else json_document)(s2_record, rng),
+    "ris": ris_file,
+    "csljson": lambda rng: json_document(csl_record, rng),
 }
 
 
