@@ -12,10 +12,9 @@ entity; the variant's name stays with the result (``kgo:methodLabel``) and on th
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote
-
-import re
 
 from kg.model import Entity, Extraction, Fact, Paper
 from kg.text import match_key
@@ -38,28 +37,19 @@ def resolve(surface: str, kind: str, vocab: Vocabulary, aliases: Iterable[str] =
         concept = vocab.lookup(name, kind=kind)
         if concept is not None:
             key = (concept.key, kind, concept.label, concept.families, concept.is_family)
-            entity = _ENTITIES.get(key)
+            entities = vocab.memo("entities")
+            entity = entities.get(key)
             if entity is None:
                 # (a task's broader tasks stay in the vocabulary: family_keys are method families)
                 families = concept.families if kind == "method" else ()
-                entity = _remember(key, Entity(concept.key, kind, concept.label, families,  # type: ignore[arg-type]
+                entity = entities.put(key, Entity(concept.key, kind, concept.label, families,  # type: ignore[arg-type]
                                                concept.is_family, True, concept.higher_is_better))
             return entity
-    entity = _ENTITIES.get((surface, kind))
+    # (a frozen dataclass costs a microsecond to make and most names recur, in a paper and across papers)
+    entities = vocab.memo("entities")
+    entity = entities.get((surface, kind))
     if entity is None:
-        entity = _remember((surface, kind), Entity(entity_key(surface), kind, surface))  # type: ignore[arg-type]
-    return entity
-
-
-# Entities made lately, by what makes them (a concept's fields, or an unknown name and its kind):
-# a frozen dataclass costs a microsecond to make and most names recur, in a paper and across papers
-_ENTITIES: dict[tuple, Entity] = {}
-
-
-def _remember(key: tuple, entity: Entity) -> Entity:
-    if len(_ENTITIES) >= 100_000:
-        _ENTITIES.clear()
-    _ENTITIES[key] = entity
+        entity = entities.put((surface, kind), Entity(entity_key(surface), kind, surface))  # type: ignore[arg-type]
     return entity
 
 

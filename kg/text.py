@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
-from dataclasses import dataclass
 
 # Tokens that end with a period but do not end a sentence.
 _ABBREVIATIONS = {
@@ -132,7 +132,7 @@ def _last_break(sentence: str) -> int:
 _TOKEN = re.compile(r"[^\W_]+(?:\+(?![^\W_]))*", re.UNICODE)  # "PointNet++" keeps its pluses
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\+(?![A-Za-z0-9]))*")  # the same on ASCII text, faster
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
-_ASCII_TOKEN_SPLIT = re.compile(f"({_ASCII_TOKEN.pattern})")
+ASCII_TOKEN_SPLIT = re.compile(f"({_ASCII_TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -148,23 +148,14 @@ def tokens(text: str) -> list[Token]:
     return [Token(t, s, e) for t, s, e in zip(texts, starts, ends)]
 
 
-_SPANS: dict[str, tuple[list[str], list[int], list[int]]] = {}
-_SPANS_MAX = 4096   # (a bound only: emptied for each paper, forget_sentences())
-
-
 def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
-    """:func:`tokens` as three lists (texts, starts, ends), memoised: what the vocabulary's
-    scanner reads, without a Token object per word. Do not modify the lists."""
-    spans = _SPANS.get(text)
-    if spans is None:
-        if len(_SPANS) >= _SPANS_MAX:
-            _SPANS.clear()
-        # split() keeps the tokens (the pattern's group) between the gaps, and the offsets are
-        # running sums of the parts' lengths: no Python-level step per token
-        parts = (_ASCII_TOKEN_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
-        offsets = list(accumulate(map(len, parts), initial=0))
-        spans = _SPANS[text] = (parts[1::2], offsets[1:-1:2], offsets[2::2])
-    return spans
+    """:func:`tokens` as three lists (texts, starts, ends): what the vocabulary's scanner reads,
+    without a Token object per word."""
+    # split() keeps the tokens (the pattern's group) between the gaps, and the offsets are
+    # running sums of the parts' lengths: no Python-level step per token
+    parts = (ASCII_TOKEN_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    return parts[1::2], offsets[1:-1:2], offsets[2::2]
 
 
 def match_key(text: str) -> str:
@@ -228,22 +219,12 @@ class Caseless:
 _NOT_WORD = bytes(ord(chr(c).lower()) if c < 128 and (chr(c).isalnum() or chr(c) == "_") else ord(" ")
                   for c in range(256))
 _HEAD3, _HEAD4 = itemgetter(slice(3)), itemgetter(slice(4))
-_HEADS: dict[str, set[str]] = {}
-_HEADS_MAX = 4096   # (a bound only: emptied for each paper, forget_sentences())
-
-
-def forget_sentences() -> None:
-    """Empty the memos keyed on sentence text (:func:`token_spans`, :func:`word_heads`): they
-    serve the extractors of one paper. Called before each paper, so that a corpus repeating
-    sentences across papers (the synthetic benchmark's do, 30% of them within 500 papers; real
-    listings 0.2%) is not measured faster than a real one."""
-    _SPANS.clear()
-    _HEADS.clear()
 
 
 def word_heads(text: str) -> set[str] | None:
     r"""The first three and the first four characters of every word (maximal run of ``\w``) of
-    ``text.lower()``; None for non-ASCII text. Memoised: do not modify the set.
+    ``text.lower()``; None for non-ASCII text (:meth:`kg.extract.Document.word_heads` memoises
+    it for a paper's sentences).
 
     A head of three or four characters is in the set exactly when some word starts with it, one
     of one or two characters when some word is it. So a pattern every match of which holds a word
@@ -253,14 +234,9 @@ def word_heads(text: str) -> set[str] | None:
     """
     if not text.isascii():
         return None   # (lower() and case-insensitive matching leave ASCII behind: no shortcut)
-    heads = _HEADS.get(text)
-    if heads is None:
-        if len(_HEADS) >= _HEADS_MAX:
-            _HEADS.clear()
-        words = text.encode("ascii").translate(_NOT_WORD).decode("ascii").split()
-        heads = set(map(_HEAD3, words))
-        heads.update(map(_HEAD4, words))
-        _HEADS[text] = heads
+    words = text.encode("ascii").translate(_NOT_WORD).decode("ascii").split()
+    heads = set(map(_HEAD3, words))
+    heads.update(map(_HEAD4, words))
     return heads
 
 

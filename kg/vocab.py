@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
 from pathlib import Path
+from typing import Any, TypeVar
 
-from kg.text import _ASCII_TOKEN_SPLIT, Token, match_key, token_spans, tokens
+from kg.text import ASCII_TOKEN_SPLIT, Token, match_key, token_spans, tokens
 
 KGO = "https://w3id.org/kgpaper/ontology#"
 MAX_ALIAS_TOKENS = 8
@@ -62,6 +63,22 @@ def _case_sensitive(alias: str) -> bool:
     return bool(letters) and letters.isupper()
 
 
+_V = TypeVar("_V")
+
+
+class Memo(dict):
+    """A memo that empties itself when full: a bound on memory, not a cache policy (the answers
+    it holds are cheap to recompute; a corpus's names mostly recur within a few thousand)."""
+
+    limit = 100_000
+
+    def put(self, key: Any, value: _V) -> _V:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
 @dataclass
 class Vocabulary:
     concepts: dict[str, Concept] = field(default_factory=dict)
@@ -71,14 +88,23 @@ class Vocabulary:
     first_tokens: dict[str, int] = field(default_factory=dict)
     # every prefix of an index key: a window of tokens whose key is none cannot grow into a match
     key_prefixes: set[str] = field(default_factory=set, repr=False)
-    # memoised answers of find() and lookup() (extractors ask about each sentence several times);
-    # emptied by add() and when they grow past _MEMO_MAX entries
-    _found: dict = field(default_factory=dict, repr=False, compare=False)
-    _looked_up: dict = field(default_factory=dict, repr=False, compare=False)
+    # The process-wide memos of extraction (see memo()); memos keyed on a paper's sentences live
+    # on its Document (kg.extract), which passes one to find().
+    _memos: dict[str, Memo] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, name: str) -> Memo:
+        """The process-wide memo called ``name``: answers keyed on names or words, which recur
+        across papers in any corpus (lookup()'s, the entities names resolve to, comparison
+        sides). They live here, the one place for them, because most depend on the vocabulary:
+        add() empties them all, and each is bounded (:class:`Memo`)."""
+        memo = self._memos.get(name)
+        if memo is None:
+            memo = self._memos[name] = Memo()
+        return memo
 
     def add(self, concept: Concept) -> None:
-        self._found.clear()
-        self._looked_up.clear()
+        for memo in self._memos.values():
+            memo.clear()
         self.concepts[concept.key] = concept
         for alias in (concept.label, *concept.aliases):
             key = match_key(alias)
@@ -101,23 +127,14 @@ class Vocabulary:
                 if (concept, ex) not in entries:
                     entries.append((concept, ex))
 
-    def forget_texts(self) -> None:
-        """Empty find()'s memo, keyed on the texts (sentences) it was asked about: it serves one
-        paper's extractors (see :func:`kg.text.forget_sentences`). lookup()'s, keyed on names,
-        stays: names recur across papers in any corpus."""
-        self._found.clear()
-
     def lookup(self, surface: str, kind: str | None = None) -> Concept | None:
         """The concept a whole name refers to ("MS-COCO" → COCO), or None."""
-        memo = self._looked_up
+        memo = self.memo("lookup")
         key = (surface, kind)
         if key in memo:
             return memo[key]
-        if len(memo) >= _MEMO_MAX:
-            memo.clear()
         words = token_spans(surface)[0]
-        concept = memo[key] = self._resolve("".join(words).casefold(), "".join(words), kind)
-        return concept
+        return memo.put(key, self._resolve("".join(words).casefold(), "".join(words), kind))
 
     def _resolve(self, key: str, exact_surface: str, kind: str | None) -> Concept | None:
         for concept, exact in self.index.get(key, ()):
@@ -129,17 +146,17 @@ class Vocabulary:
         return None
 
     def find(self, text: str, kind: str | None = None, offset: int = 0,
-             toks: list[Token] | None = None) -> list[Mention]:
-        """Known entities mentioned in ``text``, longest match first, left to right."""
+             toks: list[Token] | None = None, memo: dict | None = None) -> list[Mention]:
+        """Known entities mentioned in ``text``, longest match first, left to right. ``memo``
+        (a dict the caller owns, e.g. a paper's) keeps the answers for texts asked about again."""
         if toks is not None:
             spans = ([t.text for t in toks], [t.start for t in toks], [t.end for t in toks])
             return self._select(text, kind, offset, self._candidates(text, spans))
-        memo = self._found
+        if memo is None:
+            memo = {}
         key = (text, kind)
         found = memo.get(key)
         if found is None:
-            if len(memo) >= _MEMO_MAX:
-                memo.clear()
             cands = memo.get(text)
             if cands is None:
                 cands = memo[text] = (self._ascii_candidates(text) if text.isascii()
@@ -193,7 +210,7 @@ class Vocabulary:
         first = self.first_tokens
         index = self.index
         prefixes = self.key_prefixes
-        parts = _ASCII_TOKEN_SPLIT.split(text.lower())   # gap, token, gap, …, token, gap
+        parts = ASCII_TOKEN_SPLIT.split(text.lower())   # gap, token, gap, …, token, gap
         low = parts[1::2]                                # token k is parts[2k + 1]
         count = len(low)
         offsets = None                                   # where each part starts
@@ -245,7 +262,6 @@ class Vocabulary:
 _BREAK = frozenset("()[]{},;:")
 
 
-_MEMO_MAX = 8192
 
 
 def _local(iri: str) -> str:

@@ -242,15 +242,15 @@ def test_building_upon_a_method_does_not_propose_it():
 def test_cue_prefilter_never_hides_a_cue(seed_papers):
     """The cheap word check in front of each cue pattern only skips sentences the pattern
     cannot match: on every seed sentence (and odd spacing/case), filtered == unfiltered."""
-    from kg.extract.compares import _CUES, _raw_cues
+    from kg.extract.compares.rules import CUES, raw_cues
 
     sentences = [s.text for p in seed_papers.values() for s in split_sentences(p.abstract)]
     sentences += ["It is AS  GOOD\nAS ResNet.", "X does\tnot outperform Y.", "We close  the\ngap with ViT.",
                   "ViT vs. CNN", "+1.3 mIoU over Swin", "a ſimilar result to DeiT", "compares favourably to X"]
     assert len(sentences) > 2000
     for text in sentences:
-        unfiltered = [(rank, m.span()) for rank, (cue, *_) in enumerate(_CUES) for m in cue.pattern.finditer(text)]
-        assert [(rank, m.span()) for rank, m, *_ in _raw_cues(text)] == unfiltered, text
+        unfiltered = [(rank, m.span()) for rank, (cue, *_) in enumerate(CUES) for m in cue.pattern.finditer(text)]
+        assert [(rank, m.span()) for rank, m, *_ in raw_cues(text)] == unfiltered, text
 
 
 # ---------------------------------------------------------------- patterns learnt from a second, independently annotated sample
@@ -349,11 +349,13 @@ def _seed_sentences(seed_papers) -> list[str]:
 
 
 def test_caseless_patterns_match_like_their_case_insensitive_reference(seed_papers):
-    from kg.extract import compares, datasets, proposes
+    from kg.extract.compares import rules as compares
+    from kg.extract.datasets import rules as datasets
+    from kg.extract.proposes import rules as proposes
     from kg.text import Caseless
 
     patterns = [v for m in (proposes, datasets, compares) for v in vars(m).values() if isinstance(v, Caseless)]
-    patterns += [cue for cue, *_ in compares._CUES]
+    patterns += [cue for cue, *_ in compares.CUES]
     assert len(patterns) >= 9
     for text in _seed_sentences(seed_papers):
         for p in patterns:
@@ -373,17 +375,17 @@ def test_caseless_patterns_are_written_in_lower_case():
 
 def test_word_gates_never_hide_a_match(seed_papers):
     """A proposal pattern is not run on a sentence without its words: none of those matches it."""
-    from kg.extract import datasets as D
-    from kg.extract import proposes as P
+    from kg.extract.datasets import rules as D
+    from kg.extract.proposes import rules as P
     from kg.text import may_contain
 
-    gates = [(P._PROPOSER.pattern, lambda t: may_contain(t, P._PROPOSER_WORDS)),
+    gates = [(P.PROPOSER.pattern, lambda t: may_contain(t, P._PROPOSER_WORDS)),
              (P._EXTENDS, lambda t: may_contain(t, P._EXTENDS_WORDS)),
              (P._PASSIVE, lambda t: may_contain(t, P._PASSIVE_WORDS)),
              (P._COINED, lambda t: may_contain(t, P._COINED_WORDS)),
              (P._OUR_NAME, lambda t: any(w in t for w in P._OUR_NAME_WORDS)),
              (P._NOVEL_APPOSITION, lambda t: "new" in t or "novel" in t),
-             (P._DEFINITION, lambda t: "(" in t),
+             (P.DEFINITION, lambda t: "(" in t),
              (D._SET_NOUN.pattern, lambda t: may_contain(t, D._SET_NOUN_WORDS))]
     skipped = 0
     for text in _seed_sentences(seed_papers):
@@ -395,7 +397,7 @@ def test_word_gates_never_hide_a_match(seed_papers):
 
 
 def test_names_before_a_dataset_noun_as_the_plain_search(seed_papers):
-    from kg.extract.datasets import _NAMES_BEFORE, _SET_NOUN, _names_before
+    from kg.extract.datasets.rules import _NAMES_BEFORE, _SET_NOUN, _names_before
 
     checked = 0
     for text in _seed_sentences(seed_papers) + ["a, b and C-1 , D+ and\nE ’F x. G H I J K L M N datasets",
@@ -409,10 +411,10 @@ def test_names_before_a_dataset_noun_as_the_plain_search(seed_papers):
 
 
 def test_definitions_scan_finds_what_the_plain_pattern_finds(seed_papers):
-    """_definitions() tries the pattern only where a match can start: same matches as finditer."""
+    """definitions() tries the pattern only where a match can start: same matches as finditer."""
     import random
 
-    from kg.extract.proposes import _DEFINITION, _definitions
+    from kg.extract.proposes.rules import DEFINITION, definitions
 
     def spans(matches):
         return [(m.span(), m.group("long"), m.group("short")) for m in matches]
@@ -423,8 +425,8 @@ def test_definitions_scan_finds_what_the_plain_pattern_finds(seed_papers):
                                             for _ in range(20000)]
     found = 0
     for text in texts:
-        expected = spans(_DEFINITION.finditer(text))
-        assert spans(_definitions(text)) == expected, text
+        expected = spans(DEFINITION.finditer(text))
+        assert spans(definitions(text)) == expected, text
         found += len(expected)
     assert found > 1000
 
@@ -509,16 +511,16 @@ def test_ascii_vocabulary_scan_as_the_token_scan(seed_papers):
 
 def _head_gates():
     """(pattern, gate) for every word-head gate (kg.text.may_start) in front of a pattern."""
-    from kg.extract import compares as C
-    from kg.extract import datasets as D
-    from kg.extract import proposes as P
+    from kg.extract.compares import rules as C
+    from kg.extract.datasets import rules as D
+    from kg.extract.proposes import rules as P
 
-    gates = [(P._PROPOSER.pattern, (P._PROPOSER_HEADS,)), (P._EXTENDS, P._EXTENDS_HEADS),
+    gates = [(P.PROPOSER.pattern, (P.PROPOSER_HEADS,)), (P._EXTENDS, P._EXTENDS_HEADS),
              (P._PASSIVE, P._PASSIVE_HEADS), (P._COINED, (P._COINED_HEADS,)), (P._OUR_NAME, (P._OUR_NAME_HEADS,)),
              (P._NOVEL_APPOSITION, P._NOVEL_APPOSITION_HEADS), (D._EVAL_CUE.pattern, (D._EVAL_CUE_HEADS,)),
              (D._SET_NOUN.pattern, (D._SET_NOUN_HEADS,)), (D._ON_NAMES, (D._ON_NAMES_HEADS,)),
              (C._OUR_REF.pattern, (C._OUR_REF_HEADS,))]
-    gates += [(cue.pattern, (heads,)) for (cue, *_), heads in zip(C._CUES, C._CUE_HEADS, strict=True)]
+    gates += [(cue.pattern, (heads,)) for (cue, *_), heads in zip(C.CUES, C._CUE_HEADS, strict=True)]
     return gates
 
 
@@ -571,7 +573,7 @@ def test_trim_long_as_acronym_matches_on_every_tail(seed_papers):
     import random
 
     from kg.extract.names import STOPWORDS
-    from kg.extract.proposes import _DEFINITION, _trim_long
+    from kg.extract.proposes.rules import DEFINITION, trim_long
 
     def reference(long_: str, short: str) -> str:
         ws = long_.split()
@@ -581,7 +583,7 @@ def test_trim_long_as_acronym_matches_on_every_tail(seed_papers):
                 return cand
         return ""
 
-    pairs = [(m.group("long"), m.group("short")) for t in _seed_sentences(seed_papers) for m in _DEFINITION.finditer(t)]
+    pairs = [(m.group("long"), m.group("short")) for t in _seed_sentences(seed_papers) for m in DEFINITION.finditer(t)]
     rng = random.Random(3)
     words = ["Vision", "of", "the", "Spatial", "CNN", "Net", "-", "multi-scale", "Self--Attention", "İmage", "a",
              "Outlooker", "x-", "-Net", "for", "Token", "Sampler", "ViT", "2D"]
@@ -591,7 +593,7 @@ def test_trim_long_as_acronym_matches_on_every_tail(seed_papers):
     found = 0
     for long_, short in pairs:
         expected = reference(long_, short)
-        assert _trim_long(long_, short) == expected, (long_, short)
+        assert trim_long(long_, short) == expected, (long_, short)
         found += bool(expected)
     assert found > 1000
 

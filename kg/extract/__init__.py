@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from kg.model import Evidence, Extraction, Paper
-from kg.text import Sentence, forget_sentences, split_sentences
-from kg.vocab import Vocabulary, default_vocabulary
+from kg.text import Sentence, split_sentences, word_heads
+from kg.vocab import Mention, Vocabulary, default_vocabulary
 
 _BUILTIN_MODULES = ("kg.extract.proposes", "kg.extract.datasets", "kg.extract.compares",
                     "kg.extract.tasks", "kg.extract.results")
@@ -56,7 +56,9 @@ class Document:
 
     paper: Paper
     vocab: Vocabulary
-    cache: dict = field(default_factory=dict)   # per-document results shared by extractors
+    # per-paper results and memos shared by the extractors: every memo keyed on this paper's
+    # text lives here and dies with the document (process-wide ones only behind the vocabulary)
+    cache: dict = field(default_factory=dict)
     model: Any = None       # a kg.learn.model.ExtractionModel deciding on candidates; None: rules only
 
     @_cached_property
@@ -79,6 +81,18 @@ class Document:
     @_cached_property
     def sentences(self) -> list[Sentence]:
         return [self.title_sentence, *self.abstract_sentences]
+
+    def find(self, text: str, kind: str | None = None, offset: int = 0) -> list[Mention]:
+        """The vocabulary's :meth:`~kg.vocab.Vocabulary.find`, memoised for this paper (the
+        extractors ask about each sentence several times)."""
+        return self.vocab.find(text, kind, offset, memo=self.cache.setdefault("found", {}))
+
+    def word_heads(self, text: str) -> set[str] | None:
+        """:func:`kg.text.word_heads`, memoised for this paper: do not modify the set."""
+        memo = self.cache.setdefault("word_heads", {})
+        if text not in memo:
+            memo[text] = word_heads(text)
+        return memo[text]
 
     def evidence(self, sentence: Sentence) -> Evidence:
         return Evidence(sentence.text, sentence.start, sentence.end)
@@ -125,11 +139,6 @@ def extract(paper: Paper, vocab: Vocabulary | None = None,
     :class:`kg.learn.model.ExtractionModel`) decides on their candidates where it has a decision."""
     registry = available_extractors()
     doc = Document(paper, vocab if vocab is not None else default_vocabulary(), model=model)
-    forget_sentences()          # the sentence memos serve this paper only
-    doc.vocab.forget_texts()
-    if model is not None:
-        from kg.extract.learned import forget_paper
-        forget_paper()
     out: list[Extraction] = []
     for name in (names or registry):
         if name not in registry:

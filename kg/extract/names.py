@@ -54,39 +54,24 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(text)
 
 
-_NAMEY_CACHE: dict[str, bool] = {}
-
-
 def is_namey(word: str) -> bool:
     """A word that can only be a name: CamelCase, an acronym, letters mixed with digits, ``++``.
 
     >>> [is_namey(w) for w in ["VOLO", "DiffDis", "Next-ViT", "YOLOv8", "SeiT++", "Transformer", "a"]]
     [True, True, True, True, True, False, False]
     """
-    hit = _NAMEY_CACHE.get(word)   # a pure function called for every word of every sentence: memoised
-    if hit is None:
-        if len(_NAMEY_CACHE) >= 200_000:
-            _NAMEY_CACHE.clear()
-        hit = _NAMEY_CACHE[word] = _is_namey(word)
-    return hit
-
-
-def _is_namey(word: str) -> bool:
     core = word.strip("-'’./")
     if len(core) < 2:
         return False
     if "++" in core:
         return True
-    letters = [c for c in core if c.isalpha()]
-    if not letters:
-        return False
-    if any(c.isupper() for c in core[1:] if c.isalpha()):
-        # "ImageNet", "ViT", "SCNN"; but not "Multi-Scale"-style Title-Case hyphenations
-        parts = _HYPHEN_SLASH.split(core)
-        if all(p[:1].isupper() and p[1:].islower() for p in parts if p) and len(parts) > 1:
-            return False
-        return True
-    return any(c.isdigit() for c in core) and core[0].isalpha() and len(core) <= 15
+    rest = core[1:]
+    if rest.islower() or not any(c.isupper() and c.isalpha() for c in rest):
+        # no capital after the first letter (most words: islower() answers without a loop)
+        return core[0].isalpha() and len(core) <= 15 and any(map(str.isdigit, core))
+    # "ImageNet", "ViT", "SCNN"; but not "Multi-Scale"-style Title-Case hyphenations
+    parts = _HYPHEN_SLASH.split(core)
+    return len(parts) < 2 or not all(p[:1].isupper() and p[1:].islower() for p in parts if p)
 
 
 def acronym_matches(acronym: str, phrase: str) -> bool:
@@ -108,23 +93,14 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
     return spells(letters, parts)
 
 
-_LETTERS_CACHE: dict[str, tuple[str, ...]] = {}
-
-
 def acronym_letters(acronym: str) -> tuple[str, ...]:
-    """The letters (lower case) ``acronym`` spells a phrase with: "EfficientViM" → e, v, m.
-    Memoised: a paper asks about the same short name against several phrases."""
-    letters = _LETTERS_CACHE.get(acronym)
-    if letters is None:
-        core = [c for c in acronym if c.isalnum()]
-        if any(c.islower() for c in core) and sum(c.isupper() for c in core) >= 2:
-            core = [c for c in core if c.isupper() or c.isdigit()]  # "EfficientViM" spells E-V-M
-            if core and core[-1].isdigit():
-                core = core[:-1]
-        if len(_LETTERS_CACHE) >= 50_000:
-            _LETTERS_CACHE.clear()
-        letters = _LETTERS_CACHE[acronym] = tuple(c.lower() for c in core)
-    return letters
+    """The letters (lower case) ``acronym`` spells a phrase with: "EfficientViM" → e, v, m."""
+    core = [c for c in acronym if c.isalnum()]
+    if any(c.islower() for c in core) and sum(c.isupper() for c in core) >= 2:
+        core = [c for c in core if c.isupper() or c.isdigit()]  # "EfficientViM" spells E-V-M
+        if core and core[-1].isdigit():
+            core = core[:-1]
+    return tuple(c.lower() for c in core)
 
 
 def spells(letters: tuple[str, ...], parts: list[str]) -> bool:

@@ -126,7 +126,7 @@ def _dataset_spans(doc: Document, sentence: Sentence) -> list[Span]:
     """Datasets named in the sentence (vocabulary, and the names the datasets extractor found),
     with "Kinetics-400/600" read as two."""
     text = sentence.text
-    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.vocab.find(text, kind="dataset")]
+    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="dataset")]
     for name in _paper_dataset_names(doc):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             if not any(s.start <= m.start() < s.end or m.start() <= s.start < m.end() for s in out):
@@ -156,7 +156,7 @@ def _paper_dataset_names(doc: Document) -> list[str]:
 
 
 def _metric_spans(doc: Document, text: str) -> list[Span]:
-    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.vocab.find(text, kind="metric")]
+    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="metric")]
     # "box/mask AP": two metrics sharing a head
     for m in re.finditer(r"\b([A-Za-z]+)/([A-Za-z]+)\s+([A-Za-z][\w-]*)", text):
         a, b = f"{m.group(1)} {m.group(3)}", f"{m.group(2)} {m.group(3)}"
@@ -188,7 +188,7 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
                 if free(m.start(), end):
                     out.append(Span(text[m.start():end], m.start(), end))
                     taken.append((m.start(), end))
-    for m in doc.vocab.find(text, kind="method"):
+    for m in doc.find(text, kind="method"):
         if free(m.start, m.end):
             end = m.end
             tail = re.match(r"-[A-Za-z0-9]+(?:/\d+)?", text[end:])
@@ -292,7 +292,6 @@ def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], 
             if d.end <= metric.start and re.fullmatch(r"[\sA-Za-z-]{0,30}", text[d.end:metric.start]):
                 return d, 1.0
     # lists paired in order
-    groups = [x for x in numbers if x.slot == 0]
     index = next(i for i, x in enumerate(run) if x is n)
     if respectively and len(run) > 1:
         after = [d for d in usable if d.start > run[-1].end] or [d for d in usable if d.end < run[0].start]

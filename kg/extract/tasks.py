@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract import Document, register_extractor
+from kg.extract.features import Features, bucket, cue_in_sentence
 from kg.model import Extraction
 from kg.text import Sentence, match_key
 from kg.vocab import Concept
@@ -86,7 +87,7 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
     for i, sentence in enumerate(doc.sentences):
         is_title = i == 0
         text = sentence.text
-        mentions = doc.vocab.find(text, kind="task")
+        mentions = doc.find(text, kind="task")
         if not mentions and not is_title:
             continue
         own = bool(_OWN_WORK.search(text))
@@ -142,13 +143,39 @@ def _fold_general(kept: list[tuple[TaskCandidate, float]], doc: Document) -> lis
     return out
 
 
+def task_features(doc: Document, cand: TaskCandidate) -> Features:
+    """Features of a :class:`kg.extract.tasks.TaskCandidate`."""
+    f: Features = {"known" if cand.concept is not None else "unknown": 1.0}
+    surface = cand.surfaces[0]
+    f["words:" + bucket(len(surface.split()), 4)] = 1.0
+    f["last:" + surface.split()[-1].lower().rstrip("s")] = 1.0
+    if cand.in_title:
+        f["in-title"] = 1.0
+    f["own-work:" + bucket(cand.own_work, 3)] = 1.0
+    f["background:" + bucket(cand.background, 3)] = 1.0
+    mentions = len(cand.sentences)
+    f["mentions:" + bucket(mentions, 4)] = 1.0
+    index = next((i for i, s in enumerate(doc.sentences) if s in cand.sentences), 0)
+    f["first-sentence:" + bucket(index, 6)] = 1.0
+    if cand.concept is not None and cand.concept.families:
+        f["has-broader"] = 1.0
+    texts = [s.text for s in cand.sentences]
+    if any(cue_in_sentence(doc, "eval_sentence", t) for t in texts):
+        f["sentence:eval"] = 1.0
+    if any(cue_in_sentence(doc, "proposer", t) for t in texts):
+        f["sentence:proposer"] = 1.0
+    if any(re.search(r"\b(?:we|our)\b", t, re.IGNORECASE) for t in texts):
+        f["sentence:we"] = 1.0
+    if any(re.search(r"\b(?:such as|e\.g\.|including|like|various|many|numerous)\b", t, re.IGNORECASE) for t in texts):
+        f["sentence:examples"] = 1.0
+    return f
+
+
 @register_extractor("tasks", "addressesTask")
 def extract_tasks(doc: Document) -> Iterator[Extraction]:
     """paper addressesTask task, from vocabulary mentions and task-shaped title phrases."""
     decide = doc.model.get("addressesTask") if doc.model is not None else None
     if decide is not None:
-        from kg.extract.learned import task_features
-
         kept = [(c, round(p, 2)) for c in task_candidates(doc)
                 if (p := decide.probability(task_features(doc, c))) >= decide.threshold]
     else:

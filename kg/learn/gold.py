@@ -7,6 +7,7 @@ A gold file is a JSON array of objects with ``title``, ``proposes``, ``evaluates
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -14,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.model import Paper
+from kg.model import Paper, SkippedEntry
+from kg.readers import read_papers
 
 
 def norm(name: str) -> str:
@@ -47,9 +49,6 @@ class AnnotatedPaper:
 
 def load_annotated(gold_files: Iterable[str | Path], paper_files: Iterable[str | Path] = ()) -> list[AnnotatedPaper]:
     """Every gold object joined to its paper. Raises ValueError naming the titles it cannot find."""
-    from kg.readers import read_papers
-    from kg.model import SkippedEntry
-
     by_title: dict[str, Paper] = {}
     for path in paper_files:
         for item in read_papers(path):
@@ -85,6 +84,5 @@ def fold_of(title: str, folds: int) -> int:
     >>> fold_of("VOLO: Vision Outlooker for Visual Recognition", 5) == fold_of("volo:  vision outlooker for visual recognition", 5)
     True
     """
-    import hashlib
 
     return int(hashlib.sha1(title_key(title).encode("utf-8")).hexdigest(), 16) % folds

@@ -1,7 +1,7 @@
 """Training: annotated papers → an :class:`~kg.learn.model.ExtractionModel`.
 
 Stage by stage, as extraction runs: the proposes and primary decisions first (on the candidates
-of :func:`kg.extract.learned.proposal_candidates`); then evaluatesOn and comparesTo on candidates
+of :func:`kg.extract.proposes.learned.proposal_candidates`); then evaluatesOn and comparesTo on candidates
 generated with the learned proposals in place, since "our method" and a paper's own names depend
 on them. Each candidate is labelled by whether its names meet a gold entity's (the scorer's
 matching); the threshold of each decision is the one that maximises F1 on the training papers,
@@ -12,6 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kg.extract import Document
+from kg.extract.compares.learned import comparison_candidates, comparison_features
+from kg.extract.datasets.learned import dataset_candidates, dataset_features
+from kg.extract.features import candidate_group
+from kg.extract.proposes import find_proposals, own_names
+from kg.extract.proposes.learned import proposal_candidates, proposal_features
+from kg.extract.tasks import task_candidates, task_features
 from kg.learn.gold import AnnotatedPaper, norm
 from kg.learn.linear import LogisticModel, best_group_thresholds, train_logistic
 from kg.learn.model import ExtractionModel
@@ -19,7 +25,7 @@ from kg.vocab import Vocabulary, default_vocabulary
 
 Rows = list[tuple[dict[str, float], int]]
 # (a row's group is read from its features: each decision's candidates fall in groups that get
-# their own cut, see kg.extract.learned.*_group)
+# their own cut, see kg.extract.features.candidate_group)
 # per decision: L2 penalty (the decisions with few positives get more)
 L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03, "addressesTask": 0.01}
 EPOCHS = 300
@@ -35,7 +41,6 @@ def _fresh(doc: Document) -> Document:
 
 
 def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, Rows, int, int]:
-    from kg.extract.learned import proposal_candidates, proposal_features
 
     rows, primary_rows, missed, missed_primary = [], [], 0, 0
     for doc, ann in docs:
@@ -58,13 +63,11 @@ def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows
 
 
 def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
-    from kg.extract.datasets import _own_names
-    from kg.extract.learned import dataset_candidates, dataset_features
 
     rows, missed = [], 0
     for doc, ann in docs:
         gold = ann.entity_names("evaluates_on")
-        own = {n.casefold() for n in _own_names(doc)}
+        own = {n.casefold() for n in own_names(doc)}
         covered: set[int] = set()
         for c in dataset_candidates(doc):
             keys = {norm(c.surface), norm(c.label)}
@@ -79,7 +82,6 @@ def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows,
 
 
 def _side_keys(doc: Document, name: str) -> set[str]:
-    from kg.extract.proposes import find_proposals
 
     keys = {norm(name)}
     for p in find_proposals(doc):
@@ -92,13 +94,11 @@ def _side_keys(doc: Document, name: str) -> set[str]:
 
 
 def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
-    from kg.extract.datasets import _own_names
-    from kg.extract.learned import comparison_candidates, comparison_features
 
     rows, missed = [], 0
     for doc, ann in docs:
         gold = ann.pairs()
-        own = {n.casefold() for n in _own_names(doc)}
+        own = {n.casefold() for n in own_names(doc)}
         covered: set[int] = set()
         for c in comparison_candidates(doc):
             e = c.extraction
@@ -111,8 +111,6 @@ def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Ro
 
 
 def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
-    from kg.extract.learned import task_features
-    from kg.extract.tasks import task_candidates
 
     rows, missed = [], 0
     for doc, ann in docs:
@@ -132,7 +130,6 @@ def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, in
 
 
 def _fit(rows: Rows, missed: int, decision: str) -> LogisticModel:
-    from kg.extract.learned import candidate_group
 
     if not any(label for _, label in rows) or all(label for _, label in rows):
         raise ValueError(f"cannot train {decision!r}: the annotations give it no positive and negative examples")

@@ -1,6 +1,4 @@
-"""paper → proposes → method.
-
-Where a paper names its own contribution:
+"""The proposal rules: where a paper names its own contribution:
 - the title before a colon ("VOLO: Vision Outlooker for Visual Recognition" → VOLO);
 - a proposal sentence ("we propose / present / introduce X", "this paper proposes X");
 - a coined name ("called / named / termed / dubbed / coined X"), "Long Form (ABBR)" definitions;
@@ -11,18 +9,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 
-from kg.extract import Document, register_extractor
-from kg.extract.names import (GENERIC_HEADS, GENERIC_MODIFIERS, NOT_NAMES, STOPWORDS, WORD, acronym_letters,
-                             acronym_matches, is_namey, spells, words)
-from kg.model import Extraction
-from kg.text import Caseless, Sentence, heads_of, may_contain, may_start, word_heads
+from kg.extract import Document
+from kg.extract.names import (
+    GENERIC_HEADS,
+    GENERIC_MODIFIERS,
+    NOT_NAMES,
+    STOPWORDS,
+    WORD,
+    acronym_letters,
+    acronym_matches,
+    is_namey,
+    spells,
+    words,
+)
+from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
 
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
-_PROPOSER = Caseless.compile(
+PROPOSER = Caseless.compile(
     r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study|article|letter|project|research)|"
     r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b(?!\s+(?:up)?on\b)\s*(?:with\s+|here\s+)?",  # "builds upon X" uses X
 )
@@ -32,7 +39,7 @@ _PROPOSER_WORDS = ("propose", "present", "introduce", "develop", "design", "devi
                    "unveil", "build", "construct", "create", "formulate", "establish")
 # Heads (kg.text.word_heads) of words every match holds, checked before the words above: one set
 # test instead of a substring search per word (tests/test_extract_patterns.py checks them too).
-_PROPOSER_HEADS = heads_of(_PROPOSER_WORDS)
+PROPOSER_HEADS = heads_of(_PROPOSER_WORDS)
 _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
                       r"(?:by|with)\s+(?:integrating|introducing|adding|incorporating)\b", re.IGNORECASE)
 _EXTENDS_WORDS = ("integrating", "introducing", "adding", "incorporating")
@@ -55,8 +62,8 @@ _COINED_HEADS = heads_of(_COINED_WORDS)
 # space characters; keep its class in step with names.WORD); it lets the scan skip, without
 # backtracking, positions that cannot match (6x faster on abstracts, same matches).
 _DEFINITION_SOURCE = r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})[\s~]*\((?P<short>[^()]{1,30})\)"
-_DEFINITION = re.compile(r"(?=[A-Za-z0-9\-+'’./\s~]*+\()" + _DEFINITION_SOURCE)
-# _definitions() scans faster, trying the pattern only where it can start (same matches)
+DEFINITION = re.compile(r"(?=[A-Za-z0-9\-+'’./\s~]*+\()" + _DEFINITION_SOURCE)
+# definitions() scans faster, trying the pattern only where it can start (same matches)
 _DEFINITION_BODY = re.compile(_DEFINITION_SOURCE)                         # without the lookahead
 _DEFINITION_GAP = re.compile(r"[^A-Za-z0-9\-+'’./\s~]")                   # what a match cannot span
 _DEFINITION_CHUNK = re.compile(r"\S*[A-Za-z0-9]")                         # a chunk's first word character
@@ -190,12 +197,12 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
         return None  # "we design and optimize …": a second verb, not a name
     unarticled = _ARTICLE.sub("", phrase.lstrip())   # (once: three rules below read it)
     np = _np_after(phrase, unarticled)
-    d = _DEFINITION.match(unarticled)
+    d = DEFINITION.match(unarticled)
     if d and _INTRODUCES_DATA.match(phrase[phrase.find(d.group(0)) + len(d.group(0)):]):
         return None  # a new dataset or benchmark, not a method
     if d and not _COINED.search(d.group("long")):   # "… called FooNet comprised of X (X)": the coined rule
         long_, short = _clean(d.group("long")), _clean(d.group("short"))
-        long_ = _trim_long(long_, short)
+        long_ = trim_long(long_, short)
         if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong):
             return Proposal(short, [long_] if long_ else [], sentence, 0.9, "definition")
     ws = words(np)
@@ -315,7 +322,7 @@ def _announced(text: str, d: re.Match, long_: str) -> bool:
     return any(_NEW_BEFORE.search(text[max(0, at - 40):at]) for at in starts)
 
 
-def _trim_long(long_: str, short: str) -> str:
+def trim_long(long_: str, short: str) -> str:
     """Keep the words of ``long_`` that the acronym ``short`` spells (longest such tail)."""
     # acronym_matches(short, " ".join(ws[-k:])) for each k, the acronym's letters and each
     # word's parts worked out once (the words hold no space: the tail's parts are theirs)
@@ -332,8 +339,8 @@ def _trim_long(long_: str, short: str) -> str:
     return ""
 
 
-def _definitions(text: str) -> Iterator[re.Match[str]]:
-    """Every "Long Form (SHORT)" in ``text``: the matches of ``_DEFINITION.finditer(text)``.
+def definitions(text: str) -> Iterator[re.Match[str]]:
+    """Every "Long Form (SHORT)" in ``text``: the matches of ``DEFINITION.finditer(text)``.
 
     That scan tries every position of the sentence, and from each one reads on to the next
     character that cannot be in a long form (~100 µs a sentence with a bracket). A match starts
@@ -360,19 +367,6 @@ def _definitions(text: str) -> Iterator[re.Match[str]]:
             bracket = text.find("(", bracket + 1)
 
 
-def find_proposals(doc: Document) -> list[Proposal]:
-    """Every named contribution of the paper, primary first: the model's decision over the
-    candidates (:mod:`kg.extract.learned`) when the document has one, else the rules'. Cached."""
-    if "proposals" not in doc.cache:
-        decide = doc.model.get("proposes") if doc.model is not None else None
-        if decide is not None:
-            from kg.extract.learned import decide_proposals
-            doc.cache["proposals"] = decide_proposals(doc, decide, doc.model.get("primary"))
-        else:
-            doc.cache["proposals"] = rule_proposals(doc)
-    return doc.cache["proposals"]
-
-
 def rule_proposals(doc: Document) -> list[Proposal]:
     """Every named contribution the rules find, primary first. Cached on the document."""
     if "rule_proposals" in doc.cache:
@@ -384,9 +378,9 @@ def rule_proposals(doc: Document) -> list[Proposal]:
     for sentence in doc.abstract_sentences:
         text = sentence.text
         low = text.lower()
-        heads = word_heads(text)
-        proposer_hits = (list(_PROPOSER.finditer(text, low))
-                         if may_start(heads, _PROPOSER_HEADS) and may_contain(text, _PROPOSER_WORDS, low) else [])
+        heads = doc.word_heads(text)
+        proposer_hits = (list(PROPOSER.finditer(text, low))
+                         if may_start(heads, PROPOSER_HEADS) and may_contain(text, _PROPOSER_WORDS, low) else [])
         for m in proposer_hits:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
@@ -399,9 +393,9 @@ def rule_proposals(doc: Document) -> list[Proposal]:
                              and _EXTENDS.search(text)):
             # "Long Form (ABBR)" defined in a proposal sentence names a part of the contribution
             # ("… built on hidden state mixer-based state space duality (HSM-SSD)")
-            for d in _definitions(text):
+            for d in definitions(text):
                 short = _clean(d.group("short"))
-                long_ = _trim_long(_clean(d.group("long")), short)
+                long_ = trim_long(_clean(d.group("long")), short)
                 if (long_ and is_namey(short) and len(words(short)) == 1 and not doc.vocab.lookup(long_)
                         and short.casefold() not in NOT_NAMES
                         and (_in_title(long_, doc) or _announced(text, d, long_))
@@ -424,7 +418,7 @@ def rule_proposals(doc: Document) -> list[Proposal]:
                     continue
             paren = _PAREN_NAME.match(rest)
             aliases = []
-            long_def = _DEFINITION.match(text[m.start("name"):])
+            long_def = DEFINITION.match(text[m.start("name"):])
             if paren and is_namey(paren.group(1)):
                 aliases, name = [name], _clean(paren.group(1))
             elif (long_def and is_namey(long_def.group("short")) and len(words(long_def.group("long"))) <= 8
@@ -440,14 +434,14 @@ def rule_proposals(doc: Document) -> list[Proposal]:
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
         found.extend(parts)
         if may_start(heads, *_PASSIVE_HEADS) and may_contain(text, _PASSIVE_WORDS, low) and _PASSIVE.search(text):
-            for d in _definitions(text):
+            for d in definitions(text):
                 after = text[d.end():d.end() + 40]
                 head = _HEAD_PROPOSED.match(after)
                 if not head or (head.group(1) and head.group(1).lower() not in GENERIC_HEADS):
                     continue  # "a … programming (MP) problem is proposed": not the contribution's name
                 short = _clean(d.group("short"))
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
-                    found.append(Proposal(short, [_trim_long(_clean(d.group("long")), short)], sentence,
+                    found.append(Proposal(short, [trim_long(_clean(d.group("long")), short)], sentence,
                                           0.8, "definition"))
         # (below, the substring tests come before the word-head gates: they cost less than a call)
         for m in (_NOVEL_APPOSITION.finditer(text)
@@ -503,28 +497,3 @@ def _merge(found: list[Proposal]) -> list[Proposal]:
             out.append(Proposal(p.name, list(p.aliases), p.sentence, p.confidence, p.origin))
     # Several mentions raise confidence in a weak (coined-term) proposal.
     return out
-
-
-def primary_method(doc: Document) -> Proposal | None:
-    """The paper's main method, or None when it proposes no named method."""
-    proposals = find_proposals(doc)
-    return proposals[0] if proposals else None
-
-
-@register_extractor("proposes", "proposes")
-def extract_proposes(doc: Document) -> Iterator[Extraction]:
-    """paper proposes method, from titles, proposal sentences and coined names."""
-    for i, p in enumerate(find_proposals(doc)):
-        sentence = p.sentence or doc.title_sentence
-        yield Extraction(
-            paper_key=doc.paper.key,
-            subject=doc.paper.title,
-            subject_kind="paper",
-            predicate="proposes",
-            object=p.name,
-            object_kind="method",
-            evidence=doc.evidence(sentence),
-            extractor=f"proposes/{p.origin}",
-            confidence=round(p.confidence if i else max(p.confidence, 0.8), 2),
-            object_aliases=tuple(a for a in p.aliases if a and a != p.name),
-        )

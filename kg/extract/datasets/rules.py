@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kg.extract import Document, register_extractor
+from kg.extract import Document
 from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
+from kg.extract.proposes import own_names
 from kg.model import Extraction
-from kg.text import Caseless, Sentence, heads_of, may_contain, may_start, word_heads
+from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
 
 _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
@@ -94,16 +95,16 @@ def _memo(doc: Document, name: str) -> dict:
 
 
 def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
-    """Memoised per document, like :func:`_unknown_dataset_names`."""
+    """Memoised per document, like :func:`unknown_dataset_names`."""
     memo = _memo(doc, "eval_cue")
     hit = memo.get(sentence)   # (one look-up: a Sentence hashes in Python)
     if hit is None:
-        hit = memo[sentence] = (may_start(word_heads(sentence.text), _EVAL_CUE_HEADS)
+        hit = memo[sentence] = (may_start(doc.word_heads(sentence.text), _EVAL_CUE_HEADS)
                                 and _EVAL_CUE.search(sentence.text) is not None)
     return hit
 
 
-def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
+def unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for every sentence."""
     memo = _memo(doc, "unknown_dataset_names")
     hit = memo.get(sentence)
@@ -114,7 +115,7 @@ def _unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str,
 
 def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
-    if not (may_start(word_heads(text), _SET_NOUN_HEADS) and may_contain(text, _SET_NOUN_WORDS)):
+    if not (may_start(doc.word_heads(text), _SET_NOUN_HEADS) and may_contain(text, _SET_NOUN_WORDS)):
         return
     for noun in _SET_NOUN.finditer(text):   # (a Caseless pattern: use only the span of noun)
         # look back from "dataset(s)/benchmark" for the names in front of it
@@ -158,7 +159,7 @@ _NOT_A_DATASET = re.compile(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+|(?:approx|sim|t
 _WORD_RE = re.compile(WORD)
 
 
-def _plausible_dataset_name(name: str) -> bool:
+def plausible_dataset_name(name: str) -> bool:
     core = name.strip()
     if not core or core.casefold() in NOT_NAMES or not any(c.isalpha() for c in core):
         return False
@@ -167,18 +168,18 @@ def _plausible_dataset_name(name: str) -> bool:
     return True
 
 
-def _names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
+def names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for a sentence with a cue."""
     memo = _memo(doc, "names_after_on")
     hit = memo.get(sentence)
     if hit is None:
-        hit = memo[sentence] = list(_scan_names_after_on(sentence))
+        hit = memo[sentence] = list(_scan_names_after_on(sentence, doc))
     return hit
 
 
-def _scan_names_after_on(sentence: Sentence) -> Iterator[tuple[str, int, int]]:
+def _scan_names_after_on(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
-    if not may_start(word_heads(text), _ON_NAMES_HEADS):
+    if not may_start(doc.word_heads(text), _ON_NAMES_HEADS):
         return
     for m in _ON_NAMES.finditer(text):
         for part in _WORD_RE.finditer(m.group("names")):
@@ -199,48 +200,34 @@ def dataset_names(doc: Document) -> set[str]:
     if "dataset_names" not in doc.cache:
         names = set()
         for sentence in doc.abstract_sentences:
-            names.update(m.surface.casefold() for m in doc.vocab.find(sentence.text, kind="dataset"))
-            names.update(n.casefold() for n, _, _ in _unknown_dataset_names(sentence, doc))
+            names.update(m.surface.casefold() for m in doc.find(sentence.text, kind="dataset"))
+            names.update(n.casefold() for n, _, _ in unknown_dataset_names(sentence, doc))
             if _has_eval_cue(sentence, doc):
-                names.update(n.casefold() for n, _, _ in _names_after_on(sentence, doc)
+                names.update(n.casefold() for n, _, _ in names_after_on(sentence, doc)
                              if not doc.vocab.lookup(n, kind="method"))
         doc.cache["dataset_names"] = names
     return doc.cache["dataset_names"]
-
-
-@register_extractor("datasets", "evaluatesOn")
-def extract_datasets(doc: Document) -> list[Extraction]:
-    """paper evaluatesOn dataset: vocabulary matches and "X dataset/benchmark" patterns.
-    Kept on the document: the results extractor reads it too."""
-    if "datasets" not in doc.cache:
-        decide = doc.model.get("evaluatesOn") if doc.model is not None else None
-        if decide is not None:
-            from kg.extract.learned import decide_datasets
-            doc.cache["datasets"] = list(decide_datasets(doc, decide))
-        else:
-            doc.cache["datasets"] = list(rule_datasets(doc))
-    return doc.cache["datasets"]
 
 
 def rule_datasets(doc: Document) -> Iterator[Extraction]:
     """The datasets the rules keep: evaluation context, no pre-training (the learned decision's
     strongest feature)."""
     seen: dict[str, Extraction] = {}
-    proposals = {p.casefold() for p in _own_names(doc)}
+    proposals = {p.casefold() for p in own_names(doc)}
     for sentence in doc.abstract_sentences:
         text = doc.text
-        mentions = doc.vocab.find(sentence.text, kind="dataset", offset=sentence.start)
+        mentions = doc.find(sentence.text, kind="dataset", offset=sentence.start)
         cue = _has_eval_cue(sentence, doc)
         candidates = [(m.surface, m.start, m.end, m.concept.label, 0.9 if cue else 0.75) for m in mentions]
         covered = [(m.start, m.end) for m in mentions]
-        unknown = [(n, s, e, 0.7 if cue else 0.6) for n, s, e in _unknown_dataset_names(sentence, doc)]
+        unknown = [(n, s, e, 0.7 if cue else 0.6) for n, s, e in unknown_dataset_names(sentence, doc)]
         if cue:
-            unknown += [(n, s, e, 0.6) for n, s, e in _names_after_on(sentence, doc)]
+            unknown += [(n, s, e, 0.6) for n, s, e in names_after_on(sentence, doc)]
         for name, start, end, confidence in unknown:
             if any(s <= start < e or s < end <= e for s, e in covered):
                 continue
             if (name.casefold() in proposals or doc.vocab.lookup(name, kind="method")
-                    or not _plausible_dataset_name(name)):
+                    or not plausible_dataset_name(name)):
                 continue
             covered.append((start, end))
             candidates.append((name, start, end, name, confidence))
@@ -262,8 +249,3 @@ def rule_datasets(doc: Document) -> Iterator[Extraction]:
                 confidence=confidence,
             )
     yield from seen.values()
-
-
-def _own_names(doc: Document) -> list[str]:
-    from kg.extract.proposes import find_proposals
-    return [n for p in find_proposals(doc) for n in (p.name, *p.aliases)]

@@ -1,4 +1,4 @@
-"""method → comparesTo → method, with the outcome of the comparison.
+"""The comparison rules: method comparesTo method, with the outcome.
 
 A sentence with a comparative cue ("outperforms", "inferior to", "on par with", "compared with",
 "+1.3% over X") is split at the cue: the named method or family on its left is the subject, every
@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kg.extract import Document, register_extractor
-from kg.extract.names import NOT_NAMES, WORD, is_namey
+from kg.extract import Document
 from kg.extract.datasets import dataset_names
-from kg.extract.proposes import _PROPOSER, _PROPOSER_HEADS, find_proposals, primary_method
+from kg.extract.names import NOT_NAMES, WORD, is_namey
+from kg.extract.proposes import find_proposals, primary_method
+from kg.extract.proposes.rules import PROPOSER, PROPOSER_HEADS
 from kg.model import Extraction
 from kg.text import Caseless, may_start, word_heads
 
@@ -24,7 +25,7 @@ from kg.text import Caseless, may_start, word_heads
 # words: checking that first skips most sentences cheaply (tests/test_extract_patterns.py proves
 # the words never hide a match on the seeds).
 # Patterns are written in lower case (kg.text.Caseless scans lower-cased text, case-sensitively).
-_CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
+CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
     (Caseless.compile(p), outcome, conf, tuple(needles.split("|")))
     for p, outcome, conf, needles in [
         (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"
@@ -148,25 +149,22 @@ def _overlaps(start: int, end: int, spans: list) -> bool:
     return False
 
 
-_SIDE_NAMES: dict[str, str | None] = {}
 _UNSEEN = object()
 
 
 def _side_name(token: str) -> str | None:
     """The name-shaped word a token of ``_NAMEY_TOKEN`` gives as a comparison side, or None
-    (memoised: every word of every sentence with a cue is asked, and most are common words)."""
+    (memoised by the caller: every word of every sentence with a cue is asked, and most are
+    common words)."""
     word = token.rstrip(".")
     if not (is_namey(word) and word.casefold() not in NOT_NAMES
             and not _NUMBERISH.fullmatch(word) and not _LETTER_INDEX.fullmatch(word)
             and not _LATEX_GLUE.match(word)):
         word = None
-    if len(_SIDE_NAMES) >= 200_000:
-        _SIDE_NAMES.clear()
-    _SIDE_NAMES[token] = word
     return word
 
 
-def _mentions(doc: Document, text: str) -> list[MethodMention]:
+def method_mentions(doc: Document, text: str) -> list[MethodMention]:
     """Methods and method families named in ``text`` (one sentence)."""
     found: list[MethodMention] = []
     primary = primary_method(doc)
@@ -175,24 +173,24 @@ def _mentions(doc: Document, text: str) -> list[MethodMention]:
     for name, p in own:
         for start, end in _name_spans(name, text, low):
             found.append(MethodMention(p.name, start, end, "own:" + p.name.casefold(), 1.0))
-    if primary is not None and may_start(word_heads(text), _OUR_REF_HEADS):
+    if primary is not None and may_start(doc.word_heads(text), _OUR_REF_HEADS):
         for m in _OUR_REF.finditer(text):
             found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
-    datasets = doc.vocab.find(text, kind="dataset")
+    datasets = doc.find(text, kind="dataset")
     data_names = dataset_names(doc)
-    for m in doc.vocab.find(text, kind="method"):
+    for m in doc.find(text, kind="method"):
         if m.concept.area == "technique":
             # generic techniques (dropout, fine-tuning) are not comparison sides; the span still
             # blocks name-shaped words inside it
             found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key, 0.0))
             continue
         found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
-    side_name = _SIDE_NAMES.get
+    side_names = doc.vocab.memo("side_names")
     for m in _NAMEY_TOKEN.finditer(text):
         token = m.group()
-        word = side_name(token, _UNSEEN)
+        word = side_names.get(token, _UNSEEN)
         if word is _UNSEEN:
-            word = _side_name(token)
+            word = side_names.put(token, _side_name(token))
         if word is not None:
             found.append(MethodMention(word, m.start(), m.start() + len(word), "name:" + word.casefold(), 0.7))
     # drop overlaps (stronger, then longer, wins) and anything inside a dataset name
@@ -233,7 +231,7 @@ _CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|
                          r"\b(?:(?:partly|largely|mainly)\s+)?(?:thanks\s+to|due\s+to|owing\s+to|because\s+of)\b")
 _CLAUSE_START = re.compile(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b")
 _COMMA_END = re.compile(r",\s*$")
-_VERBAL = re.compile(r"compare[sd]?$|comparing$")
+VERBAL = re.compile(r"compare[sd]?$|comparing$")
 _WITH = re.compile(r"\b(?:with|to|against|and)\b")
 
 
@@ -246,7 +244,7 @@ def _clause_end(text: str, start: int) -> int:
 _KIND_BEFORE_NAME = re.compile(r"\s+(?:models?|networks?|architectures?|backbones?|baselines?|methods?)\s+", re.I)
 _MEASURED_BY = re.compile(r"\b(?:measured|evaluated|assessed|quantified)\s+(?:by|with|using|in)\b|\bin\s+terms\s+of\b|"
                           r"\bmetrics?\b", re.IGNORECASE)
-_PARTICIPLE = re.compile(r"(?:outperform|surpass|beat|exceed)ing\b", re.IGNORECASE)
+PARTICIPLE = re.compile(r"(?:outperform|surpass|beat|exceed)ing\b", re.IGNORECASE)
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -267,7 +265,7 @@ _WORSE = re.compile(r"\b(?:worse|lower\s+(?:accuracy|performance)|drops?|degrad\
 _SIMILAR = re.compile(r"\b(?:similar|comparable|competitive|on\s+par|same\s+level|matching)\b", re.IGNORECASE)
 
 
-def _verdict(left_text: str) -> str | None:
+def verdict(left_text: str) -> str | None:
     """The outcome a "compared with" clause states before the cue ("3% higher accuracy compared with X")."""
     if _WORSE.search(left_text):
         return "underperforms"
@@ -286,8 +284,8 @@ def _own_start(doc: Document) -> int:
         names = [n for p in find_proposals(doc) for n in (p.name, *p.aliases)]
         start = len(doc.text)
         for s in doc.abstract_sentences:
-            heads = word_heads(s.text)
-            if ((may_start(heads, _PROPOSER_HEADS) and _PROPOSER.search(s.text))
+            heads = doc.word_heads(s.text)
+            if ((may_start(heads, PROPOSER_HEADS) and PROPOSER.search(s.text))
                     or (may_start(heads, _OUR_REF_HEADS) and _OUR_REF.search(s.text))
                     or any(_name_in(n, s.text) for n in names)):
                 start = s.start
@@ -296,43 +294,34 @@ def _own_start(doc: Document) -> int:
     return doc.cache["own_start"]
 
 
-@register_extractor("compares", "comparesTo")
-def extract_compares(doc: Document) -> Iterator[Extraction]:
-    """method comparesTo method with the outcome, from comparative cues."""
-    decide = doc.model.get("comparesTo") if doc.model is not None else None
-    if decide is not None:
-        from kg.extract.learned import decide_comparisons
-        yield from decide_comparisons(doc, decide)
-    else:
-        yield from rule_comparisons(doc)
-
-
 def rule_comparisons(doc: Document) -> Iterator[Extraction]:
     """The comparisons the cue rules find (the candidates of the learned decision)."""
     primary = primary_method(doc)
     seen: set[frozenset[str]] = set()
     for sentence in doc.sentences:
         text = sentence.text
-        raw = _raw_cues(text)
+        raw = raw_cues(text, doc.word_heads(text))
         if not raw:
             continue   # most sentences compare nothing: skip finding their names
-        mentions = _mentions(doc, text)
+        mentions = method_mentions(doc, text)
         if not mentions:
             continue
         objects: list[MethodMention] = []   # mentions already used as objects in this sentence
-        for cue, outcome, confidence in _cues(raw, mentions):
+        for cue, outcome, confidence in sentence_cues(raw, mentions):
             yield from _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects)
 
 
-def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
-    """Every cue match of ``text`` as (rank in _CUES, match, outcome, confidence)."""
+def raw_cues(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:
+    """Every cue match of ``text`` as (rank in CUES, match, outcome, confidence); ``heads`` are
+    its :func:`kg.text.word_heads` if the caller has them."""
     # substring tests for each cue's needles (a few µs a sentence; one regex alternation of all
     # the needles cost 13 µs): most sentences hold none of a cue's needles and skip its pattern
     # first one set test per cue (a sentence's word heads, shared with the other extractors)
-    heads = word_heads(text)
+    if heads is None:
+        heads = word_heads(text)
     out = []
     low = has = None
-    for rank, (pattern, outcome, confidence, needles) in enumerate(_CUES):
+    for rank, (pattern, outcome, confidence, needles) in enumerate(CUES):
         if heads is not None and heads.isdisjoint(_CUE_HEADS[rank]):
             continue
         if has is None:
@@ -345,9 +334,9 @@ def _raw_cues(text: str) -> list[tuple[int, re.Match, str, float]]:
     return out
 
 
-def _cues(raw: list[tuple[int, re.Match, str, float]],
+def sentence_cues(raw: list[tuple[int, re.Match, str, float]],
           mentions: list[MethodMention]) -> list[tuple[re.Match, str, float]]:
-    """Cue matches in reading order; where two overlap, the one listed first in _CUES wins."""
+    """Cue matches in reading order; where two overlap, the one listed first in CUES wins."""
     # a cue word inside a name ("Match" in "MatchFormer") is not a cue (loops, not any() over
     # a generator: these run for every cue and mention of a sentence with a cue)
     found = []
@@ -371,7 +360,7 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     right_end = _clause_end(text, cue.end())
     right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end
              and not _MEASURED_BY.search(text[cue.end():m.start])]   # "(measured by FVD, CLIP)": metrics
-    verbal = _VERBAL.match(cue.group().lower())
+    verbal = VERBAL.match(cue.group().lower())
     if verbal:
         # "we compare A with B": A sits between the verb and "with"
         w = _WITH.search(text[cue.end():right_end])
@@ -386,11 +375,11 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
         return
     objects.extend(right)
     if outcome == "compared":
-        outcome = _verdict(text[left_start:cue.start()]) or outcome
+        outcome = verdict(text[left_start:cue.start()]) or outcome
     if left:
         # the clause's subject: the paper's own method if named there, else the first name
         own = [m for m in left if m.key.startswith("own:")]
-        if not own and _PARTICIPLE.match(cue.group()) and _COMMA_END.search(text[:cue.start()]):
+        if not own and PARTICIPLE.match(cue.group()) and _COMMA_END.search(text[:cue.start()]):
             # "EvoNorms work well on … Mask R-CNN …, outperforming BatchNorm": the participle's
             # subject is the sentence's, the paper's own method when it is named there
             own = [m for m in mentions if m.key.startswith("own:") and m.end <= cue.start()]

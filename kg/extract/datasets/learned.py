@@ -1,0 +1,117 @@
+"""The learned evaluatesOn decision: every dataset mention a candidate, a model keeps or drops.
+
+Features (:func:`dataset_features`): where the name came from (vocabulary, pattern, after "on",
+kept by the rules), its shape and the vocabulary's word on it, its mentions and the cue words
+around them (pre-training, evaluation, "used"), whether the paper proposes a name like it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kg.extract import Document
+from kg.extract.datasets.rules import names_after_on, plausible_dataset_name, rule_datasets, unknown_dataset_names
+from kg.extract.features import (
+    Features,
+    bucket,
+    candidate_group,
+    cue_after,
+    cue_before,
+    cue_in_sentence,
+    shape_features,
+)
+from kg.extract.proposes import own_names
+from kg.learn.linear import LogisticModel
+from kg.model import Extraction
+from kg.text import Sentence
+
+
+@dataclass
+class DatasetCandidate:
+    surface: str
+    label: str
+    origins: set[str] = field(default_factory=set)
+    mentions: list[tuple[Sentence, int, int]] = field(default_factory=list)   # sentence, start, end (in doc.text)
+
+
+def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
+    """Every dataset mention, whatever its context, one candidate per dataset."""
+    kept_by_rules = {e.object.casefold() for e in rule_datasets(doc)}
+    by_key: dict[str, DatasetCandidate] = {}
+    for sentence in doc.abstract_sentences:
+        found = [(m.surface, m.start, m.end, m.concept.label, "vocab")
+                 for m in doc.find(sentence.text, kind="dataset", offset=sentence.start)]
+        covered = [(s, e) for _, s, e, _, _ in found]
+        unknown = [(n, s, e, "pattern") for n, s, e in unknown_dataset_names(sentence, doc)]
+        unknown += [(n, s, e, "after-on") for n, s, e in names_after_on(sentence, doc)]
+        for name, s, e, origin in unknown:
+            if any(cs <= s < ce or cs < e <= ce for cs, ce in covered) or not plausible_dataset_name(name):
+                continue
+            covered.append((s, e))
+            found.append((name, s, e, name, origin))
+        for surface, s, e, label, origin in found:
+            c = by_key.get(label.casefold())
+            if c is None:
+                c = by_key[label.casefold()] = DatasetCandidate(surface, label)
+            c.origins.add(origin)
+            c.mentions.append((sentence, s, e))
+            if surface.casefold() in kept_by_rules:
+                c.origins.add("rule")
+    return list(by_key.values())
+
+
+def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Features:
+    f: Features = {}
+    for o in cand.origins:
+        f["o:" + o] = 1.0
+    shape_features(f, "", cand.surface)
+    concept = doc.vocab.lookup(cand.surface, kind="dataset") or doc.vocab.lookup(cand.label, kind="dataset")
+    if concept is not None and concept.area:
+        f["area:" + concept.area] = 1.0
+    if doc.vocab.lookup(cand.surface, kind="method"):
+        f["also-method"] = 1.0
+    if cand.surface.casefold() in own or cand.label.casefold() in own:
+        f["own-name"] = 1.0
+    text = doc.text
+    f["mentions:" + bucket(len(cand.mentions), 4)] = 1.0
+    sentences = doc.abstract_sentences
+    first = sentences.index(cand.mentions[0][0]) if cand.mentions[0][0] in sentences else 0
+    f["first-sentence:" + bucket(first, 5)] = 1.0
+    if len(sentences) > 2 and first >= len(sentences) - 2:
+        f["first-in-last-two"] = 1.0
+    if cand.surface.casefold() in doc.paper.title.casefold():
+        f["in-title"] = 1.0
+    pre = [cue_before("pretrain_before", text[max(0, s - 60):s]) for _, s, _ in cand.mentions]
+    if any(pre):
+        f["pretrain-before"] = 1.0
+        if all(pre):
+            f["always-pretrain-before"] = 1.0
+    for key in ("eval_before", "used_before", "compare_before"):
+        if any(cue_before(key, text[max(0, s - 40):s]) for _, s, _ in cand.mentions):
+            f["before:" + key] = 1.0
+    if any(cue_after("used_after", text[e:e + 25]) for _, _, e in cand.mentions):
+        f["after:used_after"] = 1.0
+    for key in ("eval_sentence", "zero_shot", "pretrain_before"):
+        hits = [cue_in_sentence(doc, key, sent.text) for sent, _, _ in cand.mentions]
+        if any(hits):
+            f["sentence:" + key] = 1.0
+            if all(hits):
+                f["every-sentence:" + key] = 1.0
+    if any(re.search(r"\d", sent.text) for sent, _, _ in cand.mentions):
+        f["sentence-has-number"] = 1.0
+    return f
+
+
+def decide_datasets(doc: Document, model: LogisticModel) -> Iterator[Extraction]:
+    own = {n.casefold() for n in own_names(doc)}
+    for cand in dataset_candidates(doc):
+        feats = dataset_features(doc, cand, own)
+        p = model.probability(feats)
+        if p < model.cut(candidate_group("evaluatesOn", feats)):
+            continue
+        sentence = cand.mentions[0][0]
+        yield Extraction(paper_key=doc.paper.key, subject=doc.paper.title, subject_kind="paper",
+                         predicate="evaluatesOn", object=cand.surface, object_kind="dataset",
+                         evidence=doc.evidence(sentence), extractor="datasets/learned",
+                         confidence=round(p, 2))

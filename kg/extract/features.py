@@ -1,0 +1,218 @@
+"""What every learned decision describes its candidates with: cue words, mentions, shapes.
+
+Each relation's ``learned`` module (:mod:`kg.extract.proposes.learned`,
+:mod:`kg.extract.datasets.learned`, :mod:`kg.extract.compares.learned`, and
+:func:`kg.extract.tasks.task_features`) turns its rules into *candidate generators* and describes
+every candidate by named features (which rules found it, its shape, where it stands, the words
+around its mentions, the vocabulary's word on it); a :class:`~kg.learn.linear.LogisticModel` per
+decision keeps or drops it. The same functions serve training (:mod:`kg.learn.train`) and
+extraction, so what the model learned on is what it sees. The cue words are data
+(``ontology/cues.json``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.extract import Document
+from kg.extract.names import NOT_NAMES, STOPWORDS, is_namey, words
+from kg.text import Sentence
+from kg.vocab import Vocabulary, ontology_dir
+
+Features = dict[str, float]
+
+
+# --------------------------------------------------------------------------- context cues (data)
+
+@lru_cache(maxsize=1)
+def cue_patterns() -> dict[str, tuple[re.Pattern, re.Pattern]]:
+    """``ontology/cues.json`` compiled: per list, a pattern for "ends the text before a mention"
+    and one for "starts the text after it" (whole words, case-insensitive)."""
+    data = json.loads((ontology_dir() / "cues.json").read_text(encoding="utf-8"))
+    out = {}
+    for key, phrases in data.items():
+        if key.startswith("_"):
+            continue
+        alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+        out[key] = (re.compile(r"(?:^|[^\w-])(?:" + alt + r")[\s\"'“‘(]*$", re.IGNORECASE),
+                    re.compile(r"^[\s\"'”’)]*(?:" + alt + r")(?![\w])", re.IGNORECASE))
+    return out
+
+
+def cue_before(key: str, text: str) -> bool:
+    return cue_patterns()[key][0].search(text) is not None
+
+
+def cue_after(key: str, text: str) -> bool:
+    return cue_patterns()[key][1].search(text) is not None
+
+
+def cue_in_sentence(doc: Document, key: str, text: str) -> bool:
+    """Whether any phrase of list ``key`` occurs in ``text`` (substring, case-insensitive),
+    memoised on the document (several features ask about the same sentences)."""
+    memo = doc.cache.setdefault("cue_in_sentence", {})
+    hit = memo.get((key, text))
+    if hit is None:
+        hit = memo[(key, text)] = any(map(text.lower().__contains__, cue_words(key)))
+    return hit
+
+
+@lru_cache(maxsize=None)
+def cue_words(key: str) -> tuple[str, ...]:
+    """The phrases of list ``key``, lower case (substring tests: a regex alternation of them cost
+    ~100 µs a sentence)."""
+    phrases = json.loads((ontology_dir() / "cues.json").read_text(encoding="utf-8"))[key]
+    return tuple(p.lower() for p in phrases)
+
+
+def namey(vocab: Vocabulary, word: str) -> bool:
+    """:func:`~kg.extract.names.is_namey`, memoised behind the vocabulary: candidate generation
+    asks it of every word of every sentence, and words recur across papers."""
+    memo = vocab.memo("namey")
+    hit = memo.get(word)
+    if hit is None:
+        hit = memo.put(word, is_namey(word))
+    return hit
+
+
+def candidate_group(decision: str, features: Features) -> str:
+    """The group whose cut applies to a candidate: for proposes, evaluatesOn and comparesTo,
+    whether a precise rule found (or kept) it."""
+    if decision in ("proposes", "evaluatesOn", "comparesTo"):
+        return "rule" if "o:rule" in features else "new"
+    return ""
+
+
+def proposer_end(doc: Document, sentence: Sentence) -> float:
+    """Where the sentence's first proposal cue ends (infinity: none), memoised per document."""
+    memo = doc.cache.setdefault("proposer_end", {})
+    end = memo.get(sentence.start)
+    if end is None:
+        low = sentence.text.lower()
+        ends = [at + len(p) for p in cue_words("proposer") if (at := low.find(p)) >= 0]
+        end = memo[sentence.start] = min(ends) if ends else float("inf")
+    return end
+
+
+def bucket(n: int, top: int) -> str:
+    return str(n) if n < top else f"{top}+"
+
+
+# --------------------------------------------------------------------------- mentions
+
+@dataclass(frozen=True)
+class Mention:
+    index: int          # which abstract sentence (0-based; -1: the title)
+    sentence: Sentence
+    start: int          # span within sentence.text
+    end: int
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c in "_-"
+
+
+def _spans(name: str, low: str) -> Iterator[tuple[int, int]]:
+    """Where ``name`` (case-folded like ``low``, the lower-cased sentence) stands as whole words,
+    a plural "s"/"es" allowed (str.find, not a regex per name: names differ in every paper)."""
+    if not name:
+        return
+    needle = name.lower()
+    at = low.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if low.startswith("es", end) and not (end + 2 < len(low) and _is_word_char(low[end + 2])):
+            end += 2
+        elif low.startswith("s", end) and not (end + 1 < len(low) and _is_word_char(low[end + 1])):
+            end += 1
+        if (at == 0 or not _is_word_char(low[at - 1])) and (end == len(low) or not _is_word_char(low[end])):
+            yield at, end
+        at = low.find(needle, at + 1)
+
+
+def mentions_of(doc: Document, names: Iterable[str]) -> list[Mention]:
+    """Where any of ``names`` occurs, title first, then abstract sentences in order."""
+    names = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
+    out: list[Mention] = []
+    lowered = doc.cache.get("lowered_sentences")
+    if lowered is None:
+        lowered = doc.cache["lowered_sentences"] = [
+            (i, s, s.text.lower()) for i, s in [(-1, doc.title_sentence), *enumerate(doc.abstract_sentences)]]
+    for index, sentence, low in lowered:
+        if len(low) != len(sentence.text):
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in sentence.text)   # keep offsets
+        taken: list[tuple[int, int]] = []
+        for name in names:
+            if name.lower() not in low:
+                continue
+            for s, e in _spans(name, low):
+                if not any(s < te and ts < e for ts, te in taken):
+                    taken.append((s, e))
+                    out.append(Mention(index, sentence, s, e))
+    return out
+
+
+def context_features(f: Features, prefix: str, mentions: list[Mention], keys_before: Iterable[str],
+                      keys_after: Iterable[str]) -> None:
+    """Per cue list: does it stand right before / after any mention (and before all of them)."""
+    abstract = [m for m in mentions if m.index >= 0]
+    for key in keys_before:
+        hits = [cue_before(key, m.sentence.text[max(0, m.start - 40):m.start]) for m in abstract]
+        if any(hits):
+            f[f"{prefix}before:{key}"] = 1.0
+            if all(hits):
+                f[f"{prefix}always-before:{key}"] = 1.0
+    for key in keys_after:
+        hits = [cue_after(key, m.sentence.text[m.end:m.end + 25]) for m in abstract]
+        if any(hits):
+            f[f"{prefix}after:{key}"] = 1.0
+            if all(hits):
+                f[f"{prefix}always-after:{key}"] = 1.0
+
+
+def shape_features(f: Features, prefix: str, name: str) -> None:
+    ws = words(name)
+    f[f"{prefix}words:{bucket(len(ws), 4)}"] = 1.0
+    if any(is_namey(w) for w in ws):
+        f[f"{prefix}namey"] = 1.0
+    if name.islower():
+        f[f"{prefix}lower"] = 1.0
+    elif all(w[:1].isupper() for w in ws):
+        f[f"{prefix}titlecase"] = 1.0
+    if name.isupper() and len(name) > 1:
+        f[f"{prefix}allcaps"] = 1.0
+    if any(c.isdigit() for c in name):
+        f[f"{prefix}digit"] = 1.0
+    if "-" in name:
+        f[f"{prefix}hyphen"] = 1.0
+    if name.casefold() in NOT_NAMES:
+        f[f"{prefix}not-a-name"] = 1.0
+    if len(ws) > 1:
+        # the words a multi-word phrase starts and ends with: "Looking …", "… Search" name no method
+        first, last = ws[0].lower(), ws[-1].lower().rstrip("s")
+        f[f"{prefix}first:{first}"] = 1.0
+        f[f"{prefix}last:{last}"] = 1.0
+        if first.endswith("ing"):
+            f[f"{prefix}first-ing"] = 1.0
+        if first in ("a", "an", "the", "on", "towards", "toward", "when", "how", "why", "what", "is", "are"):
+            f[f"{prefix}first-function-word"] = 1.0
+        if any(w.lower() in STOPWORDS for w in ws[1:-1]):
+            f[f"{prefix}inner-stopword"] = 1.0
+
+
+def vocab_features(f: Features, prefix: str, doc: Document, names: Iterable[str]) -> None:
+    for n in names:
+        c = doc.vocab.lookup(n)
+        if c is None:
+            continue
+        if c.kind == "dataset":
+            f[f"{prefix}vocab:dataset"] = 1.0
+        elif c.is_family:
+            f[f"{prefix}vocab:family"] = 1.0
+        elif c.area == "technique":
+            f[f"{prefix}vocab:technique"] = 1.0
+        else:
+            f[f"{prefix}vocab:method"] = 1.0

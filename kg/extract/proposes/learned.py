@@ -1,0 +1,266 @@
+"""The learned proposes decision: the rules as candidate generators, a model keeps or drops.
+
+Candidates: every rule's proposal plus title segments, acronym definitions anywhere, name-shaped
+words, noun phrases after proposal cues and headed noun phrases ("a dual-branch fusion module").
+Features (:func:`proposal_features`): which rules found a candidate, its shape, where it stands,
+the cue words around its mentions, the vocabulary's word on it. Two decisions use them:
+``proposes`` (is it the paper's own contribution) and ``primary`` (is it the main one).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract import Document
+from kg.extract.features import (
+    Features,
+    bucket,
+    candidate_group,
+    context_features,
+    cue_in_sentence,
+    mentions_of,
+    namey,
+    proposer_end,
+    shape_features,
+    vocab_features,
+)
+from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
+from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
+from kg.learn.linear import LogisticModel
+from kg.text import Sentence
+
+
+@dataclass
+class ProposalCandidate:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    sentence: Sentence | None = None
+    origins: set[str] = field(default_factory=set)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+_TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
+_PROPOSER_NP = re.compile(
+    r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study)|in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b"
+    r"(?:propose|present|introduce|develop|design|devise|put\s+forward|build|construct)(?:s|d|ed)?\s+",
+    re.IGNORECASE)
+_NP = re.compile(r"(?:(?:a|an|the|two|three|several)\s+)?(?:(?:novel|new|simple|effective|efficient|lightweight)\s+)*"
+                 r"(?P<np>[\w-]+(?:\s+[\w-]+){0,5}?)(?=\s*(?:[,.;:()]|\s(?:to|that|which|for|with|by|as|in|on|based|"
+                 r"using|where|via|from|is|and\s+(?:a|an|the)\b)|$))", re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r",\s*(?:and\s+)?(?:a|an|the)\s+|\s+and\s+(?:a|an|the)\s+", re.IGNORECASE)
+_TITLECASE_RUN = re.compile(r"(?<![\w-])(?:[A-Z][\w-]*\s+){1,4}[A-Z][\w-]*(?![\w-])")
+# the title's first segment: "Stacked Hourglass Networks | for Human Pose Estimation"
+_TITLE_SEGMENT = re.compile(r"\s+(?:for|with|via|using|in|on|towards?|through|from|by|as|and|of|is|are|:)\s+|:\s*",
+                            re.IGNORECASE)
+# "a novel outlook attention", "the proposed feature gating layer", "a cascade feature fusion unit"
+_MODIFIED_NP = re.compile(r"\b(?:(?:a|an|the|our)\s+)?(?:(?:novel|new|proposed|simple|effective|efficient|lightweight|"
+                          r"dedicated|so-called)\s+)+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})", re.IGNORECASE)
+_HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|loss|attention|mechanism|unit|token|"
+                        r"tokens|strategy|scheme|network|pooling|embedding|gating|head|operator|objective|"
+                        r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
+
+
+def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
+    """Every plausible own contribution of the paper, the rules' first (cached on the document)."""
+    if "proposal_candidates" in doc.cache:
+        return doc.cache["proposal_candidates"]
+
+    found: list[ProposalCandidate] = []
+
+    def add(name: str, aliases: Iterable[str], sentence: Sentence | None, origin: str) -> None:
+        name = " ".join(name.split()).strip(" \t\"'“”‘’-,.:;()")
+        if not name or len(name) > 80 or len(words(name)) > 6 or not any(c.isalpha() for c in name):
+            return
+        if all(w.lower() in STOPWORDS for w in words(name)):
+            return
+        found.append(ProposalCandidate(name, [a for a in aliases if a and a != name], sentence, {origin}))
+
+    for i, p in enumerate(rule_proposals(doc)):
+        add(p.name, p.aliases, p.sentence, f"rule:{p.origin}")
+        found[-1].origins.add("rule")
+        if i == 0:
+            found[-1].origins.add("rule-first")
+    title = doc.paper.title
+    m = _TITLE_PREFIX.match(title)
+    if m:
+        add(m.group("name"), [], doc.title_sentence, "title-prefix")
+    for k, w in enumerate(words(title)):
+        if namey(doc.vocab, w) and w.casefold() not in NOT_NAMES:
+            add(w, [], doc.title_sentence, "title-first" if k == 0 else "title-namey")
+    segment = _TITLE_SEGMENT.split(title, 1)[0]
+    if 2 <= len(segment.split()) <= 6:
+        add(segment, [], doc.title_sentence, "title-segment")
+    for run in _TITLECASE_RUN.finditer(title):
+        add(run.group(), [], doc.title_sentence, "title-titlecase")
+    for sentence in doc.abstract_sentences:
+        text = sentence.text
+        for d in definitions(text):
+            short = d.group("short").strip()
+            if is_namey(short) and len(words(short)) == 1:
+                long_ = trim_long(" ".join(d.group("long").split()), short)
+                add(short, [long_] if long_ else [], sentence, "definition-any")
+        for w in words(text):
+            if namey(doc.vocab, w) and w.casefold() not in NOT_NAMES:
+                add(w, [], sentence, "namey")
+        for cue in _PROPOSER_NP.finditer(text):
+            rest = text[cue.end():cue.end() + 160]
+            for item in _ITEM_SPLIT.split(rest)[:3]:
+                np = _NP.match(item)
+                if np and 2 <= len(np.group("np").split()) <= 6:
+                    add(np.group("np"), [], sentence, "np-after-cue")
+        for run in _TITLECASE_RUN.finditer(text):
+            if run.start() > 0:
+                add(run.group(), [], sentence, "titlecase")
+        for np in _MODIFIED_NP.finditer(text):
+            phrase = _NP.match(np.group("np") + ".")
+            if phrase and 1 <= len(phrase.group("np").split()) <= 4:
+                add(phrase.group("np"), [], sentence, "np-modified")
+        for np in _HEADED_NP.finditer(text):
+            phrase = np.group("np")
+            ws = phrase.split()
+            if ws[0].lower() not in STOPWORDS and not any(w.lower() in ("the", "a", "an", "of", "and") for w in ws):
+                add(phrase, [" ".join(ws[:-1])] if len(ws) > 2 else [], sentence, "np-headed")
+    merged = _merge_candidates(found, doc.vocab)
+    doc.cache["proposal_candidates"] = merged
+    return merged
+
+
+def _shape_of(name: str, shapes: dict) -> tuple[bool, str, frozenset[str]]:
+    """(one word?, its first letter, the initials of its words), worked out once per merge."""
+    shape = shapes.get(name)
+    if shape is None:
+        parts = name.replace("-", " ").split()
+        first = next((c.lower() for c in name if c.isalnum()), "")
+        shape = shapes[name] = (" " not in name, first, frozenset(w[:1].lower() for w in parts))
+    return shape
+
+
+def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict, vocab) -> bool:
+    keys = {k.casefold() for k in p.names}
+    if any(k.casefold() in keys for k in q.names):
+        return True
+    if namey(vocab, q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
+        return True     # "Next-ViT-S" is a variant of Next-ViT
+    p_single, p_first, p_initials = _shape_of(p.name, shapes)
+    q_single, q_first, q_initials = _shape_of(q.name, shapes)
+    if p_single and q_single:
+        return False
+    if vocab.lookup(p.name) is not None or vocab.lookup(q.name) is not None:
+        return False     # "ViT" spells "Novel ViT" loosely, but ViT is a known family, not its acronym
+    # an acronym and a long form: "VOLO" / "Vision Outlooker" (the acronym's first letter must
+    # start a word of the long form: a cheap test before the full one)
+    return ((q_first in p_initials and acronym_matches(q.name, p.name))
+            or (p_first in q_initials and acronym_matches(p.name, q.name)))
+
+
+def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCandidate]:
+    out: list[ProposalCandidate] = []
+    owner: dict[str, ProposalCandidate] = {}      # a name (case-folded) → the candidate holding it
+    shapes: dict = {}
+    for p in found:
+        same = next((owner[k.casefold()] for k in p.names if k.casefold() in owner), None)
+        for q in ([same] if same is not None else out):
+            if same is not None or _same(p, q, shapes, vocab):
+                known = {k.casefold() for k in q.names}
+                q.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
+                q.origins |= p.origins
+                if q.sentence is None:
+                    q.sentence = p.sentence
+                owner.update((k.casefold(), q) for k in q.names)
+                break
+        else:
+            out.append(ProposalCandidate(p.name, list(p.aliases), p.sentence, set(p.origins)))
+            owner.update((k.casefold(), out[-1]) for k in p.names)
+    return out
+
+
+def _paper_features(doc: Document) -> Features:
+    """What the whole abstract says about the paper's kind: does it propose, or study?"""
+    memo = doc.cache.get("paper_features")
+    if memo is None:
+        text = f"{doc.paper.title}. {doc.paper.abstract}"
+        memo = {}
+        if cue_in_sentence(doc, "proposer", text):
+            memo["paper:proposes"] = 1.0
+        if cue_in_sentence(doc, "study", text):
+            memo["paper:study"] = 1.0
+        if re.search(r"\b(?:survey|review|overview|comparative|empirical|study|analysis|tutorial)\b",
+                     doc.paper.title, re.IGNORECASE):
+            memo["paper:study-title"] = 1.0
+        if ":" in doc.paper.title:
+            memo["paper:title-colon"] = 1.0
+        doc.cache["paper_features"] = memo
+    return memo
+
+
+def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Features:
+    f: Features = {"bias-rank:" + bucket(rank, 5): 1.0, **_paper_features(doc)}
+    for o in cand.origins:
+        f["o:" + o] = 1.0
+    f["n-origins:" + bucket(len(cand.origins), 4)] = 1.0
+    shape_features(f, "", cand.name)
+    if cand.aliases:
+        f["has-alias"] = 1.0
+        if any(acronym_matches(cand.name, a) for a in cand.aliases if " " in a):
+            f["acronym-defined"] = 1.0
+    vocab_features(f, "", doc, cand.names)
+    mentions = mentions_of(doc, cand.names)
+    in_title = [m for m in mentions if m.index < 0]
+    abstract = [m for m in mentions if m.index >= 0]
+    if in_title:
+        f["in-title"] = 1.0
+        if in_title[0].start == 0:
+            f["title-start"] = 1.0
+        colon = doc.paper.title.find(":")
+        if colon > 0 and in_title[0].end <= colon:
+            f["title-before-colon"] = 1.0
+    f["mentions:" + bucket(len(abstract), 4)] = 1.0
+    if abstract:
+        first = abstract[0].index
+        f["first-sentence:" + bucket(first, 5)] = 1.0
+        n = len(doc.abstract_sentences)
+        if n > 2 and first >= n - 2:
+            f["first-in-last-two"] = 1.0
+        if any(cue_in_sentence(doc, "proposer", m.sentence.text) for m in abstract):
+            f["sentence-proposer"] = 1.0
+        if any(re.search(r"\b(?:we|our)\b", m.sentence.text, re.IGNORECASE) for m in abstract):
+            f["sentence-we"] = 1.0
+        proposer = [m for m in abstract if proposer_end(doc, m.sentence) <= m.start]
+        if proposer:
+            f["after-proposer"] = 1.0
+            if proposer[0] is abstract[0]:
+                f["first-after-proposer"] = 1.0
+    title_words = {w.casefold() for w in words(doc.paper.title)} - STOPWORDS
+    for alias in cand.aliases:
+        content = {w.casefold() for w in words(alias)} - STOPWORDS
+        if len(content & title_words) >= 2:
+            f["alias-in-title"] = 1.0
+    context_features(f, "", mentions, ("own_before", "novel_before", "coined_before", "used_before",
+                                         "compare_before"), ("used_after", "part_after", "subject_after"))
+    return f
+
+
+def decide_proposals(doc: Document, proposes: LogisticModel, primary: LogisticModel | None) -> list:
+    """The proposals the model keeps, the primary first, as :class:`kg.extract.proposes.Proposal`."""
+    cands = proposal_candidates(doc)
+    scored = []
+    for rank, c in enumerate(cands):
+        feats = proposal_features(doc, c, rank)
+        scored.append((proposes.probability(feats), primary.probability(feats) if primary else 0.0, rank, c,
+                       proposes.cut(candidate_group("proposes", feats))))
+    kept = [s for s in scored if s[0] >= s[4]]
+    if primary is not None and scored:
+        best = max(scored, key=lambda s: (s[1], -s[2]))
+        if best[1] >= primary.threshold or (kept and best in kept):
+            kept = [best] + [s for s in kept if s is not best]
+        elif kept:
+            kept.sort(key=lambda s: (-s[1], s[2]))
+    out = []
+    for p, _, _, c, _ in kept:
+        origin = sorted(o[5:] for o in c.origins if o.startswith("rule:"))
+        out.append(Proposal(c.name, list(c.aliases), c.sentence, round(p, 2),
+                            "learned" + (f"+{origin[0]}" if origin else "")))
+    return out
