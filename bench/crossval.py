@@ -55,7 +55,6 @@ class Totals:
         for k, x in scores["relations"].items():
             c = self.counts.setdefault(k, [0, 0, 0])
             c[0] += x["tp"]; c[1] += x["pred"]; c[2] += x["gold"]
-        n = sum(1 for _ in ())  # placeholder for symmetry
         self.primary[0] += round(scores["primary_recall"] * scores["_primary_gold"])
         self.primary[1] += scores["_primary_gold"]
 
