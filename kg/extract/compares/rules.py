@@ -33,7 +33,7 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
         (r"\b(?:inferior\s+(?:\w+\s+){0,2}?to|worse\s+than|lag(?:s|ging)?\s+(?:far\s+)?behind|underperform\w*|"
          r"fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of|not\s+(?:\w+\s+)?as\s+(?:good|accurate|efficient\w*|fast)\s+as|"
          r"trail(?:s|ing)?\s+behind|lower\s+(?:accuracy|performance)\s+than|less\s+(?:accurate|effective)\s+than)",
-         "underperforms", 0.85, "inferior|worse|behind|underperform|short of|not as |lower accuracy|lower performance|"
+         "underperforms", 0.85, "inferior|worse|behind|underperform|short of|not |lower accuracy|lower performance|"
          "less accurate|less effective"),
         (r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed(?:s|ed|ing)?|outrun\w*|eclips\w*|supersed\w*|"
          r"dominat\w*\s+over|"
