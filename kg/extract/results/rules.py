@@ -1,6 +1,6 @@
-"""paper → reportsResult → (method, dataset, metric, value): the absolute scores an abstract states.
+"""The result rules: the absolute scores an abstract states, as (method, dataset, metric, value).
 
-Candidates, then decisions (the shape a learned classifier can later take over):
+Candidates, then decisions (:mod:`.learned` re-decides on them with a trained model):
 
 - candidates: every number of a sentence that could be a score, grouped into lists ("82.8%, 84.2%
   and 84.6%") and slash groups ("82.9/84.8");
@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.extract import Document, available_extractors, register_extractor
+from kg.extract import Document, available_extractors
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.model import Extraction
 from kg.text import Sentence, match_key
@@ -127,7 +127,7 @@ def _dataset_spans(doc: Document, sentence: Sentence) -> list[Span]:
     with "Kinetics-400/600" read as two."""
     text = sentence.text
     out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="dataset")]
-    for name in _paper_dataset_names(doc):
+    for name in paper_dataset_names(doc):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             if not any(s.start <= m.start() < s.end or m.start() <= s.start < m.end() for s in out):
                 out.append(Span(name, m.start(), m.end(), name))
@@ -144,7 +144,7 @@ def _dataset_spans(doc: Document, sentence: Sentence) -> list[Span]:
     return sorted(out + extra, key=lambda s: s.start)
 
 
-def _paper_dataset_names(doc: Document) -> list[str]:
+def paper_dataset_names(doc: Document) -> list[str]:
     """Names of datasets the paper evaluates on (the datasets extractor's output, cached)."""
     if "results.datasets" not in doc.cache:
         datasets = available_extractors().get("datasets")
@@ -444,16 +444,25 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 yield sentence, n, name, dataset, metric, round(min(confidence, dconf, mconf), 2)
 
 
-@register_extractor("results", "reportsResult")
-def extract_results(doc: Document) -> Iterator[Extraction]:
-    """paper reportsResult (method, dataset, metric, value): absolute scores with their sentence."""
+def result_extraction(doc: Document, sentence: Sentence, n: Number, method: str, dataset: Span, metric: Span,
+                      confidence: float, extractor: str) -> Extraction:
+    """The statement of one result: the method's score on the dataset, with its sentence."""
+    return Extraction(
+        paper_key=doc.paper.key, subject=method, subject_kind="method", predicate="reportsResult",
+        object=dataset.name, object_kind="dataset", evidence=doc.evidence(sentence),
+        extractor=extractor, confidence=confidence, metric=metric.name, value=n.text)
+
+
+def result_key(method: str, dataset: Span, metric: Span, n: Number) -> tuple[str, str, str, str]:
+    """What makes two results the same statement."""
+    return match_key(method), dataset.label.casefold(), metric.label.casefold(), n.text
+
+
+def rule_results(doc: Document) -> Iterator[Extraction]:
+    """The results the rules decide, each statement once."""
     seen: set[tuple[str, str, str, str]] = set()
     for sentence, n, method, dataset, metric, confidence in result_candidates(doc):
-        key = (match_key(method), dataset.label.casefold(), metric.label.casefold(), n.text)
-        if key in seen:
-            continue
-        seen.add(key)
-        yield Extraction(
-            paper_key=doc.paper.key, subject=method, subject_kind="method", predicate="reportsResult",
-            object=dataset.name, object_kind="dataset", evidence=doc.evidence(sentence),
-            extractor="results/rules", confidence=confidence, metric=metric.name, value=n.text)
+        key = result_key(method, dataset, metric, n)
+        if key not in seen:
+            seen.add(key)
+            yield result_extraction(doc, sentence, n, method, dataset, metric, confidence, "results/rules")
