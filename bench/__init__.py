@@ -1,1 +1,1 @@
-"""Benchmarks of ``kg build`` at scale (not tests): see ``bench/README.md``."""
+"""Benchmarks (scripts, not tests): scale, extraction quality and cost, the synthetic corpus; see ``bench/README.md``."""

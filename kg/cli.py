@@ -621,7 +621,7 @@ def push(graph, endpoint, graph_iri, append, chunk, timeout) -> None:
 
     \b
     Example:
-      oxigraph serve --location /tmp/ox --bind 127.0.0.1:7878 &
+      oxigraph serve --location oxigraph-data/ --bind 127.0.0.1:7878 &
       kg push output/ --endpoint http://127.0.0.1:7878/store
       kg query --endpoint http://127.0.0.1:7878/query --named datasets_by_papers
     """

@@ -224,8 +224,10 @@ def test_result_boards_cover_every_result_once(seeds_graph, seeds_ttl):
 
     boards = result_boards(seeds_graph)
     rows = [r for bs in boards.values() for b in bs for r in b.rows]
+    assert len(rows) > 50
     assert sorted(r.result for r in rows) == sorted(str(r) for r in seeds_ttl.subjects(RDF.type, KGO.Result))
     for dataset, bs in boards.items():
+        assert bs
         label = str(seeds_ttl.value(URIRef(dataset), RDFS.label))
         assert all(b.dataset == label for b in bs)
 

@@ -41,7 +41,10 @@ def test_sentence_splitting_survives_abbreviations_and_numbers(text, expected):
 def test_evidence_span_points_into_title_and_abstract():
     p = paper("FooNet: Fast Things", "We propose FooNet. FooNet beats ResNet on ImageNet.")
     doc = Document(p, default_vocabulary())
-    for e in extract(p):
+    found = extract(p)
+    assert {(e.predicate, e.object) for e in found} == {
+        ("proposes", "FooNet"), ("evaluatesOn", "ImageNet"), ("comparesTo", "ResNet")}
+    for e in found:
         assert doc.text[e.evidence.start:e.evidence.end] == e.evidence.sentence
 
 
@@ -180,7 +183,10 @@ def test_dataset_is_never_a_comparison_side():
 
 def test_confidence_and_outcome_on_every_comparison():
     p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms LionNet. ZebraNet is comparable to TigerNet.")
-    for e in extract(p):
+    found = extract(p)
+    assert {(e.object, e.outcome) for e in found if e.predicate == "comparesTo"} == {
+        ("LionNet", "outperforms"), ("TigerNet", "comparable")}
+    for e in found:
         assert 0.0 <= e.confidence <= 1.0
         if e.predicate == "comparesTo":
             assert e.outcome in ("outperforms", "comparable", "underperforms", "compared")
@@ -342,6 +348,7 @@ def test_what_a_win_is_thanks_to_is_not_an_opponent():
 def _seed_sentences(seed_papers) -> list[str]:
     """Seed sentences, each also in upper, title and swapped case, plus odd spacing and non-ASCII."""
     base = [s.text for p in seed_papers.values() for s in split_sentences(p.abstract)]
+    assert len(seed_papers) == 301 and len(base) > 2000     # the checks below run on the real seeds
     base += [p.title for p in seed_papers.values()]
     base += ["We PROPOSE FooNet.\tIt OUTPERFORMS ResNet on the COCO  Dataset.", "ſimilar to DeiT; we ſtudy it",
              "Our ſystem is called K-Net (KN)", "Results on İmageNet: +1.3 mIoU over Swin", "naïve ViT vs. CNN"]

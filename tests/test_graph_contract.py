@@ -187,6 +187,7 @@ def test_load_graph_sees_graph_ttl(seeds_graph, seeds_ttl):
 
 
 def test_seed_iris_are_valid(seeds_ttl):
+    assert len(iris(seeds_ttl)) > 2000
     for iri in iris(seeds_ttl):
         assert VALID_IRI.match(str(iri)), iri
 

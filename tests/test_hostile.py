@@ -27,6 +27,7 @@ text = st.lists(st.one_of(st.characters(blacklist_categories=("Cs",)), st.sample
                 max_size=120).map("".join)
 nasty_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), max_size=40).map("".join)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PLANTED = "We propose FooNet. FooNet outperforms ResNet on ImageNet-1K."
 VALID_IRI = re.compile(r'^[^\s<>"{}|\\^`\x00-\x20]+$')
 
 
@@ -37,11 +38,16 @@ def clean_xml_chars(s: str) -> bool:
 @SETTINGS
 @given(title=st.one_of(text, nasty_text), abstract=st.one_of(text, nasty_text))
 def test_extractors_never_crash_and_spans_are_exact(title, abstract):
-    p = Paper(title=title, abstract=abstract)
-    for e in extract(p):
-        doc_text = f"{title}\n\n{abstract}"
-        assert doc_text[e.evidence.start:e.evidence.end] == e.evidence.sentence
-        assert 0 <= e.confidence <= 1
+    # the hostile text alone (it may hold no fact), then around a planted sentence that must still
+    # be found: the checks then run on real extractions, not on an empty list
+    for p in (Paper(title=title, abstract=abstract),
+              Paper(title=title, abstract=f"{abstract}\n\n{PLANTED}\n\n{abstract}")):
+        found = extract(p)
+        doc_text = f"{p.title}\n\n{p.abstract}"
+        for e in found:
+            assert doc_text[e.evidence.start:e.evidence.end] == e.evidence.sentence
+            assert 0 <= e.confidence <= 1
+    assert {("proposes", "FooNet"), ("comparesTo", "ResNet")} <= {(e.predicate, e.object) for e in found}
 
 
 @SETTINGS

@@ -60,13 +60,17 @@ def test_both_real_layouts(seed_files):
     for f in blank_separated:   # title, blank line, abstract, blank line, ...
         text = f.read_text(encoding="utf-8")
         assert "\n\n" in text
-        for p in papers_of(f):
+        papers = papers_of(f)
+        assert len(papers) > 50, f
+        for p in papers:
             lines = text.splitlines()
             assert lines[p.source.line] == ""   # the line after the title is blank
     text = consecutive.read_text(encoding="utf-8")
     assert "\n\n" not in text.strip()    # title and abstract on consecutive lines
     lines = text.splitlines()
-    for p in papers_of(consecutive):
+    papers = papers_of(consecutive)
+    assert len(papers) > 50
+    for p in papers:
         assert lines[p.source.line] == p.abstract   # the abstract is the very next line
 
 

@@ -99,6 +99,7 @@ def test_bibtex_macro_used_by_many_entries_stops_at_the_file_budget(tmp_path, mo
     budget = 1_000_000 + 8 * len(f.read_text(encoding="utf-8"))
     assert len(read) == budget // len(big) == 18 and all(p.abstract.startswith("We propose BigNet.") for p in read)
     assert [p.id for p in read] == [f"e{i}" for i in range(18)]
+    assert len(refused) == 40 - 18
     assert all("macros expand to more than" in s.reason and "'big'" in s.reason for s in refused)
 
 

@@ -74,6 +74,7 @@ def test_incremental_and_reextracting_builds_keep_the_same_stats(seed_files, one
     build_store(seed_files[1:3], out, html=False, workers=1, batch_size=7)
     report = build_store(seed_files, out, html=False, workers=1, batch_size=7)
     assert report.store["mode"] == "incremental" and report.store["new_papers"] > 0
+    assert sorted(AGGREGATES) == ["datasets_by_papers", "family_outcomes", "most_compared_methods"]
     for name in AGGREGATES:
         assert rows(out, name, True) == rows(one_shot, name, True) == rows(out, name, False), name
     report = build_store(seed_files, out, html=False, workers=1, reextract=True)
