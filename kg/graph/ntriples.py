@@ -90,7 +90,7 @@ def _written(t) -> str:
     """The text of a term not in ``_TEXT``; kept there when it is light and short."""
     cls = type(t)
     if cls is str:
-        text = f"<{_IRI_BAD.sub(_uchar, t)}>" if _IRI_BAD.search(t) else f"<{t}>"
+        text = iri(t)
     elif cls is tuple:
         text = literal(*t)
     else:
