@@ -22,7 +22,7 @@ from kg.learn.evaluate import prf, score_graph
 from kg.learn.gold import AnnotatedPaper, fold_of, load_annotated
 from kg.learn.train import train_model
 from kg.normalize import normalise
-from kg.rdf import build_graph
+from kg.graph.mapping import build_graph
 from kg.vocab import default_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent / "examples" / "annotated"

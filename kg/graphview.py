@@ -17,7 +17,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg.oxstore import oxigraph_of
-from kg.rdf import KGO
+from kg.graph.iris import KGO
 
 NODE_TYPES = ("paper", "method", "family", "dataset", "task")
 RELATIONS = ("proposes", "evaluatesOn", "comparesTo")      # what the extractors find between entities
@@ -200,7 +200,7 @@ def result_boards(graph: Graph) -> dict[str, list]:
     result each time (results × datasets); this way the work grows with the results alone."""
     from kg.leaderboard import leaderboards
     from kg.normalize import resolve
-    from kg.rdf import entity_iri
+    from kg.graph.iris import entity_iri
     from kg.vocab import default_vocabulary
 
     results = sorted(set(graph.subjects(RDF.type, KGO.Result)))

@@ -72,14 +72,14 @@ class Board:
 
 def _iri(name: str, kind: str, vocab: Vocabulary) -> URIRef:
     from kg.normalize import resolve
-    from kg.rdf import entity_iri
+    from kg.graph.iris import entity_iri
 
     return entity_iri(resolve(name, kind, vocab))
 
 
 def _task_iris(name: str, vocab: Vocabulary) -> set[URIRef]:
     """The task and every narrower one the vocabulary knows."""
-    from kg.rdf import KG_ID
+    from kg.graph.iris import KG_ID
 
     concept = vocab.lookup(name, kind="task")
     if concept is None:

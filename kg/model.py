@@ -1,7 +1,7 @@
 """Plain data that flows between pipeline stages.
 
 Nothing here imports rdflib: readers and extractors produce these frozen dataclasses, and only
-:mod:`kg.rdf` turns them into RDF.
+:mod:`kg.graph` turns them into RDF.
 """
 from __future__ import annotations
 
@@ -263,7 +263,7 @@ class Entity:
 
 @dataclass(frozen=True)
 class Fact:
-    """An extraction resolved to entities: what :mod:`kg.rdf` writes."""
+    """An extraction resolved to entities: what :mod:`kg.graph` writes."""
 
     paper: Paper
     subject: Entity | None     # None: the subject is the paper itself

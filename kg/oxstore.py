@@ -274,7 +274,7 @@ def _store_class():
 def values_block(bindings) -> str:
     """``initBindings`` as a SPARQL ``VALUES`` block. Terms are written in N-Triples
     syntax (strings escaped), so a bound value can never change the query around it."""
-    from kg.ntriples import term
+    from kg.graph.ntriples import term
 
     if not bindings:
         return ""
@@ -351,7 +351,7 @@ def _where_brace(query: str) -> int | None:
 def rdflib_graph(ox_store) -> Graph:
     """An rdflib Graph over the default graph of a pyoxigraph Store (oxrdflib underneath):
     ``graph.query`` runs on Oxigraph's SPARQL engine, ``graph.triples`` reads the store."""
-    from kg.rdf import bind_prefixes
+    from kg.graph.iris import bind_prefixes
 
     graph = Graph(store=_store_class()(store=ox_store), identifier=DATASET_DEFAULT_GRAPH_ID)
     return bind_prefixes(graph)
@@ -362,7 +362,7 @@ def dump(ox_store, output, fmt: str = "turtle") -> None:
     (linear in the graph's size); ``output`` is a path or a binary file."""
     import pyoxigraph as ox
 
-    from kg.rdf import PREFIXES
+    from kg.graph.iris import PREFIXES
 
     formats = {"turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
@@ -407,7 +407,7 @@ def memory_copy(ox_store) -> Graph:
     """The default graph as an in-memory rdflib Graph (for small graphs and rdflib-only tools)."""
     import pyoxigraph as ox
 
-    from kg.rdf import bind_prefixes
+    from kg.graph.iris import bind_prefixes
 
     graph = bind_prefixes(Graph())
     add = graph.add

@@ -152,7 +152,7 @@ def extract_facts(papers: Iterable[Paper], min_confidence: float = 0.0,
     from kg.extract import extract
     from kg.learn.model import load_model
     from kg.normalize import normalise
-    from kg.rdf import one_fact_per_statement
+    from kg.graph.mapping import one_fact_per_statement
     from kg.vocab import default_vocabulary
 
     vocab = default_vocabulary()
@@ -231,7 +231,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, *, format: str | Non
     if has_store(out_dir):
         raise ValueError(f"{out_dir} holds a kg store: build into it without store='memory', "
                          "or choose another output folder")
-    from kg.rdf import build_graph
+    from kg.graph.mapping import build_graph
     from kg.vocab import default_vocabulary
 
     out = Path(out_dir)
@@ -271,7 +271,7 @@ def _entity_counts(graph) -> dict[str, int]:
     family only, as ``kg stats`` counts it (kg.analysis.ENTITY_NAMES)."""
     from rdflib.namespace import RDF
 
-    from kg.rdf import KGO
+    from kg.graph.iris import KGO
     counts = {name: len(set(graph.subjects(RDF.type, KGO[name])))
               for name in ("Paper", "Method", "MethodFamily", "Dataset")}
     counts["Method"] -= counts["MethodFamily"]

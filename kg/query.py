@@ -64,7 +64,7 @@ def with_prefixes(text: str) -> tuple[str, int]:
     """``text`` with the PREFIX lines of our vocabularies it does not declare (kgo:, rdfs:,
     dcterms:, ...), and how many lines were added before it (to report error positions in the
     user's text)."""
-    from kg.rdf import PREFIXES
+    from kg.graph.iris import PREFIXES
 
     known = dict(PREFIXES, rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#")
     decl = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in known.items() if not re.search(rf"PREFIX\s+{p}:", text, re.I))

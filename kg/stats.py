@@ -115,28 +115,37 @@ class Leaderboards:
     family_outcomes: list[tuple[str, str, str, int]]  # (family IRI, outcome, family IRI, statements)
 
 
-def leaderboard_ntriples(boards: Leaderboards) -> str:
-    """The stats graph's triples as N-Triples (loaded into ``STATS_GRAPH``)."""
-    from kg.ntriples import iri, string
+def leaderboard_triples(boards: Leaderboards) -> Iterator[tuple]:
+    """The stats graph's triples (light terms, :mod:`kg.graph.terms`)."""
+    from kg.graph.terms import INTEGER, STRING
 
-    def count(n: int) -> str:
-        return f'"{int(n)}"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    def count(n: int) -> tuple[str, str]:
+        return str(int(n)), INTEGER
 
-    out: list[str] = []
     for d, n in boards.datasets:
-        out.append(f"{iri(d)} <{KGO}evaluatedInPapers> {count(n)} .\n")
+        yield d, f"{KGO}evaluatedInPapers", count(n)
     for m, statements, papers in boards.methods:
-        out.append(f"{iri(m)} <{KGO}comparisonStatements> {count(statements)} .\n")
-        out.append(f"{iri(m)} <{KGO}comparedInPapers> {count(papers)} .\n")
+        yield m, f"{KGO}comparisonStatements", count(statements)
+        yield m, f"{KGO}comparedInPapers", count(papers)
     for fa, outcome, fb, n in boards.family_outcomes:
         digest = hashlib.sha1(f"{fa}|{outcome}|{fb}".encode()).hexdigest()[:20]
-        node = iri(f"{STATS_GRAPH}/family-comparison/{digest}")
-        out.append(f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KGO}FamilyComparison> .\n")
-        out.append(f"{node} <{KGO}familyA> {iri(fa)} .\n")
-        out.append(f"{node} <{KGO}comparisonOutcome> {string(outcome)} .\n")
-        out.append(f"{node} <{KGO}familyB> {iri(fb)} .\n")
-        out.append(f"{node} <{KGO}statementCount> {count(n)} .\n")
-    return "".join(out)
+        node = f"{STATS_GRAPH}/family-comparison/{digest}"
+        yield node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"{KGO}FamilyComparison"
+        yield node, f"{KGO}familyA", fa
+        yield node, f"{KGO}comparisonOutcome", (outcome, STRING)
+        yield node, f"{KGO}familyB", fb
+        yield node, f"{KGO}statementCount", count(n)
+
+
+def leaderboard_ntriples(boards: Leaderboards) -> str:
+    """The stats graph's triples as N-Triples (loaded into ``STATS_GRAPH``).
+
+    >>> print(leaderboard_ntriples(Leaderboards([("http://ex/d", 3)], [], [])), end="")
+    <http://ex/d> <https://w3id.org/kgpaper/ontology#evaluatedInPapers> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .
+    """
+    from kg.graph.ntriples import lines
+
+    return lines(leaderboard_triples(boards))
 
 
 def count_facts(facts: Iterable[Fact]) -> FactCounts:

@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.util import guess_format
 
-from kg.rdf import bind_prefixes
+from kg.graph.iris import bind_prefixes
 
 
 class GraphNotFound(FileNotFoundError):

@@ -138,12 +138,13 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
     """Extract a batch of papers into N-Triples and entity bookkeeping. Runs in worker processes
     (local or Dask); a pure function of its input, so where it runs does not change the graph."""
     from kg.pipeline import extract_facts
-    from kg.rdf import EntityLabels, fact_ntriples, paper_ntriples
+    from kg.graph.mapping import EntityLabels, fact_triples, paper_triples
+    from kg.graph.ntriples import lines
 
     families_known = _family_labels()
     parts: list[str] = []
     for paper, sources in batch:   # (the reading process keeps each paper's record: SideTable.add_paper)
-        parts.append(paper_ntriples(paper, sources))
+        parts.append(lines(paper_triples(paper, sources)))
     labels = EntityLabels()
     families: dict[str, str] = {}
     relations: Counter[str] = Counter()
@@ -158,7 +159,7 @@ def extract_batch(batch: list[tuple[Paper, tuple[SourceRef, ...]]], min_confiden
             if e is not None:
                 for k in e.family_keys:
                     families[k] = families_known.get(k, k)
-        parts.append(fact_ntriples(fact))
+        parts.append(lines(fact_triples(fact)))
     entities = [(iri, e.kind, e.key, e.label, json.dumps(list(e.family_keys)), int(e.is_family), int(e.in_vocabulary))
                 for iri, e in labels.entities.items()]
     surfaces = [(iri, s, n) for iri, counts in labels.surfaces.items() for s, n in counts.items()]
@@ -368,7 +369,7 @@ class SideTable:
         registered, its metadata completes the stored record, and the triples that adds are
         returned (:func:`kg.rdf.added_metadata`)."""
         from kg.model import merge_papers
-        from kg.rdf import added_metadata
+        from kg.graph.mapping import added_metadata
 
         self.add_ids(key, paper)
         row = self.db.execute("SELECT r.seq, r.record FROM papers p JOIN records r ON r.seq = p.seq WHERE p.key=?",
@@ -461,7 +462,7 @@ class SideTable:
 
     def unowned_families(self) -> dict[str, str]:
         """Referenced families that are not entities of their own (they get family_triples)."""
-        from kg.rdf import family_iri
+        from kg.graph.iris import family_iri
 
         out = {}
         for key, label in self.db.execute("SELECT key, label FROM families ORDER BY key"):
@@ -891,8 +892,8 @@ class _Build:
         return report
 
     def _stream(self, side: SideTable, stored, position, executor, writer) -> None:
-        from kg.rdf import source_triples
-        from kg.ntriples import lines
+        from kg.graph.mapping import source_triples
+        from kg.graph.ntriples import lines
 
         report = self.report
         inflight: deque = deque()
@@ -980,8 +981,8 @@ class _Build:
         then had to merge). Written from strings (:func:`kg.rdf.entity_ntriples`): a 1M-paper
         build has ~1M entities, and this runs while only the last load keeps the other core busy."""
         from kg.model import Entity
-        from kg.ntriples import lines
-        from kg.rdf import entity_label, entity_ntriples, family_triples
+        from kg.graph.ntriples import lines
+        from kg.graph.mapping import entity_label, entity_triples, family_triples
 
         with open(spool, "wb") as fh:
             out: list[str] = []
@@ -989,7 +990,7 @@ class _Build:
                 iri, kind, key, label, family_keys, is_family, in_vocabulary, first_run = row
                 entity = Entity(key, kind, label, tuple(json.loads(family_keys)) if family_keys != "[]" else (),
                                 bool(is_family), bool(in_vocabulary))
-                out.append(entity_ntriples(entity, entity_label(entity, counts), counts))
+                out.append(lines(entity_triples(entity, entity_label(entity, counts), counts)))
                 if len(out) >= LABEL_CHUNK:
                     fh.write("".join(out).encode("utf-8"))
                     out.clear()

@@ -28,7 +28,7 @@ from kg.graphview import (NODE_TYPES, VIEW_RELATIONS, EdgeInfo, PropertyGraph, _
                           most_connected, neighbourhood, property_graph, result_boards, select_relations, select_types,
                           similar_names)
 from kg.layout import arrange
-from kg.rdf import KGO
+from kg.graph.iris import KGO
 
 DEFAULT_MAX_NODES = 1500
 STYLE = {  # type → (colour, vis-network shape, what the legend calls it)

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg.cli import main
 from kg.query import run_named
-from kg.rdf import KGO
+from kg.graph.iris import KGO
 from kg.report import analyze, to_markdown, write_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -240,7 +240,7 @@ def test_lower_is_better_metrics_keep_the_smallest_value(tmp_path):
 
     from kg.analysis import best_by_family
     from kg.graphview import result_boards
-    from kg.rdf import KG_ID
+    from kg.graph.iris import KG_ID
 
     g = Graph()
     ns = lambda kind, key: URIRef(f"{KG_ID}{kind}/{key}")                  # noqa: E731

@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg.cli import main
-from kg.rdf import KG_ID, KGO
+from kg.graph.iris import KG_ID, KGO
 from kg.viz import ViewOptions, render_html
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)

@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from kg.cli import main
-from kg.rdf import KGO
+from kg.graph.iris import KGO
 
 ABSTRACT = ("We propose ReceiptNet, a compact network for reading receipts. ReceiptNet outperforms ResNet-50 "
             "and DeiT on CIFAR-10 and SVHN while using half the parameters. Code is public.")

@@ -1,4 +1,4 @@
-"""The graph contract (kg/rdf.py's docstring; read by examples/annotated/score.py and by users' SPARQL),
+"""The graph contract (kg/graph/mapping.py's docstring; read by examples/annotated/score.py and by users' SPARQL),
 checked on graph.ttl of the real seeds and on hand-written papers."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from kg.model import Paper
 from kg.pipeline import build
-from kg.rdf import KGO, KG_ID, entity_iri, paper_iri
+from kg.graph.iris import KGO, KG_ID, entity_iri, paper_iri
 
 EVAL = Path(__file__).resolve().parent.parent / "examples" / "annotated"   # score.py, dev set
 RELATIONS = (KGO.proposes, KGO.evaluatesOn, KGO.comparesTo, KGO.addressesTask)

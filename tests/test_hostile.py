@@ -15,7 +15,7 @@ from kg.cli import main
 from kg.extract import extract
 from kg.model import Paper
 from kg.normalize import normalise
-from kg.rdf import build_graph
+from kg.graph.mapping import build_graph
 from kg.readers import clean_text, read_papers
 from kg.vocab import default_vocabulary
 
@@ -119,7 +119,7 @@ def test_clean_paper_cleans_every_text_field_as_clean_text_does(field, value):
 
 
 def _string_escaped_in_full(value: str) -> str:
-    """kg.ntriples.string without its shortcut for text that needs no escape."""
+    """kg.graph.ntriples.string without its shortcut for text that needs no escape."""
     value = (value.replace("\\", "\\\\").replace('"', '\\"')
              .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
     return '"' + re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", value) + '"'
@@ -130,7 +130,7 @@ def _string_escaped_in_full(value: str) -> str:
 def test_ntriples_strings_need_escaping_only_where_the_shortcut_does_not_apply(value):
     """N-Triples strings skip the escaping of text that has nothing to escape (nearly all): the
     shortcut must give what escaping in full gives, and rdflib must read the value back."""
-    from kg.ntriples import string
+    from kg.graph.ntriples import string
 
     assert string(value) == _string_escaped_in_full(value)
     g = Graph().parse(data=f"<http://ex/s> <http://ex/p> {string(value)} .\n", format="nt")

@@ -19,7 +19,7 @@ from kg.extract import ExtractorError, available_extractors, extract, register_e
 from kg.extract import _REGISTRY as EXTRACTORS  # noqa: PLC2701 (test extractors are removed in teardown)
 from kg.model import Evidence, Extraction, Paper
 from kg.pipeline import build
-from kg.rdf import KGO, paper_iri
+from kg.graph.iris import KGO, paper_iri
 
 ABSTRACT_A = ("We propose ReceiptNet, a compact network for reading receipts. ReceiptNet outperforms ResNet-50 "
               "and DeiT on CIFAR-10 and SVHN while using half the parameters. Code is public.")

@@ -14,7 +14,7 @@ from kg.learn.gold import load_annotated
 from kg.learn.model import load_model
 from kg.learn.train import train_model
 from kg.normalize import normalise
-from kg.rdf import build_graph
+from kg.graph.mapping import build_graph
 from kg.vocab import default_vocabulary
 
 ANNOTATED = Path(__file__).resolve().parent.parent / "examples" / "annotated"

@@ -164,16 +164,17 @@ def test_results_validate_and_state_their_value(train_build):
 
 def test_both_writers_give_the_same_result_and_task_triples(train_papers):
     from kg.pipeline import extract_facts
-    from kg.rdf import fact_ntriples, fact_triples
+    from kg.graph.mapping import fact_triples
+    from kg.graph.ntriples import lines
+    from kg.graph.terms import add_triples
 
     facts = [f for f in extract_facts(list(train_papers.values())[:60])
              if f.predicate in ("reportsResult", "addressesTask")]
     assert {f.predicate for f in facts} == {"reportsResult", "addressesTask"}
     a, b = Graph(), Graph()
     for f in facts:
-        for t in fact_triples(f):
-            a.add(t)
-    b.parse(data="".join(fact_ntriples(f) for f in facts), format="nt")
+        add_triples(a, fact_triples(f))
+    b.parse(data="".join(lines(fact_triples(f)) for f in facts), format="nt")
     assert len(a) > 100 and isomorphic(a, b)
 
 

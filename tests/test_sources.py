@@ -27,7 +27,7 @@ from kg.cli import main
 from kg.fetch import FetchError, fetch_arxiv
 from kg.model import Paper, SkippedEntry, author_key, paper_key
 from kg.pipeline import build
-from kg.rdf import KGO, SCHEMA, paper_iri
+from kg.graph.iris import KGO, SCHEMA, paper_iri
 from kg.readers import detect_format, read_papers
 from kg.readers.filters import CategoryFilter
 

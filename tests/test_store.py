@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic, to_isomorphic, graph_diff
 from kg.cli import main
 from kg.oxstore import current_generation, generations, manifest, oxigraph_of
 from kg.pipeline import build
-from kg.rdf import KGO, paper_iri
+from kg.graph.iris import KGO, paper_iri
 from kg.store import load_graph
 from kg.stream import build_store
 
@@ -369,12 +369,23 @@ def test_query_on_a_store_folder_sees_literals_as_the_rdflib_build_does(seeds_bu
     assert (None, URIRef("http://purl.org/dc/terms/title"), Literal(str(title))) in g
 
 
+def _assert_both_paths_agree(triples: list) -> Graph:
+    """The bulk path's N-Triples of ``triples``, read back by rdflib, hold exactly the triples of the
+    in-memory path's rdflib graph (no blank nodes: equal sets, not only isomorphic graphs)."""
+    from kg.graph.ntriples import lines
+    from kg.graph.terms import graph_of
+
+    assert triples
+    parsed, direct = Graph().parse(data=lines(triples), format="nt"), graph_of(triples)
+    assert len(parsed) == len(direct) > 0 and set(parsed) == set(direct)
+    return parsed
+
+
 def test_direct_ntriples_of_papers_equal_the_rdflib_triples(seed_papers, tmp_path):
-    """Papers too: their own triples from strings, the metadata through rdflib terms."""
+    """Papers: the N-Triples the bulk path writes hold the triples the in-memory graph holds."""
     from kg.model import SourceRef
-    from kg.ntriples import lines
     from kg.readers import read_papers
-    from kg.rdf import paper_ntriples, paper_triples
+    from kg.graph.mapping import paper_triples
 
     arxiv = tmp_path / "listing.jsonl"
     arxiv.write_text(json.dumps({"id": "2106.13112", "title": 'A "quoted"\ttitle', "abstract": "Line\nbreak \\ \x01.",
@@ -384,35 +395,33 @@ def test_direct_ntriples_of_papers_equal_the_rdflib_triples(seed_papers, tmp_pat
     assert any(p.authors for p in papers)
     for paper in papers:
         for sources in [(), (SourceRef("other.txt", 3), paper.source), (SourceRef(""),)]:
-            assert paper_ntriples(paper, sources) == lines(paper_triples(paper, sources))
+            _assert_both_paths_agree(paper_triples(paper, sources))
+    odd = _assert_both_paths_agree(paper_triples(papers[-1]))
+    assert "\\" in papers[-1].abstract and Literal(papers[-1].abstract) in set(odd.objects())
 
 
 def test_direct_ntriples_of_facts_equal_the_rdflib_triples(seed_papers):
-    """The bulk path writes facts as N-Triples straight from strings: same lines as kg.rdf's triples."""
-    from kg.ntriples import lines
+    """The bulk path writes facts as N-Triples: the same triples as the in-memory graph's."""
     from kg.pipeline import extract_facts
-    from kg.rdf import fact_ntriples, fact_triples
+    from kg.graph.mapping import fact_triples
 
     facts = list(extract_facts(list(seed_papers.values())))
     assert len(facts) > 500 and any(f.extraction.outcome for f in facts)
     for fact in facts:
-        assert fact_ntriples(fact) == lines(fact_triples(fact))
+        _assert_both_paths_agree(fact_triples(fact))
     hostile = facts[0]
     ev = dataclasses.replace(hostile.extraction.evidence, sentence='a "quoted" \\ back\nslash <b>\x01')
     odd = dataclasses.replace(hostile, extraction=dataclasses.replace(hostile.extraction, evidence=ev,
                                                                       confidence=0.333333))
-    assert fact_ntriples(odd) == lines(fact_triples(odd))
-    parsed = Graph().parse(data=fact_ntriples(odd), format="nt")
-    assert_isomorphic(parsed, Graph().parse(data=lines(fact_triples(odd)), format="nt"))
+    parsed = _assert_both_paths_agree(fact_triples(odd))
     assert Literal('a "quoted" \\ back\nslash <b>\x01') in set(parsed.objects())
 
 
 def test_direct_ntriples_of_entity_labels_equal_the_rdflib_triples(seed_facts):
-    """The labels a store build writes at its end come from strings too: same lines as kg.rdf's
-    triples, for every entity of the seeds, a family, and hostile surface forms."""
+    """The labels a store build writes at its end: the same triples as the in-memory graph's,
+    for every entity of the seeds, a family, and hostile surface forms."""
     from kg.model import Entity
-    from kg.ntriples import lines
-    from kg.rdf import EntityLabels, entity_label, entity_ntriples, entity_triples
+    from kg.graph.mapping import EntityLabels, entity_label, entity_triples
 
     labels = EntityLabels()
     for fact in seed_facts:
@@ -423,7 +432,7 @@ def test_direct_ntriples_of_entity_labels_equal_the_rdflib_triples(seed_facts):
     for iri, entity in labels.entities.items():
         counts = labels.surfaces[iri]
         label = entity_label(entity, counts)
-        assert entity_ntriples(entity, label, counts) == lines(entity_triples(entity, label, counts))
+        _assert_both_paths_agree(entity_triples(entity, label, counts))
     family = Entity("transformer", "method", "Transformer", ("attention",), True, True)
     odd = Counter({'a "quoted" \\ name\t': 2, "Trans\u00e9former": 2, "x\x01y": 1})
     assert entity_label(family, odd) == "Transformer"
@@ -431,10 +440,8 @@ def test_direct_ntriples_of_entity_labels_equal_the_rdflib_triples(seed_facts):
     assert entity_label(plain, odd) == "Trans\u00e9former"          # most used, ties alphabetically
     for entity in (family, plain):
         label = entity_label(entity, odd)
-        text = entity_ntriples(entity, label, odd)
-        assert text == lines(entity_triples(entity, label, odd))
-        assert_isomorphic(Graph().parse(data=text, format="nt"),
-                          Graph().parse(data=lines(entity_triples(entity, label, odd)), format="nt"))
+        parsed = _assert_both_paths_agree(entity_triples(entity, label, odd))
+        assert Literal("x\x01y") in set(parsed.objects())
 
 
 def test_spool_files_leave_a_short_last_load(tmp_path):

@@ -6,7 +6,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from kg.cli import main
-from kg.rdf import KGO
+from kg.graph.iris import KGO
 from kg.validate import validate
 
 

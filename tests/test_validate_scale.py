@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from kg.pipeline import build
-from kg.rdf import KGO
+from kg.graph.iris import KGO
 from kg.store import load_graph
 from kg.validate import validate
 

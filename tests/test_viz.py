@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from kg.cli import main
 from kg.graphview import find_nodes, property_graph
-from kg.rdf import KGO
+from kg.graph.iris import KGO
 from kg.viz import FocusNotFound, ViewOptions, build_view, render_html
 
 RELS = [KGO.proposes, KGO.evaluatesOn, KGO.comparesTo, KGO.memberOf, KGO.addressesTask]
