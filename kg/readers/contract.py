@@ -11,7 +11,7 @@ from pathlib import Path
 from kg.model import Paper, SkippedEntry, SourceRef
 from kg.readers.paths import display_path
 
-ReadFn = Callable[[Path], Iterator["Paper | SkippedEntry"]]
+ReadFn = Callable[[Path], Iterator[Paper | SkippedEntry]]
 SniffFn = Callable[[str], bool]
 
 

@@ -54,21 +54,26 @@ class DecodeLog:
         self.lines += lines
 
 
+class _ThreadLog(threading.local):
+    log: DecodeLog | None = None
+
+
 # The DecodeLog of the file read_papers is reading in this thread: not a cache, the route by which
 # the decoding helpers below reach the log of the current reading (a reader does not pass it on).
-_local = threading.local()
+_current = _ThreadLog()
 
 
 def use_decode_log(log: DecodeLog | None) -> DecodeLog | None:
     """Make ``log`` the one invalid bytes are noted in, in this thread, until the next call; return
     the one it replaces (read_papers swaps its own in around each step of a reader, and back)."""
-    outer, _local.log = getattr(_local, "log", None), log
+    outer = _current.log
+    _current.log = log
     return outer
 
 
 def note_invalid(line: int, byte: int, encoding: str = "utf-8", lines: int = 1) -> None:
     """Note ``lines`` lines holding invalid bytes, the first at ``line``, in the thread's log (if any)."""
-    log = getattr(_local, "log", None)
+    log = _current.log
     if log is not None:
         log.note(line, byte, encoding, lines)
 
