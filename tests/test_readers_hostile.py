@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.readers as readers
+import kg.readers.lines as line_reader  # owns MAX_LINE_BYTES, the bound on one line
 from kg.cli import main
 from kg.model import Paper, SkippedEntry
 from kg.pipeline import read_corpus
@@ -179,7 +179,7 @@ def test_a_title_over_the_bound_and_a_long_metadata_value_are_skipped(tmp_path):
 
 
 def test_a_line_over_the_length_bound_is_skipped_unparsed_in_bounded_memory(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 1 << 20)
+    monkeypatch.setattr(line_reader, "MAX_LINE_BYTES", 1 << 20)
     parsed: list[int] = []
     from kg.readers import jsondocs
 

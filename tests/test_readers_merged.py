@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-import kg.readers as readers
+import kg.readers.lines as line_reader  # owns MAX_LINE_BYTES, the bound on one line
 from kg.cli import main
 from kg.model import Paper, SkippedEntry
 from kg.pipeline import build
@@ -38,7 +38,7 @@ def papers(items) -> list[tuple[str, str]]:
 
 
 def test_paragraph_listing_skips_an_over_long_line_and_keeps_pairing(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(line_reader, "MAX_LINE_BYTES", 4096)
     f = tmp_path / "short.txt"
     f.write_text("QNet: A Tiny Network\n\nWe propose QNet, which outperforms ResNet on ImageNet.\n\n"
                  + "x" * 10_000 + "\n\nPicoFormer: Attention on a Budget\n\n"
@@ -63,7 +63,7 @@ def test_invalid_byte_in_a_listing_is_counted_once_and_leaves_out_its_entry(tmp_
 
 
 def test_listing_with_encoding_option_is_streamed_with_line_bounds(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(line_reader, "MAX_LINE_BYTES", 4096)
     f = tmp_path / "cp1252.txt"
     f.write_bytes("Café-Net: Receipts\n\n".encode("cp1252") + LONG.encode("cp1252")
                   + b"\n\n" + b"y" * 9000 + b"\n")

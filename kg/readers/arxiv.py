@@ -26,7 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from kg.model import Paper, SkippedEntry, SourceRef
-from kg.readers import ReaderError, bom_encoding, iter_lines, iter_raw_lines, read_text, register_reader
+from kg.readers import register_reader
+from kg.readers.contract import ReaderError
+from kg.readers.decoding import bom_encoding, read_text
+from kg.readers.lines import iter_lines, iter_raw_lines
 from kg.readers.filters import CategoryFilter
 from kg.readers.jsondocs import as_list, json_problem, strip_doi, text_of
 from kg.readers.latex import latex_to_text

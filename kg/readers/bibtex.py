@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.model import Paper, SkippedEntry, SourceRef, display_name
-from kg.readers import read_text, register_reader
+from kg.readers import register_reader
+from kg.readers.decoding import read_text
 from kg.readers.jsondocs import arxiv_id_from, strip_doi
 from kg.readers.latex import latex_to_text
 

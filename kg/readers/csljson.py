@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.model import Paper, SkippedEntry, SourceRef, display_name
-from kg.readers import iso_date, parse_date, register_reader
+from kg.readers import register_reader
+from kg.readers.dates import iso_date, parse_date
 from kg.readers.jsondocs import arxiv_id_from, iter_records, strip_doi, text_of
 
 # Keys only CSL items have (OpenAlex and Semantic Scholar records use other names).

@@ -17,7 +17,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.model import Paper, SkippedEntry, SourceRef
-from kg.readers import ReaderWarning, iter_lines, register_reader, unnoted_decoding
+from kg.readers import register_reader
+from kg.readers.contract import ReaderWarning
+from kg.readers.decoding import unnoted_decoding
+from kg.readers.lines import iter_lines
 
 _CHROME_LINE = re.compile(
     r"""^(?:new|subscribe|upvote|submitted\ by.*|

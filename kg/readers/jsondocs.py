@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.model import SkippedEntry, SourceRef
-from kg.readers import iter_lines, read_head, read_text
+from kg.readers.decoding import read_text
+from kg.readers.lines import iter_lines
+from kg.readers.sniffing import read_head
 
 LIST_KEYS = ("results", "data", "papers")
 _DECODER = json.JSONDecoder()

@@ -17,7 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.model import Paper, SkippedEntry, SourceRef, display_name
-from kg.readers import ReaderError, ReaderWarning, parse_date, read_text_guessing, register_reader
+from kg.readers import register_reader
+from kg.readers.contract import ReaderError, ReaderWarning
+from kg.readers.dates import parse_date
+from kg.readers.decoding import read_text_guessing
 from kg.readers.jsondocs import arxiv_id_from, strip_doi
 
 # A tag line: two spaces before the dash, as every exporter writes it (a wrapped abstract line such

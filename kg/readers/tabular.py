@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from kg.model import Paper, SkippedEntry, SourceRef, display_name
-from kg.readers import (ReaderError, ReaderWarning, iter_lines, parse_date, read_text, read_text_guessing,
-                        register_reader)
+from kg.readers import register_reader
+from kg.readers.contract import ReaderError, ReaderWarning
+from kg.readers.dates import parse_date
+from kg.readers.decoding import read_text, read_text_guessing
+from kg.readers.lines import iter_lines
 from kg.readers.jsondocs import JsonProblem, arxiv_id_from, load_json
 
 csv.field_size_limit(16 * 1024 * 1024)  # real abstracts can be long; the default is 128 KiB
