@@ -17,6 +17,8 @@ from pathlib import Path
 
 from rdflib import Graph, Literal
 
+from kg.names import find_nodes, similar_names
+
 QUERY_DIR = Path(__file__).parent / "queries"
 DEFAULT_PAGE = 1000   # rows `kg query --named` shows of a listing unless --all
 
@@ -272,11 +274,9 @@ def check_parameters(q: NamedQuery, bindings: dict[str, str] | None) -> None:
 
 def _with_hints(graph: Graph, q: NamedQuery, bindings: dict[str, str] | None, result: QueryResult) -> QueryResult:
     """An empty answer to a query about a name: say when no node has that name, and which do
-    (kg.graphview's suggestions, as ``kg viz --focus`` gives them)."""
+    (:mod:`kg.names`' suggestions, as ``kg viz --focus`` gives them)."""
     if result.rows or not bindings:
         return result
-    from kg.graphview import find_nodes, similar_names
-
     for param, value in sorted(bindings.items()):
         if find_nodes(graph, value):
             continue
