@@ -10,14 +10,13 @@ import csv
 import io
 import json
 import re
-import threading
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 
 from rdflib import Graph, Literal
 
 from kg.names import find_nodes, similar_names
+from kg.sparql import check_nesting, on_engine_stack
 
 QUERY_DIR = Path(__file__).parent / "queries"
 DEFAULT_PAGE = 1000   # rows `kg query --named` shows of a listing unless --all
@@ -116,73 +115,10 @@ def run_text(graph: Graph, text: str, bindings: dict[str, str] | None = None) ->
         raise error from None
 
 
-class QueryRefused(ValueError):
-    """A query turned away before the engine sees it; ``status`` is the HTTP answer kg serve gives."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-# Oxigraph's parser and planner recurse once per nesting level, in native code: a query nested a
-# few thousand levels deep overflows the thread's stack and kills the process (SIGSEGV), before
-# any error can be raised. Measured on an 8 MiB stack (pyoxigraph 0.5.13), the dearest level is a
-# nested collection "(" (~22 KiB: 361 levels pass, 400 crash), then FILTER EXISTS "{" (~10 KiB),
-# "[" (~9 KiB), "{" (~3.8 KiB), "(" in expressions (~1.8 KiB), "!" and "<<" (~1 KiB).
-MAX_DEPTH = 500                 # brackets open at once, as written
-MAX_BRACKETS = 10_000           # "(", "[", "{", "!" and "<<" in all: a bound on any real depth
-ENGINE_STACK = 512 << 20        # bytes of stack the engine runs on: MAX_BRACKETS x 22 KiB, twice over
-_BRACKETS = re.compile(r"[(\[{]|[)\]}]")
-
-
-def check_nesting(query: str) -> None:
-    """Refuse (:class:`QueryRefused`) a query too deeply nested for the engine to parse.
-
-    Two bounds. The depth as written (brackets open at once, counted anywhere, strings too) gives
-    the message people see. It can be fooled by closing brackets inside strings, so the count
-    of every opening bracket, which no string can lower, bounds the real depth; the engine runs
-    on a stack sized for that many levels (:func:`on_engine_stack`)."""
-    depth = max(accumulate(1 if b in "([{" else -1 for b in _BRACKETS.findall(query)), default=0)
-    if depth > MAX_DEPTH:
-        raise QueryRefused(f"query nested {depth} brackets deep; at most {MAX_DEPTH} are accepted")
-    openers = sum(query.count(c) for c in "([{!") + query.count("<<")
-    if openers > MAX_BRACKETS:
-        raise QueryRefused(f"query has {openers} opening brackets and '!' (at most {MAX_BRACKETS:,} are "
-                           "accepted, a bound on how deeply it can nest): split it into smaller queries")
-
-
-def on_engine_stack(fn, *args, **kwargs):
-    """``fn(*args, **kwargs)`` on a thread with :data:`ENGINE_STACK` bytes of stack (reserved, not
-    used until touched), so that a query :func:`check_nesting` lets through cannot overflow it."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, fn(*args, **kwargs)))
-        except BaseException as exc:   # re-raised in the caller's thread
-            outcome.append((False, exc))
-
-    with _STACK_LOCK:   # the stack size is process-wide: set it for this thread only
-        previous = threading.stack_size(ENGINE_STACK)
-        try:
-            thread = threading.Thread(target=run, name="kg-query-engine", daemon=True)
-            thread.start()
-        finally:
-            threading.stack_size(previous)
-    thread.join()
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value
-
-
-_STACK_LOCK = threading.Lock()
-
-
 def run_query(graph: Graph, query: str, bindings: dict[str, str] | None = None) -> QueryResult:
     """Run a SELECT/ASK/CONSTRUCT query; values come back as plain strings, with each literal's
     datatype in ``datatypes``. A query nested too
-    deeply for the engine raises :class:`QueryRefused` before the engine sees it."""
+    deeply for the engine raises :class:`kg.sparql.QueryRefused` before the engine sees it."""
     check_nesting(query)
     return on_engine_stack(_run_query, graph, query, bindings)
 

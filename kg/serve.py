@@ -3,7 +3,8 @@
 - read-only: the graph is opened read-only; SPARQL Update (``update=``, ``application/sparql-update``,
   ``/update``) and Graph Store writes (PUT/DELETE/PATCH) are refused with 403 / 405;
 - it never sends a request for a caller: a query whose parse has a ``SERVICE`` clause is refused
-  (403), and so is one that cannot be parsed (400), before the engine sees it (:func:`engine_text`);
+  (403), and so is one that cannot be parsed (400), before the engine sees it
+  (:func:`kg.sparql.engine_text`);
 - binds to 127.0.0.1 unless told otherwise, and answers only requests whose ``Host`` names this
   server (loopback names, the bound address, ``allowed_hosts``): a web page cannot reach it through
   a DNS name rebound to 127.0.0.1;
@@ -25,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
 import selectors
 import socket
 import sys
@@ -39,7 +39,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from kg.query import QueryRefused, check_nesting, on_engine_stack
+from kg.sparql import QueryRefused, engine_text, on_engine_stack
 
 DEFAULT_PORT = 8765      # not 7878, Oxigraph server's default: both may run side by side
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -82,75 +82,6 @@ class ServeConfig:
 
 class QueryTimeout(Exception):
     pass
-
-
-# --------------------------------------------------------------------------- what the engine runs
-
-_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
-_SERVICE_WORD = re.compile("service", re.IGNORECASE)
-
-
-def engine_text(query: str) -> str:
-    """The text the engine may run for ``query``, or :class:`QueryRefused`.
-
-    The decision is the parse's, not a scan's: a query holding the word ``service`` anywhere,
-    once its ``\\u`` escapes are decoded, is parsed with rdflib's SPARQL 1.1 parser, and refused
-    if it does not parse (400) or its parse has a ``SERVICE`` pattern (403). A query without the
-    word cannot have the keyword (SPARQL has no other way to spell it), so it needs no parse and
-    runs as sent.
-
-    A parsed query runs as parsed: both parsers must read the same text the same way, so the
-    engine gets the text rdflib read, with ``\\u`` escapes decoded (once: a text that still has
-    one after decoding is refused, as the two could decode it again differently) and line ends as
-    ``\\n`` (Oxigraph ends a comment at CR, rdflib only at LF). Every query is checked for nesting
-    the engine cannot parse (:func:`kg.query.check_nesting`), escapes decoded, as the engine
-    decodes them."""
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
-
-    try:
-        text = expandUnicodeEscapes(query)
-    except ValueError as exc:
-        raise QueryRefused(f"query not accepted: {exc}") from None
-    if _ESCAPE.search(text):
-        raise QueryRefused("query not accepted: a \\u escape decodes to another \\u escape")
-    check_nesting(text)
-    if not _SERVICE_WORD.search(text):
-        return query
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QueryRefused("query not accepted: a \\u escape names a lone surrogate") from None
-    if _has_service(text):
-        raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint", 403)
-    return text
-
-
-def _has_service(text: str) -> bool:
-    """Whether the parse of ``text`` has a SERVICE pattern; QueryRefused when it does not parse."""
-    from pyparsing import ParseBaseException, ParseResults
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    try:
-        tree = parseQuery(text)
-    except ParseBaseException as exc:
-        raise QueryRefused(f"query not accepted: it does not parse as SPARQL 1.1 ({exc}); a query that "
-                           "mentions 'service' must") from None
-    except RecursionError:
-        raise QueryRefused("query not accepted: too deeply nested to check") from None
-    stack = [tree]
-    while stack:   # iterative: the tree is as deep as the query
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple, ParseResults)):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    return False
 
 
 # --------------------------------------------------------------------------- worker process

@@ -24,8 +24,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from kg.query import MAX_BRACKETS, run_query
-from kg.serve import DEFAULT_PORT, ServeConfig, engine_text, make_server, serve_in_thread
+from kg.query import run_query
+from kg.serve import DEFAULT_PORT, ServeConfig, make_server, serve_in_thread
+from kg.sparql import MAX_BRACKETS, engine_text
 from kg.store import load_graph
 
 TIMEOUT = 1.0          # the test server's per-query limit
@@ -123,6 +124,20 @@ def test_kg_query_endpoint_against_kg_serve(served, seeds_build):
     local = CliRunner().invoke(main, ["query", str(folder), *args])
     assert remote.exit_code == 0 and local.exit_code == 0, remote.output
     assert json.loads(remote.output) == json.loads(local.output) and json.loads(local.output)
+
+
+def test_bound_parameters_reach_a_remote_endpoint_as_they_reach_the_local_graph(served):
+    """Issue 22 (one VALUES writer): kg.remote binds parameters as the local store does, in a
+    VALUES block opening the WHERE group. A trailing block (the remote writer's before) is
+    joined after grouping, where ?method is gone: the count was every label's, not ResNet's."""
+    from kg.remote import query as remote_query
+
+    server, folder = served
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?method }"
+    local = run_query(load_graph(folder, backend="store"), q, {"method": "ResNet"}).rows
+    everything = run_query(load_graph(folder, backend="store"), q).rows
+    assert local == [["1"]] and int(everything[0][0]) > 100
+    assert remote_query(server.url, q, {"method": "ResNet"}).rows == local
 
 
 def test_kg_query_endpoint_warns_when_the_server_cut_the_result(served):
@@ -372,7 +387,7 @@ def test_what_the_engine_runs_never_calls_out(listener):
     is stricter than Oxigraph on escapes in strings (a \\' in a \"\"\" string, \\u0027 in '...')."""
     import pyoxigraph as ox
 
-    from kg.query import QueryRefused
+    from kg.sparql import QueryRefused
 
     target = f"http://127.0.0.1:{listener.port}/x"
     chars = ['"', "'", '\\"', "\\'", "\\\\", "#", " ", "SERVICE", "service", "<", ">", "{", "}", "a", "\\n", "\n",
