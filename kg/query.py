@@ -1,5 +1,6 @@
 """SPARQL over the graph: ad-hoc queries, named queries shipped in ``kg/queries/*.rq``, results
-as rows or formatted as a table, CSV or JSON.
+as rows or formatted as a table, CSV or JSON; and answers as SPARQL result documents, in the
+format a client asks for, bounded (:func:`answer`, what ``kg serve`` sends).
 
 Named queries take parameters as bound variables (``initBindings``), never by pasting user text
 into the query string.
@@ -13,10 +14,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal
 
 from kg.names import find_nodes, similar_names
-from kg.sparql import check_nesting, on_engine_stack
+from kg.rdf import PREFIXES
+from kg.sparql import check_nesting, engine_text, on_engine_stack
 
 QUERY_DIR = Path(__file__).parent / "queries"
 DEFAULT_PAGE = 1000   # rows `kg query --named` shows of a listing unless --all
@@ -65,8 +68,6 @@ def with_prefixes(text: str) -> tuple[str, int]:
     """``text`` with the PREFIX lines of our vocabularies it does not declare (kgo:, rdfs:,
     dcterms:, ...), and how many lines were added before it (to report error positions in the
     user's text)."""
-    from kg.rdf import PREFIXES
-
     known = dict(PREFIXES, rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#")
     decl = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in known.items() if not re.search(rf"PREFIX\s+{p}:", text, re.I))
     return decl + text, decl.count("\n")
@@ -277,3 +278,170 @@ def _short(value: str) -> str:
         if value.startswith(prefix):
             return value[len(prefix):]
     return value
+
+
+# --------------------------------------------------------------------------- answers as documents
+
+# Media type -> format, for each kind of answer. Formats are listed in the order of preference
+# that breaks ties between equally acceptable types.
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+BOOLEAN_TYPES = {m: f for m, f in RESULT_TYPES.items()   # CSV and TSV have no form for ASK
+                 if f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML)}
+GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE, "application/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/xml": ox.RdfFormat.RDF_XML, "text/xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD, "application/x-json+ld": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+}
+
+
+class NotAcceptable(ValueError):
+    """No format the client accepts can hold this query's answer (HTTP 406)."""
+
+
+def negotiate(accept: str, offered: dict):
+    """The format of ``offered`` (media type -> format) that an ``Accept`` header prefers; None
+    when it accepts none. An empty header accepts anything; ties go to the order of ``offered``.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULT_TYPES)
+    <QueryResultsFormat SPARQL Results in XML>
+    >>> negotiate("text/turtle", RESULT_TYPES) is None
+    True
+    """
+    if not accept.strip():
+        return next(iter(offered.values()))
+    order = list(dict.fromkeys(offered.values()))
+    best: tuple[float, int, int] | None = None
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        media = media.strip().lower()
+        q = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k.strip().lower() == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        if media in offered:
+            fmts, specificity = [offered[media]], 2
+        elif media == "*/*":
+            fmts, specificity = order[:1], 0
+        elif media.endswith("/*"):
+            fmts = [f for m, f in offered.items() if m.startswith(media[:-1])][:1]
+            specificity = 1
+        else:
+            continue
+        for f in fmts:
+            key = (q, specificity, -order.index(f))
+            if best is None or key > best:
+                best = key
+    return order[-best[2]] if best else None
+
+
+def content_type(fmt) -> str:
+    """The Content-Type of a document in ``fmt`` (a pyoxigraph format), charset said for text."""
+    media = fmt.media_type
+    return media + "; charset=utf-8" if media.startswith("text/") and "charset" not in media else media
+
+
+def answer(store: ox.Store, query: str, accept: str, max_rows: int,
+           max_bytes: int = 32 << 20) -> tuple[str, bytes, str]:
+    """A query's answer on a pyoxigraph store as a document: (content type, body, why it was cut
+    or ""), the format the one ``accept`` prefers among those of the query's form (SELECT: SPARQL
+    JSON, XML, CSV, TSV; ASK: JSON, XML; CONSTRUCT and DESCRIBE: N-Triples, Turtle, RDF/XML,
+    JSON-LD), written by pyoxigraph's serialisers.
+
+    At most ``max_rows`` solutions (or triples) and ``max_bytes`` bytes: the engine's answer is
+    first written one solution (triple) per line, as TSV (N-Triples), which the engine stops
+    writing past either limit; those lines are read back and written in the format asked for,
+    with fewer of them when that format is longer. The query is checked first
+    (:func:`kg.sparql.engine_text`); raises :class:`kg.sparql.QueryRefused`, :class:`NotAcceptable`,
+    or SyntaxError for a query the engine cannot parse."""
+    result = store.query(engine_text(query))
+    if isinstance(result, ox.QueryBoolean):
+        fmt = negotiate(accept, BOOLEAN_TYPES) or ox.QueryResultsFormat.JSON
+        return content_type(fmt), result.serialize(format=fmt), ""
+    graph = isinstance(result, ox.QueryTriples)
+    offered = GRAPH_TYPES if graph else RESULT_TYPES
+    fmt = negotiate(accept, offered)
+    if fmt is None:
+        raise NotAcceptable(f"{'CONSTRUCT and DESCRIBE' if graph else 'SELECT'} results are available as "
+                            + ", ".join(offered))
+    if graph:
+        prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else {p: str(ns) for p, ns in PREFIXES.items()}
+        head, lines, cut = _first_lines(result, ox.RdfFormat.N_TRIPLES, 0, max_rows, max_bytes)
+
+        def write(n: int) -> bytes:
+            return ox.serialize(ox.parse(b"".join(lines[:n]), ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=prefixes)
+    else:
+        head, lines, cut = _first_lines(result, ox.QueryResultsFormat.TSV, 1, max_rows, max_bytes)
+
+        def write(n: int) -> bytes:
+            return ox.parse_query_results(head + b"".join(lines[:n]), ox.QueryResultsFormat.TSV).serialize(format=fmt)
+    n = len(lines)
+    body = write(n)
+    while len(body) > max_bytes and n:   # JSON, XML, RDF/XML, JSON-LD are longer than the lines: keep fewer
+        n = int(n * max_bytes / len(body) * 0.9)
+        body, cut = write(n), f"true; max-bytes={max_bytes}"
+    return content_type(fmt), body, cut
+
+
+class _Enough(Exception):
+    """Raised by :class:`_Lines` into the engine's serialiser: the answer holds all it may."""
+
+
+class _Lines:
+    """A binary file keeping what is written to it until it holds more than ``max_lines`` lines
+    or ``max_bytes`` bytes (past its ``header`` lines); the next write raises :class:`_Enough`,
+    which stops the engine."""
+
+    def __init__(self, header: int, max_lines: int, max_bytes: int) -> None:
+        self.header, self.max_lines, self.max_bytes = header, max_lines, max_bytes
+        self.data = bytearray()
+        self.lines = 0
+        self.stopped = False
+
+    def write(self, chunk: bytes) -> int:
+        self.data += chunk
+        self.lines += chunk.count(b"\n")
+        if self.lines >= self.header and (self.lines > self.max_lines or len(self.data) > self.max_bytes):
+            self.stopped = True
+            raise _Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def _first_lines(result, fmt, header: int, max_rows: int, max_bytes: int) -> tuple[bytes, list[bytes], str]:
+    """The engine's answer written in ``fmt``, one solution or triple a line after ``header``
+    lines: (the header, the first lines, why the rest was cut or ""). The lines kept are at most
+    ``max_rows`` and end within ``max_bytes`` bytes; the header is always kept."""
+    sink = _Lines(header, header + max_rows, max_bytes)
+    try:
+        result.serialize(sink, fmt)
+    except _Enough:
+        pass
+    *ended, _ = bytes(sink.data).split(b"\n")   # the last piece is a line not ended yet, or empty
+    ended = [line + b"\n" for line in ended]
+    head, rows = b"".join(ended[:header]), ended[header:header + max_rows]
+    if not sink.stopped:
+        return head, rows, ""
+    size, kept = len(head), 0
+    for line in rows:
+        size += len(line)
+        if size > max_bytes:
+            return head, rows[:kept], f"true; max-bytes={max_bytes}"
+        kept += 1
+    # stopped with every line kept: past the last row allowed, or within a row that did not fit
+    return head, rows, f"true; max-rows={max_rows}" if len(rows) == max_rows else f"true; max-bytes={max_bytes}"
