@@ -379,15 +379,21 @@ def answer(store: ox.Store, query: str, accept: str, max_rows: int,
                             + ", ".join(offered))
     if graph:
         prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else {p: str(ns) for p, ns in PREFIXES.items()}
-        head, lines, cut = _first_lines(result, ox.RdfFormat.N_TRIPLES, 0, max_rows, max_bytes)
+        lines_format, header = ox.RdfFormat.N_TRIPLES, 0
 
-        def write(n: int) -> bytes:
-            return ox.serialize(ox.parse(b"".join(lines[:n]), ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=prefixes)
+        def rewrite(data: bytes) -> bytes:
+            return ox.serialize(ox.parse(data, lines_format), format=fmt, prefixes=prefixes)
     else:
-        head, lines, cut = _first_lines(result, ox.QueryResultsFormat.TSV, 1, max_rows, max_bytes)
+        lines_format, header = ox.QueryResultsFormat.TSV, 1
 
-        def write(n: int) -> bytes:
-            return ox.parse_query_results(head + b"".join(lines[:n]), ox.QueryResultsFormat.TSV).serialize(format=fmt)
+        def rewrite(data: bytes) -> bytes:
+            return ox.parse_query_results(data, lines_format).serialize(format=fmt)
+    head, lines, cut = _first_lines(result, lines_format, header, max_rows, max_bytes)
+
+    def write(n: int) -> bytes:
+        data = head + b"".join(lines[:n])
+        return data if fmt == lines_format else rewrite(data)
+
     n = len(lines)
     body = write(n)
     while len(body) > max_bytes and n:   # JSON, XML, RDF/XML, JSON-LD are longer than the lines: keep fewer
