@@ -36,6 +36,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 from rdflib.term import Variable
 
+from kg.sparql import bind_values
+
 STORE_DIR = "store"
 POINTER = "CURRENT"
 LOCK_FILE = ".kg.lock"
@@ -269,83 +271,6 @@ def _store_class():
             return out
 
     return KgOxigraphStore
-
-
-def values_block(bindings) -> str:
-    """``initBindings`` as a SPARQL ``VALUES`` block. Terms are written in N-Triples
-    syntax (strings escaped), so a bound value can never change the query around it."""
-    from kg.graph.ntriples import term
-
-    if not bindings:
-        return ""
-    names = [str(k) for k in bindings]
-    for n in names:
-        if not _VAR.match(n):
-            raise ValueError(f"not a SPARQL variable name: {n!r}")
-    return ("\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-            + " ".join(term(v) for v in bindings.values()) + ") }\n")
-
-
-_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WHERE = re.compile(r"(?<![\w?$:])WHERE(?![\w:])", re.IGNORECASE)
-
-
-def bind_values(query: str, bindings) -> str:
-    """``query`` with ``initBindings`` as a ``VALUES`` block opening its WHERE group (as rdflib
-    applies them: before anything is evaluated), else as a trailing block.
-
-    At the start of the group, Oxigraph's planner starts from the bound variables: a named query
-    bound to one method looks up that method's statements instead of joining all of them with
-    the binding at the end (at 10k papers, evidence_for: 1.6 s → 0.08 s).
-    """
-    block = values_block(bindings)
-    if not block:
-        return query
-    brace = _where_brace(query)
-    if brace is None:
-        return query + block
-    return query[:brace + 1] + block + query[brace + 1:]
-
-
-def _where_brace(query: str) -> int | None:
-    """Index of the "{" that opens the query's top-level WHERE group (skipping comments,
-    strings and IRIs), or None."""
-    depth, i, n = 0, 0, len(query)
-    first_brace = where_seen = None
-    while i < n:
-        c = query[i]
-        if c == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if c in "\"'":
-            quote = c * 3 if query.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not query.startswith(quote, j):
-                j += 2 if query[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<":
-            m = _IRIREF.match(query, i)
-            if m:
-                i = m.end()
-                continue
-        if c == "{":
-            if depth == 0:
-                if where_seen is not None:
-                    return i
-                if first_brace is None:
-                    first_brace = i
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif depth == 0 and c in "wW" and where_seen is None and _WHERE.match(query, i):
-            where_seen = i
-            i += 5
-            continue
-        i += 1
-    return first_brace if where_seen is None else None
 
 
 def rdflib_graph(ox_store) -> Graph:

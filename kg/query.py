@@ -1,5 +1,6 @@
 """SPARQL over the graph: ad-hoc queries, named queries shipped in ``kg/queries/*.rq``, results
-as rows or formatted as a table, CSV or JSON.
+as rows or formatted as a table, CSV or JSON; and answers as SPARQL result documents, in the
+format a client asks for, bounded (:func:`answer`, what ``kg serve`` sends).
 
 Named queries take parameters as bound variables (``initBindings``), never by pasting user text
 into the query string.
@@ -10,12 +11,15 @@ import csv
 import io
 import json
 import re
-import threading
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal
+
+from kg.names import find_nodes, similar_names
+from kg.graph.iris import PREFIXES
+from kg.sparql import check_nesting, engine_text, on_engine_stack
 
 QUERY_DIR = Path(__file__).parent / "queries"
 DEFAULT_PAGE = 1000   # rows `kg query --named` shows of a listing unless --all
@@ -64,8 +68,6 @@ def with_prefixes(text: str) -> tuple[str, int]:
     """``text`` with the PREFIX lines of our vocabularies it does not declare (kgo:, rdfs:,
     dcterms:, ...), and how many lines were added before it (to report error positions in the
     user's text)."""
-    from kg.graph.iris import PREFIXES
-
     known = dict(PREFIXES, rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#")
     decl = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in known.items() if not re.search(rf"PREFIX\s+{p}:", text, re.I))
     return decl + text, decl.count("\n")
@@ -114,73 +116,10 @@ def run_text(graph: Graph, text: str, bindings: dict[str, str] | None = None) ->
         raise error from None
 
 
-class QueryRefused(ValueError):
-    """A query turned away before the engine sees it; ``status`` is the HTTP answer kg serve gives."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-# Oxigraph's parser and planner recurse once per nesting level, in native code: a query nested a
-# few thousand levels deep overflows the thread's stack and kills the process (SIGSEGV), before
-# any error can be raised. Measured on an 8 MiB stack (pyoxigraph 0.5.13), the dearest level is a
-# nested collection "(" (~22 KiB: 361 levels pass, 400 crash), then FILTER EXISTS "{" (~10 KiB),
-# "[" (~9 KiB), "{" (~3.8 KiB), "(" in expressions (~1.8 KiB), "!" and "<<" (~1 KiB).
-MAX_DEPTH = 500                 # brackets open at once, as written
-MAX_BRACKETS = 10_000           # "(", "[", "{", "!" and "<<" in all: a bound on any real depth
-ENGINE_STACK = 512 << 20        # bytes of stack the engine runs on: MAX_BRACKETS x 22 KiB, twice over
-_BRACKETS = re.compile(r"[(\[{]|[)\]}]")
-
-
-def check_nesting(query: str) -> None:
-    """Refuse (:class:`QueryRefused`) a query too deeply nested for the engine to parse.
-
-    Two bounds. The depth as written (brackets open at once, counted anywhere, strings too) gives
-    the message people see. It can be fooled by closing brackets inside strings, so the count
-    of every opening bracket, which no string can lower, bounds the real depth; the engine runs
-    on a stack sized for that many levels (:func:`on_engine_stack`)."""
-    depth = max(accumulate(1 if b in "([{" else -1 for b in _BRACKETS.findall(query)), default=0)
-    if depth > MAX_DEPTH:
-        raise QueryRefused(f"query nested {depth} brackets deep; at most {MAX_DEPTH} are accepted")
-    openers = sum(query.count(c) for c in "([{!") + query.count("<<")
-    if openers > MAX_BRACKETS:
-        raise QueryRefused(f"query has {openers} opening brackets and '!' (at most {MAX_BRACKETS:,} are "
-                           "accepted, a bound on how deeply it can nest): split it into smaller queries")
-
-
-def on_engine_stack(fn, *args, **kwargs):
-    """``fn(*args, **kwargs)`` on a thread with :data:`ENGINE_STACK` bytes of stack (reserved, not
-    used until touched), so that a query :func:`check_nesting` lets through cannot overflow it."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, fn(*args, **kwargs)))
-        except BaseException as exc:   # re-raised in the caller's thread
-            outcome.append((False, exc))
-
-    with _STACK_LOCK:   # the stack size is process-wide: set it for this thread only
-        previous = threading.stack_size(ENGINE_STACK)
-        try:
-            thread = threading.Thread(target=run, name="kg-query-engine", daemon=True)
-            thread.start()
-        finally:
-            threading.stack_size(previous)
-    thread.join()
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value
-
-
-_STACK_LOCK = threading.Lock()
-
-
 def run_query(graph: Graph, query: str, bindings: dict[str, str] | None = None) -> QueryResult:
     """Run a SELECT/ASK/CONSTRUCT query; values come back as plain strings, with each literal's
     datatype in ``datatypes``. A query nested too
-    deeply for the engine raises :class:`QueryRefused` before the engine sees it."""
+    deeply for the engine raises :class:`kg.sparql.QueryRefused` before the engine sees it."""
     check_nesting(query)
     return on_engine_stack(_run_query, graph, query, bindings)
 
@@ -272,11 +211,9 @@ def check_parameters(q: NamedQuery, bindings: dict[str, str] | None) -> None:
 
 def _with_hints(graph: Graph, q: NamedQuery, bindings: dict[str, str] | None, result: QueryResult) -> QueryResult:
     """An empty answer to a query about a name: say when no node has that name, and which do
-    (kg.graphview's suggestions, as ``kg viz --focus`` gives them)."""
+    (:mod:`kg.names`' suggestions, as ``kg viz --focus`` gives them)."""
     if result.rows or not bindings:
         return result
-    from kg.graphview import find_nodes, similar_names
-
     for param, value in sorted(bindings.items()):
         if find_nodes(graph, value):
             continue
@@ -341,3 +278,176 @@ def _short(value: str) -> str:
         if value.startswith(prefix):
             return value[len(prefix):]
     return value
+
+
+# --------------------------------------------------------------------------- answers as documents
+
+# Media type -> format, for each kind of answer. Formats are listed in the order of preference
+# that breaks ties between equally acceptable types.
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+BOOLEAN_TYPES = {m: f for m, f in RESULT_TYPES.items()   # CSV and TSV have no form for ASK
+                 if f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML)}
+GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE, "application/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/xml": ox.RdfFormat.RDF_XML, "text/xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD, "application/x-json+ld": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+}
+
+
+class NotAcceptable(ValueError):
+    """No format the client accepts can hold this query's answer (HTTP 406)."""
+
+
+def negotiate(accept: str, offered: dict):
+    """The format of ``offered`` (media type -> format) that an ``Accept`` header prefers; None
+    when it accepts none. An empty header accepts anything; ties go to the order of ``offered``.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULT_TYPES)
+    <QueryResultsFormat SPARQL Results in XML>
+    >>> negotiate("text/turtle", RESULT_TYPES) is None
+    True
+    """
+    if not accept.strip():
+        return next(iter(offered.values()))
+    order = list(dict.fromkeys(offered.values()))
+    best: tuple[float, int, int] | None = None
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        media = media.strip().lower()
+        q = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k.strip().lower() == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        if media in offered:
+            fmts, specificity = [offered[media]], 2
+        elif media == "*/*":
+            fmts, specificity = order[:1], 0
+        elif media.endswith("/*"):
+            fmts = [f for m, f in offered.items() if m.startswith(media[:-1])][:1]
+            specificity = 1
+        else:
+            continue
+        for f in fmts:
+            key = (q, specificity, -order.index(f))
+            if best is None or key > best:
+                best = key
+    return order[-best[2]] if best else None
+
+
+def content_type(fmt) -> str:
+    """The Content-Type of a document in ``fmt`` (a pyoxigraph format), charset said for text."""
+    media = fmt.media_type
+    return media + "; charset=utf-8" if media.startswith("text/") and "charset" not in media else media
+
+
+def answer(store: ox.Store, query: str, accept: str, max_rows: int,
+           max_bytes: int = 32 << 20) -> tuple[str, bytes, str]:
+    """A query's answer on a pyoxigraph store as a document: (content type, body, why it was cut
+    or ""), the format the one ``accept`` prefers among those of the query's form (SELECT: SPARQL
+    JSON, XML, CSV, TSV; ASK: JSON, XML; CONSTRUCT and DESCRIBE: N-Triples, Turtle, RDF/XML,
+    JSON-LD), written by pyoxigraph's serialisers.
+
+    At most ``max_rows`` solutions (or triples) and ``max_bytes`` bytes: the engine's answer is
+    first written one solution (triple) per line, as TSV (N-Triples), which the engine stops
+    writing past either limit; those lines are read back and written in the format asked for,
+    with fewer of them when that format is longer. The query is checked first
+    (:func:`kg.sparql.engine_text`); raises :class:`kg.sparql.QueryRefused`, :class:`NotAcceptable`,
+    or SyntaxError for a query the engine cannot parse."""
+    result = store.query(engine_text(query))
+    if isinstance(result, ox.QueryBoolean):
+        fmt = negotiate(accept, BOOLEAN_TYPES) or ox.QueryResultsFormat.JSON
+        return content_type(fmt), result.serialize(format=fmt), ""
+    graph = isinstance(result, ox.QueryTriples)
+    offered = GRAPH_TYPES if graph else RESULT_TYPES
+    fmt = negotiate(accept, offered)
+    if fmt is None:
+        raise NotAcceptable(f"{'CONSTRUCT and DESCRIBE' if graph else 'SELECT'} results are available as "
+                            + ", ".join(offered))
+    if graph:
+        prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else {p: str(ns) for p, ns in PREFIXES.items()}
+        lines_format, header = ox.RdfFormat.N_TRIPLES, 0
+
+        def rewrite(data: bytes) -> bytes:
+            return ox.serialize(ox.parse(data, lines_format), format=fmt, prefixes=prefixes)
+    else:
+        lines_format, header = ox.QueryResultsFormat.TSV, 1
+
+        def rewrite(data: bytes) -> bytes:
+            return ox.parse_query_results(data, lines_format).serialize(format=fmt)
+    head, lines, cut = _first_lines(result, lines_format, header, max_rows, max_bytes)
+
+    def write(n: int) -> bytes:
+        data = head + b"".join(lines[:n])
+        return data if fmt == lines_format else rewrite(data)
+
+    n = len(lines)
+    body = write(n)
+    while len(body) > max_bytes and n:   # JSON, XML, RDF/XML, JSON-LD are longer than the lines: keep fewer
+        n = int(n * max_bytes / len(body) * 0.9)
+        body, cut = write(n), f"true; max-bytes={max_bytes}"
+    return content_type(fmt), body, cut
+
+
+class _Enough(Exception):
+    """Raised by :class:`_Lines` into the engine's serialiser: the answer holds all it may."""
+
+
+class _Lines:
+    """A binary file keeping what is written to it until it holds more than ``max_lines`` lines
+    or ``max_bytes`` bytes (past its ``header`` lines); the next write raises :class:`_Enough`,
+    which stops the engine."""
+
+    def __init__(self, header: int, max_lines: int, max_bytes: int) -> None:
+        self.header, self.max_lines, self.max_bytes = header, max_lines, max_bytes
+        self.data = bytearray()
+        self.lines = 0
+        self.stopped = False
+
+    def write(self, chunk: bytes) -> int:
+        self.data += chunk
+        self.lines += chunk.count(b"\n")
+        if self.lines >= self.header and (self.lines > self.max_lines or len(self.data) > self.max_bytes):
+            self.stopped = True
+            raise _Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def _first_lines(result, fmt, header: int, max_rows: int, max_bytes: int) -> tuple[bytes, list[bytes], str]:
+    """The engine's answer written in ``fmt``, one solution or triple a line after ``header``
+    lines: (the header, the first lines, why the rest was cut or ""). The lines kept are at most
+    ``max_rows`` and end within ``max_bytes`` bytes; the header is always kept."""
+    sink = _Lines(header, header + max_rows, max_bytes)
+    try:
+        result.serialize(sink, fmt)
+    except _Enough:
+        pass
+    *ended, _ = bytes(sink.data).split(b"\n")   # the last piece is a line not ended yet, or empty
+    ended = [line + b"\n" for line in ended]
+    head, rows = b"".join(ended[:header]), ended[header:header + max_rows]
+    if not sink.stopped:
+        return head, rows, ""
+    size, kept = len(head), 0
+    for line in rows:
+        size += len(line)
+        if size > max_bytes:
+            return head, rows[:kept], f"true; max-bytes={max_bytes}"
+        kept += 1
+    # stopped with every line kept: past the last row allowed, or within a row that did not fit
+    return head, rows, f"true; max-rows={max_rows}" if len(rows) == max_rows else f"true; max-bytes={max_bytes}"

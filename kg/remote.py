@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from rdflib import Literal
+
 from kg.query import QueryResult
+from kg.sparql import bind_values
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -112,30 +115,18 @@ def push(location: str | Path, endpoint: str, *, graph: str | None = None, repla
     return PushReport(endpoint, graph, triples, requests, round(time.perf_counter() - t0, 3))
 
 
-def sparql_string(value: str) -> str:
-    """A SPARQL string literal holding ``value`` exactly (nothing in it can end the literal)."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-    return f'"{escaped}"'
-
-
-def values_clause(bindings: dict[str, str] | None) -> str:
-    """A trailing ``VALUES`` block binding each variable to a plain string: the protocol way to
-    pass parameters (SPARQL 1.1 §10.2), equivalent to rdflib's ``initBindings``."""
-    if not bindings:
-        return ""
-    names = list(bindings)
-    for n in names:
-        if not n.replace("_", "").isalnum():
-            raise ValueError(f"not a variable name: {n!r}")
-    return ("\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-            + " ".join(sparql_string(bindings[n]) for n in names) + ") }\n")
+def _with_bindings(sparql: str, bindings: dict[str, str] | None) -> str:
+    """``sparql`` with each variable of ``bindings`` bound to a plain string, in a ``VALUES``
+    block (:func:`kg.sparql.bind_values`, as for the local graph): the protocol way to pass
+    parameters (SPARQL 1.1 §10.2), equivalent to rdflib's ``initBindings``."""
+    return bind_values(sparql, {name: Literal(value) for name, value in (bindings or {}).items()})
 
 
 def query(endpoint: str, sparql: str, bindings: dict[str, str] | None = None, timeout: float = 120.0,
           headers: dict | None = None) -> QueryResult:
     """Run a query on a SPARQL 1.1 Protocol endpoint; rows come back as plain strings, like
     :func:`kg.query.run_query`'s."""
-    ctype, data, truncated = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
+    ctype, data, truncated = _post_query(endpoint, _with_bindings(sparql, bindings), timeout, headers)
     if ctype in (RESULTS_JSON, "application/json"):
         doc = json.loads(data)
         if "boolean" in doc:
@@ -156,7 +147,7 @@ def construct(endpoint: str, sparql: str, bindings: dict[str, str] | None = None
               headers: dict | None = None):
     """Run a CONSTRUCT or DESCRIBE query on a SPARQL endpoint; the answer as an rdflib Graph
     (terms kept: IRIs, typed and language-tagged literals)."""
-    ctype, data, _ = _post_query(endpoint, sparql + values_clause(bindings), timeout, headers)
+    ctype, data, _ = _post_query(endpoint, _with_bindings(sparql, bindings), timeout, headers)
     if ctype not in GRAPH_TYPES:
         raise RemoteError(f"{endpoint}: expected an RDF graph, got an answer of type {ctype or 'unknown'} "
                           "(is the query a CONSTRUCT or DESCRIBE?)")

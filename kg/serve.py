@@ -3,7 +3,8 @@
 - read-only: the graph is opened read-only; SPARQL Update (``update=``, ``application/sparql-update``,
   ``/update``) and Graph Store writes (PUT/DELETE/PATCH) are refused with 403 / 405;
 - it never sends a request for a caller: a query whose parse has a ``SERVICE`` clause is refused
-  (403), and so is one that cannot be parsed (400), before the engine sees it (:func:`engine_text`);
+  (403), and so is one that cannot be parsed (400), before the engine sees it
+  (:func:`kg.sparql.engine_text`);
 - binds to 127.0.0.1 unless told otherwise, and answers only requests whose ``Host`` names this
   server (loopback names, the bound address, ``allowed_hosts``): a web page cannot reach it through
   a DNS name rebound to 127.0.0.1;
@@ -16,16 +17,15 @@
 
 Queries go to ``/sparql`` (or ``/query``) by GET ``?query=`` or POST (form or
 ``application/sparql-query``). Results by ``Accept``: SPARQL JSON (default), XML, CSV or TSV;
-CONSTRUCT and DESCRIBE give N-Triples (default), Turtle, RDF/XML or JSON-LD. ``cors`` adds the
+CONSTRUCT and DESCRIBE give N-Triples (default), Turtle, RDF/XML or JSON-LD, written by
+pyoxigraph (:func:`kg.query.answer`). ``cors`` adds the
 CORS headers for browser clients; OPTIONS is answered. When a build publishes a new store
 generation, workers switch to it at their next query.
 """
 from __future__ import annotations
 
-import json
 import os
 import queue
-import re
 import selectors
 import socket
 import sys
@@ -37,32 +37,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
-from kg.query import QueryRefused, check_nesting, on_engine_stack
+from kg.query import NotAcceptable, answer
+from kg.sparql import QueryRefused, on_engine_stack
 
 DEFAULT_PORT = 8765      # not 7878, Oxigraph server's default: both may run side by side
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MAX_BODY = 1 << 20
 TEXT = "text/plain; charset=utf-8"
-
-# Media type -> format, for each kind of answer. Formats are listed in the server's order of
-# preference, which breaks ties between equally acceptable types.
-RESULT_TYPES = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "application/n-triples": "nt", "text/plain": "nt",
-    "text/turtle": "ttl", "application/turtle": "ttl", "application/x-turtle": "ttl",
-    "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
-    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/json": "jsonld",
-}
-CONTENT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                 "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
-                 "nt": "application/n-triples", "ttl": "text/turtle; charset=utf-8",
-                 "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json"}
 
 
 @dataclass
@@ -82,75 +63,6 @@ class ServeConfig:
 
 class QueryTimeout(Exception):
     pass
-
-
-# --------------------------------------------------------------------------- what the engine runs
-
-_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
-_SERVICE_WORD = re.compile("service", re.IGNORECASE)
-
-
-def engine_text(query: str) -> str:
-    """The text the engine may run for ``query``, or :class:`QueryRefused`.
-
-    The decision is the parse's, not a scan's: a query holding the word ``service`` anywhere,
-    once its ``\\u`` escapes are decoded, is parsed with rdflib's SPARQL 1.1 parser, and refused
-    if it does not parse (400) or its parse has a ``SERVICE`` pattern (403). A query without the
-    word cannot have the keyword (SPARQL has no other way to spell it), so it needs no parse and
-    runs as sent.
-
-    A parsed query runs as parsed: both parsers must read the same text the same way, so the
-    engine gets the text rdflib read, with ``\\u`` escapes decoded (once: a text that still has
-    one after decoding is refused, as the two could decode it again differently) and line ends as
-    ``\\n`` (Oxigraph ends a comment at CR, rdflib only at LF). Every query is checked for nesting
-    the engine cannot parse (:func:`kg.query.check_nesting`), escapes decoded, as the engine
-    decodes them."""
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
-
-    try:
-        text = expandUnicodeEscapes(query)
-    except ValueError as exc:
-        raise QueryRefused(f"query not accepted: {exc}") from None
-    if _ESCAPE.search(text):
-        raise QueryRefused("query not accepted: a \\u escape decodes to another \\u escape")
-    check_nesting(text)
-    if not _SERVICE_WORD.search(text):
-        return query
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QueryRefused("query not accepted: a \\u escape names a lone surrogate") from None
-    if _has_service(text):
-        raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint", 403)
-    return text
-
-
-def _has_service(text: str) -> bool:
-    """Whether the parse of ``text`` has a SERVICE pattern; QueryRefused when it does not parse."""
-    from pyparsing import ParseBaseException, ParseResults
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    try:
-        tree = parseQuery(text)
-    except ParseBaseException as exc:
-        raise QueryRefused(f"query not accepted: it does not parse as SPARQL 1.1 ({exc}); a query that "
-                           "mentions 'service' must") from None
-    except RecursionError:
-        raise QueryRefused("query not accepted: too deeply nested to check") from None
-    stack = [tree]
-    while stack:   # iterative: the tree is as deep as the query
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple, ParseResults)):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    return False
 
 
 # --------------------------------------------------------------------------- worker process
@@ -213,188 +125,15 @@ def _worker_loop(location: str, conn) -> None:
             return
         query, accept, max_rows, max_bytes = msg
         try:
-            conn.send(execute(graph.refresh(), query, accept, max_rows, max_bytes))
+            conn.send((200, *answer(graph.refresh(), query, accept, max_rows, max_bytes)))
         except QueryRefused as exc:
             conn.send((exc.status, TEXT, f"{exc}".encode(), ""))
+        except NotAcceptable as exc:
+            conn.send((406, TEXT, f"{exc}".encode(), ""))
         except SyntaxError as exc:
             conn.send((400, TEXT, f"query failed: {exc}".encode(), ""))
         except Exception as exc:
             conn.send((500, TEXT, f"query failed: {type(exc).__name__}: {exc}".encode(), ""))
-
-
-def _json_term(t) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Literal):
-        out = {"type": "literal", "value": t.value}
-        if t.language:
-            out["xml:lang"] = t.language
-        elif t.datatype.value != XSD_STRING:
-            out["datatype"] = t.datatype.value
-        return out
-    return {"type": "literal", "value": str(t)}
-
-
-def _xml_term(t) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(t, ox.NamedNode):
-        return f"<uri>{xml_escape(t.value)}</uri>"
-    if isinstance(t, ox.BlankNode):
-        return f"<bnode>{xml_escape(t.value)}</bnode>"
-    if t.language:
-        return f'<literal xml:lang="{xml_escape(t.language)}">{xml_escape(t.value)}</literal>'
-    if t.datatype.value != XSD_STRING:
-        return f'<literal datatype="{xml_escape(t.datatype.value)}">{xml_escape(t.value)}</literal>'
-    return f"<literal>{xml_escape(t.value)}</literal>"
-
-
-def _csv_cell(t) -> str:
-    import pyoxigraph as ox
-
-    if t is None:
-        return ""
-    v = t.value if not isinstance(t, ox.BlankNode) else f"_:{t.value}"
-    return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n') else v
-
-
-def negotiate(accept: str, offered: dict[str, str]) -> str | None:
-    """The format of ``offered`` (media type -> format) that ``accept`` prefers; None when it
-    accepts none. An empty header accepts anything; ties go to the order of ``offered``."""
-    if not accept.strip():
-        return next(iter(offered.values()))
-    order = list(dict.fromkeys(offered.values()))
-    best: tuple[float, int, int] | None = None
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        media = media.strip().lower()
-        q = 1.0
-        for p in params.split(";"):
-            k, _, v = p.strip().partition("=")
-            if k.strip().lower() == "q":
-                try:
-                    q = float(v)
-                except ValueError:
-                    q = 0.0
-        if q <= 0:
-            continue
-        if media in offered:
-            fmts, specificity = [offered[media]], 2
-        elif media == "*/*":
-            fmts, specificity = order[:1], 0
-        elif media.endswith("/*"):
-            fmts = [f for m, f in offered.items() if m.startswith(media[:-1])][:1]
-            specificity = 1
-        else:
-            continue
-        for f in fmts:
-            key = (q, specificity, -order.index(f))
-            if best is None or key > best:
-                best = key
-    return order[-best[2]] if best else None
-
-
-def execute(store, query: str, accept: str, max_rows: int, max_bytes: int = 32 << 20) -> tuple[int, str, bytes, str]:
-    """Run a query on a pyoxigraph store: (status, content type, body, why it was cut or "").
-    The query is checked first (:func:`engine_text`); the answer's format is the one ``accept``
-    prefers among those of the query's form."""
-    import pyoxigraph as ox
-
-    result = store.query(engine_text(query))
-    if isinstance(result, ox.QueryBoolean):
-        fmt = negotiate(accept, {m: f for m, f in RESULT_TYPES.items() if f in ("json", "xml")}) or "json"
-        if fmt == "xml":
-            body = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                    f"<boolean>{str(bool(result)).lower()}</boolean></sparql>")
-            return 200, CONTENT_TYPES["xml"], body.encode(), ""
-        return 200, CONTENT_TYPES["json"], json.dumps({"head": {}, "boolean": bool(result)}).encode(), ""
-    if isinstance(result, ox.QueryTriples):
-        fmt = negotiate(accept, GRAPH_TYPES)
-        if fmt is None:
-            return 406, TEXT, _not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_TYPES), ""
-        return _graph_answer(result, fmt, max_rows, max_bytes)
-    fmt = negotiate(accept, RESULT_TYPES)
-    if fmt is None:
-        return 406, TEXT, _not_acceptable("SELECT", RESULT_TYPES), ""
-    return _solutions_answer(result, fmt, max_rows, max_bytes)
-
-
-def _not_acceptable(form: str, offered: dict[str, str]) -> bytes:
-    return f"{form} results are available as {', '.join(offered)}".encode()
-
-
-def _cut(rows: bool, limit: int) -> str:
-    return f"true; max-{'rows' if rows else 'bytes'}={limit}"
-
-
-def _solutions_answer(result, fmt: str, max_rows: int, max_bytes: int) -> tuple[int, str, bytes, str]:
-    """SELECT results, serialised row by row so that the answer stops at a row or byte limit
-    (pyoxigraph's own serialiser writes every solution)."""
-    names = [v.value for v in result.variables]
-    if fmt == "csv":
-        head, sep, tail = ",".join(names) + "\r\n", "", ""
-        row_text = lambda r: ",".join(_csv_cell(t) for t in r) + "\r\n"  # noqa: E731
-    elif fmt == "tsv":
-        head, sep, tail = "\t".join(f"?{n}" for n in names) + "\n", "", ""
-        row_text = lambda r: "\t".join("" if t is None else str(t) for t in r) + "\n"  # noqa: E731
-    elif fmt == "xml":
-        head = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
-                + "".join(f'<variable name="{xml_escape(n)}"/>' for n in names) + "</head><results>")
-        sep, tail = "", "</results></sparql>"
-        row_text = lambda r: "<result>" + "".join(  # noqa: E731
-            f'<binding name="{xml_escape(n)}">{_xml_term(t)}</binding>' for n, t in zip(names, r) if t is not None
-        ) + "</result>"
-    else:
-        head = json.dumps({"head": {"vars": names}}, ensure_ascii=False)[:-1] + ', "results": {"bindings": ['
-        sep, tail = ", ", "]}}"
-        row_text = lambda r: json.dumps(  # noqa: E731
-            {n: _json_term(t) for n, t in zip(names, r) if t is not None}, ensure_ascii=False)
-    parts, size, cut = [head.encode("utf-8")], len(head.encode("utf-8")) + len(tail), ""
-    for i, solution in enumerate(result):
-        if i >= max_rows:
-            cut = _cut(True, max_rows)
-            break
-        piece = ((sep if i else "") + row_text([solution[n] for n in names])).encode("utf-8")
-        if size + len(piece) > max_bytes:
-            cut = _cut(False, max_bytes)
-            break
-        parts.append(piece)
-        size += len(piece)
-    parts.append(tail.encode("utf-8"))
-    return 200, CONTENT_TYPES[fmt], b"".join(parts), cut
-
-
-def _graph_answer(result, fmt: str, max_rows: int, max_bytes: int) -> tuple[int, str, bytes, str]:
-    """CONSTRUCT / DESCRIBE triples, serialised by pyoxigraph, at most ``max_rows`` triples and
-    ``max_bytes`` bytes (a document is cut at a whole triple, so it stays well-formed)."""
-    import pyoxigraph as ox
-
-    from kg.rdf import PREFIXES
-
-    triples, size, cut = [], 0, ""
-    for i, t in enumerate(result):
-        if i >= max_rows:
-            cut = _cut(True, max_rows)
-            break
-        size += len(str(t).encode("utf-8")) + 3   # its N-Triples line
-        if size > max_bytes:
-            cut = _cut(False, max_bytes)
-            break
-        triples.append(t)
-    rdf_format = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "rdfxml": ox.RdfFormat.RDF_XML,
-                  "jsonld": ox.RdfFormat.JSON_LD}[fmt]
-    prefixes = None if fmt == "nt" else {p: str(ns) for p, ns in PREFIXES.items()}
-    while True:
-        body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-        if len(body) <= max_bytes or not triples:
-            return 200, CONTENT_TYPES[fmt], body, cut
-        # RDF/XML and JSON-LD can be longer than N-Triples: keep fewer triples
-        triples = triples[:int(len(triples) * max_bytes / len(body) * 0.9)]
-        cut = _cut(False, max_bytes)
 
 
 # --------------------------------------------------------------------------- server side

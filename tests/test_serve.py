@@ -24,8 +24,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from kg.query import MAX_BRACKETS, run_query
-from kg.serve import DEFAULT_PORT, ServeConfig, engine_text, make_server, serve_in_thread
+from kg.query import run_query
+from kg.serve import DEFAULT_PORT, ServeConfig, make_server, serve_in_thread
+from kg.sparql import MAX_BRACKETS, engine_text
 from kg.store import load_graph
 
 TIMEOUT = 1.0          # the test server's per-query limit
@@ -123,6 +124,20 @@ def test_kg_query_endpoint_against_kg_serve(served, seeds_build):
     local = CliRunner().invoke(main, ["query", str(folder), *args])
     assert remote.exit_code == 0 and local.exit_code == 0, remote.output
     assert json.loads(remote.output) == json.loads(local.output) and json.loads(local.output)
+
+
+def test_bound_parameters_reach_a_remote_endpoint_as_they_reach_the_local_graph(served):
+    """Issue 22 (one VALUES writer): kg.remote binds parameters as the local store does, in a
+    VALUES block opening the WHERE group. A trailing block (the remote writer's before) is
+    joined after grouping, where ?method is gone: the count was every label's, not ResNet's."""
+    from kg.remote import query as remote_query
+
+    server, folder = served
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?method }"
+    local = run_query(load_graph(folder, backend="store"), q, {"method": "ResNet"}).rows
+    everything = run_query(load_graph(folder, backend="store"), q).rows
+    assert local == [["1"]] and int(everything[0][0]) > 100
+    assert remote_query(server.url, q, {"method": "ResNet"}).rows == local
 
 
 def test_kg_query_endpoint_warns_when_the_server_cut_the_result(served):
@@ -372,7 +387,7 @@ def test_what_the_engine_runs_never_calls_out(listener):
     is stricter than Oxigraph on escapes in strings (a \\' in a \"\"\" string, \\u0027 in '...')."""
     import pyoxigraph as ox
 
-    from kg.query import QueryRefused
+    from kg.sparql import QueryRefused
 
     target = f"http://127.0.0.1:{listener.port}/x"
     chars = ['"', "'", '\\"', "\\'", "\\\\", "#", " ", "SERVICE", "service", "<", ">", "{", "}", "a", "\\n", "\n",
@@ -761,3 +776,76 @@ def test_the_default_port_is_not_oxigraphs():
     port_option = next(p for p in serve_command.params if p.name == "port")
     assert DEFAULT_PORT == port_option.default == ServeConfig("x").port == 8765
     assert inspect.signature(make_server).parameters["port"].default == 8765
+
+
+# --------------------------------------------------------------------------- answers (issue 22: written by pyoxigraph)
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+AWKWARD_SELECT = ("SELECT ?s ?o ?missing (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o "
+                  "OPTIONAL { ?s <urn:x:none> ?missing } } ORDER BY ?s")
+
+
+def _awkward_store():
+    """Terms each format writes its own way: a string with a line break, quotes and a tab, a
+    language tag, typed literals, a blank node, non-ASCII; and an unbound variable and a triple term."""
+    import pyoxigraph as ox
+
+    ex = lambda name: ox.NamedNode(f"http://example.org/{name}")  # noqa: E731
+    objects = [ox.Literal('two\nlines, "quoted"\ttab'), ox.Literal("chat", language="fr"),
+               ox.Literal("1.50", datatype=ox.NamedNode(XSD + "decimal")), ox.Literal("x", datatype=ex("dt")),
+               ox.BlankNode("b7"), ex("o"), ox.Literal("ü ✓ 𝄞")]
+    store = ox.Store()
+    for i, o in enumerate(objects):
+        store.add(ox.Quad(ex(f"s{i}"), ex("p"), o))
+    return store
+
+
+def test_answers_are_pyoxigraphs_own_documents():
+    """Every format is pyoxigraph's serialisation of the engine's answer, byte for byte (the
+    serialisers were written by hand before: JSON with spaces, TSV literals in long form)."""
+    import pyoxigraph as ox
+
+    from kg.query import answer
+
+    store = _awkward_store()
+    for accept, fmt in (("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+                        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+                        ("text/csv", ox.QueryResultsFormat.CSV), ("text/tab-separated-values", ox.QueryResultsFormat.TSV)):
+        ctype, body, cut = answer(store, AWKWARD_SELECT, accept, max_rows=100)
+        assert ctype.startswith(accept) and cut == "" and "lines".encode() in body and "𝄞".encode() in body
+        assert body == store.query(AWKWARD_SELECT).serialize(format=fmt), accept
+    ask = "ASK { ?s ?p ?o }"
+    assert answer(store, ask, "", 100)[1] == store.query(ask).serialize(format=ox.QueryResultsFormat.JSON) \
+        == b'{"head":{},"boolean":true}'
+    assert answer(store, ask, "application/sparql-results+xml", 100)[1] == \
+        store.query(ask).serialize(format=ox.QueryResultsFormat.XML)
+    construct = "CONSTRUCT WHERE { ?s ?p ?o }"
+    ctype, body, cut = answer(store, construct, "application/n-triples", 100)
+    assert ctype == "application/n-triples" and cut == "" and body.count(b" .\n") == 7
+    assert body == store.query(construct).serialize(format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_a_cut_answer_is_the_first_solutions_of_the_whole_one():
+    """Cut at max_rows or max_bytes, each format holds the first solutions (or triples) of the
+    engine's answer, whole, and says why it was cut."""
+    import pyoxigraph as ox
+
+    from kg.query import answer
+
+    store = _awkward_store()
+    whole = list(store.query(AWKWARD_SELECT))
+    for accept, fmt in (("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+                        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+                        ("text/tab-separated-values", ox.QueryResultsFormat.TSV)):
+        _, body, cut = answer(store, AWKWARD_SELECT, accept, max_rows=3)
+        assert cut == "true; max-rows=3" and list(ox.parse_query_results(body, fmt)) == whole[:3], accept
+        full = store.query(AWKWARD_SELECT).serialize(format=fmt)
+        _, body, cut = answer(store, AWKWARD_SELECT, accept, max_rows=100, max_bytes=len(full) // 2)
+        kept = list(ox.parse_query_results(body, fmt))
+        assert cut == f"true; max-bytes={len(full) // 2}" and len(body) <= len(full) // 2, accept
+        assert 0 < len(kept) < len(whole) and kept == whole[:len(kept)], accept
+    triples = list(store.query("CONSTRUCT WHERE { ?s ?p ?o }"))
+    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD)):
+        _, body, cut = answer(store, "CONSTRUCT WHERE { ?s ?p ?o }", accept, max_rows=4)
+        kept = [q.triple for q in ox.parse(body, fmt)]
+        assert cut == "true; max-rows=4" and len(kept) == 4 and all(t in triples for t in kept), accept
