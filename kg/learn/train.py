@@ -17,8 +17,6 @@ from kg.extract.datasets.learned import dataset_candidates, dataset_features
 from kg.extract.features import candidate_group
 from kg.extract.proposes import find_proposals, own_names
 from kg.extract.proposes.learned import proposal_candidates, proposal_features
-from kg.extract.results.learned import candidates as result_candidates
-from kg.extract.results.learned import result_features
 from kg.extract.tasks import task_candidates, task_features
 from kg.learn.gold import AnnotatedPaper, norm
 from kg.learn.linear import LogisticModel, best_group_thresholds, train_logistic
@@ -29,8 +27,7 @@ Rows = list[tuple[dict[str, float], int]]
 # (a row's group is read from its features: each decision's candidates fall in groups that get
 # their own cut, see kg.extract.features.candidate_group)
 # per decision: L2 penalty (the decisions with few positives get more)
-L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03, "addressesTask": 0.01,
-      "reportsResult": 0.03}
+L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03, "addressesTask": 0.01}
 EPOCHS = 300
 # F-beta the cuts maximise: a dataset the paper evaluates on and the graph misses is worse than
 # an extra one (users query for "papers on X"; names unknown to the vocabulary, common outside
@@ -132,32 +129,6 @@ def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, in
     return rows, missed
 
 
-def _dataset_keys(doc: Document, name: str, label: str) -> set[str]:
-    keys = {norm(name), norm(label)}
-    concept = doc.vocab.lookup(label, kind="dataset") or doc.vocab.lookup(name, kind="dataset")
-    if concept is not None:
-        keys |= {norm(a) for a in (concept.label, *concept.aliases)}
-    return keys
-
-
-def result_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
-    """A row per reading of a number; positive when its method, dataset and value are a gold result's."""
-    rows, missed = [], 0
-    for doc, ann in docs:
-        if "results" not in ann.gold:
-            continue      # first-round annotations say nothing of results
-        gold = [({norm(n) for n in g["method"]}, {norm(n) for n in g["dataset"]}, float(g["value"]))
-                for g in ann.gold["results"]]
-        covered: set[int] = set()
-        for c in result_candidates(doc):
-            m, d, v = _side_keys(doc, c.method), _dataset_keys(doc, c.dataset.name, c.dataset.label), float(c.number.text)
-            hits = [i for i, (gm, gd, gv) in enumerate(gold) if m & gm and d & gd and abs(v - gv) <= 1e-6]
-            covered.update(hits)
-            rows.append((result_features(doc, c), int(bool(hits))))
-        missed += len(gold) - len(covered)
-    return rows, missed
-
-
 def _fit(rows: Rows, missed: int, decision: str) -> LogisticModel:
 
     if not any(label for _, label in rows) or all(label for _, label in rows):
@@ -194,13 +165,7 @@ def train_model(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | None = 
     if trows:
         say("addressesTask: candidates")
         decisions["addressesTask"] = _fit(trows, tmissed, "addressesTask")
-    # results read the paper's own methods and datasets: with the learned decisions of both in place
-    docs = [(Document(a.paper, vocab, model=ExtractionModel(dict(decisions))), a) for a in annotated]
-    rrows, rmissed = result_rows(docs)
-    if any(label for _, label in rrows):
-        say("reportsResult: candidates")
-        decisions["reportsResult"] = _fit(rrows, rmissed, "reportsResult")
-    sizes.update(evaluatesOn=len(drows), comparesTo=len(crows), addressesTask=len(trows), reportsResult=len(rrows))
+    sizes.update(evaluatesOn=len(drows), comparesTo=len(crows), addressesTask=len(trows))
     meta = {"papers": len(annotated), "candidates": sizes, "epochs": EPOCHS, "l2": L2}
     return ExtractionModel(decisions, meta)
 
@@ -222,7 +187,4 @@ def candidate_recall(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | No
     crows, cmissed = comparison_rows(docs)
     cgold = sum(len(a.pairs()) for a in annotated)
     out["comparesTo"] = round(1 - cmissed / cgold, 3) if cgold else 1.0
-    rrows, rmissed = result_rows(docs)
-    rgold = sum(len(a.gold.get("results", [])) for a in annotated)
-    out["reportsResult"] = round(1 - rmissed / rgold, 3) if rgold else 1.0
     return out

@@ -1,6 +1,7 @@
-"""The result rules: the absolute scores an abstract states, as (method, dataset, metric, value).
+"""paper → reportsResult → (method, dataset, metric, value): the absolute scores an abstract states.
 
-Candidates, then decisions (:mod:`.learned` re-decides on them with a trained model):
+Candidates, then decisions (rules: a learned decision over their readings scored lower in
+cross-validation, see docs/extraction.md):
 
 - candidates: every number of a sentence that could be a score, grouped into lists ("82.8%, 84.2%
   and 84.6%") and slash groups ("82.9/84.8");
@@ -26,7 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.extract import Document, available_extractors
+from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.model import Extraction
 from kg.text import Sentence, match_key
@@ -458,8 +459,9 @@ def result_key(method: str, dataset: Span, metric: Span, n: Number) -> tuple[str
     return match_key(method), dataset.label.casefold(), metric.label.casefold(), n.text
 
 
-def rule_results(doc: Document) -> Iterator[Extraction]:
-    """The results the rules decide, each statement once."""
+@register_extractor("results", "reportsResult")
+def extract_results(doc: Document) -> Iterator[Extraction]:
+    """paper reportsResult (method, dataset, metric, value): absolute scores with their sentence."""
     seen: set[tuple[str, str, str, str]] = set()
     for sentence, n, method, dataset, metric, confidence in result_candidates(doc):
         key = result_key(method, dataset, metric, n)
