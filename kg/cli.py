@@ -90,18 +90,19 @@ def build(listings, out_dir, fmt, min_confidence, no_html, no_turtle, as_json, w
       kg build arxiv-metadata-oai-snapshot.json --category cs.CV --category cs.LG --out cv/
       kg build arxiv.xml openalex.json s2.json refs.bib --out output/
     """
+    from kg.build import BuildOptions
     from kg.oxstore import StoreBusy, StoreError
-    from kg.pipeline import build as run_build
+    from kg.page import build_with_page
 
     bar = None
     if store_kind == "oxigraph" and not as_json and sys.stderr.isatty():
         from kg.progress import TerminalProgress
         bar = TerminalProgress(sys.stderr)
     try:
-        report = run_build(listings, out_dir, format=fmt, min_confidence=min_confidence, html=not no_html,
-                           store=store_kind, workers=workers, dask=dask_address, fresh=fresh,
-                           reextract=reextract, wait=wait, progress=bar, categories=categories,
-                           turtle=not no_turtle, columns=columns, encoding=encoding, model=model)
+        options = BuildOptions(format=fmt, min_confidence=min_confidence, store=store_kind, workers=workers,
+                               dask=dask_address, fresh=fresh, reextract=reextract, wait=wait, categories=categories,
+                               turtle=not no_turtle, columns=columns, encoding=encoding, model=model)
+        report = build_with_page(listings, out_dir, options, progress=bar, page=not no_html)
     except (StoreBusy, StoreError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
     except OSError as exc:   # a read-only or missing output folder, a full disk: no traceback
@@ -380,7 +381,7 @@ def viz(graph, output, focus, depth, types, relation, max_nodes) -> None:
       kg viz output/ --relation comparesTo -o comparisons.html
       kg viz output/ --max-nodes 5000
     """
-    from kg.pipeline import write_atomic
+    from kg.files import write_atomic
     from kg.viz import FocusNotFound, ViewOptions, build_view, render_view
 
     try:
