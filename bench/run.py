@@ -2,7 +2,7 @@
 store: ``kg build --no-html --no-turtle``; Turtle is measured apart, as ``kg export``), peak
 memory (the build's whole process tree), store size on disk, Turtle / N-Triples export time and
 the latency of every named query, and the same run's plain in-memory rdflib path
-(``build(store="memory")``) for comparison, as long as it finishes under a time and memory cap.
+(``BuildOptions(store="memory")``) for comparison, as long as it finishes under a time and memory cap.
 
 Every measured step runs in a fresh subprocess (so Python start-up, imports and the vocabulary
 load are part of the build time, as they are for a user), watched by a sampler that sums the
@@ -277,10 +277,10 @@ def helper_export(location: str, target: str, fmt: str) -> dict:
 
 
 def helper_memory_build(corpus: str, out: str) -> dict:
-    from kg.pipeline import build
+    from kg.build import BuildOptions, build
 
     t0 = time.perf_counter()
-    report = build([corpus], out, store="memory", html=False)
+    report = build([corpus], out, BuildOptions(store="memory"))
     return {"seconds": round(time.perf_counter() - t0, 3), "triples": report.triples,
             "papers": report.papers, "stages": report.seconds}
 
@@ -470,7 +470,7 @@ def markdown(results: dict) -> str:
                 + "; ".join(notes)]
     msizes = [e for e in sizes if e.get("memory")]
     if msizes:
-        out += ["", "### Plain in-memory rdflib path (`build(store=\"memory\")`) vs the store path, same corpus", "",
+        out += ["", "### Plain in-memory rdflib path (`BuildOptions(store=\"memory\")`) vs the store path, same corpus", "",
                 "| abstracts | memory path (wall) | its CPU | its peak RSS | store path (wall) | its CPU | its peak RSS "
                 "| wall ratio memory/store | RSS ratio | memory path: graph.ttl write | memory path: named queries "
                 "(sum of medians) | store: named queries (sum) |",
@@ -506,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10k", help="comma-separated corpus sizes, e.g. 10k,100k,1M (default: 10k)")
     ap.add_argument("--out", default="/tmp/kg-bench", help="working folder: corpora, stores, results (default: %(default)s)")
     ap.add_argument("--paths", default="store,memory",
-                    help="which build paths: store (kg build, Oxigraph), memory (build(store='memory')); default: both")
+                    help="which build paths: store (kg build, Oxigraph), memory (BuildOptions(store='memory')); default: both")
     ap.add_argument("--workers", type=int, default=None, help="kg build --workers (default: kg's own choice)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each named query after the first (default: 3)")
     ap.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per store-path step (default: 3 h)")

@@ -6,6 +6,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from kg.files import write_atomic
+
 FORMATS = {  # our name → (rdflib format, file extension)
     "turtle": ("turtle", ".ttl"),
     "ttl": ("turtle", ".ttl"),
@@ -62,8 +64,6 @@ def jsonld_context() -> dict:
 
 def export(graph: Graph, path: str | Path, fmt: str = "turtle") -> Path:
     """Write the graph to ``path`` atomically."""
-    from kg.pipeline import write_atomic
-
     path = Path(path)
     from kg.oxstore import DUMP_FORMATS, dump, oxigraph_of
     store = oxigraph_of(graph)

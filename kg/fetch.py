@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from kg.files import write_atomic
+
 ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_DELAY = 3.0        # seconds between requests, as arXiv asks
 DEFAULT_PAGE_SIZE = 100
@@ -259,8 +261,6 @@ def _get_page(url: str, start: int, report: FetchReport, pacer: _Pacer, delay: f
 
 def _write_feed(path: Path, query: str, entries: list[ET.Element], total: int | None) -> None:
     """One Atom feed of every entry, shaped like an API response (so the arxiv reader reads it)."""
-    from kg.pipeline import write_atomic
-
     ET.register_namespace("", ATOM)
     ET.register_namespace("opensearch", OPENSEARCH)
     ET.register_namespace("arxiv", ARXIV)

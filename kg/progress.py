@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from kg.stream import BuildProgress
+from kg.build.report import BuildProgress
 
 
 def _clock(seconds: float) -> str:
@@ -15,7 +15,7 @@ def _clock(seconds: float) -> str:
 
 
 class TerminalProgress:
-    """Callable receiving :class:`~kg.stream.BuildProgress`: bar, papers, papers/s and ETA."""
+    """Callable receiving :class:`~kg.build.BuildProgress`: bar, papers, papers/s and ETA."""
 
     def __init__(self, stream: TextIO, width: int = 24, interval: float = 0.25) -> None:
         self.stream, self.width, self.interval = stream, width, interval

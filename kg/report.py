@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import analysis as metrics
+from kg.files import write_atomic
 from kg.graphview import result_boards, to_networkx
 
 PLOTS = {"datasets": "datasets.png", "family_matrix": "family_matrix.png", "results_by_family": "results_by_family.png"}
@@ -272,8 +273,6 @@ class Written:
 def write_report(report: dict, out_dir: str | Path, plots: bool = True, top: int = 10) -> Written:
     """Write analysis.json, analysis.md and the plots into ``out_dir``. Without matplotlib the
     plots are skipped (the reason is in the returned notes) and the rest is written."""
-    from kg.pipeline import write_atomic
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     done = Written()
@@ -295,8 +294,6 @@ def _write_plots(report: dict, out: Path, done: Written) -> dict[str, str]:
     except ImportError:
         done.notes.append("matplotlib is not installed: plots skipped (pip install 'kg-papers[plots]')")
         return {}
-    from kg.pipeline import write_atomic
-
     made = {}
     jobs = [("datasets", report["most_used_datasets"], plot_dataset_popularity, "no dataset in the graph"),
             ("family_matrix", report["family_matrix"]["cells"] and report["family_matrix"], plot_family_matrix,

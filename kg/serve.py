@@ -99,9 +99,9 @@ class _Graph:
 
 def _worker_main(location: str, conn, server_pid: int | None = None) -> None:
     if server_pid:   # a killed server must not leave a worker running a long query
-        from kg.stream import _exit_with
+        from kg.build.executors import exit_with
 
-        _exit_with(server_pid)
+        exit_with(server_pid)
     # rdflib's parser recurses ~11 frames per triple pattern and ~30 per bracket: room for a
     # megabyte of query, on the engine's large stack
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1_000_000))
@@ -214,7 +214,7 @@ class SparqlServer(HTTPServer):
     max_waiting = 512          # idle connections kept at most; the oldest is closed beyond
 
     def __init__(self, config: ServeConfig, log=None) -> None:
-        from kg.stream import worker_context
+        from kg.build.executors import worker_context
 
         self.config = config
         self.log = log

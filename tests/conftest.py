@@ -23,10 +23,10 @@ def seed_files() -> list[Path]:
 @pytest.fixture(scope="session")
 def seeds_build(seed_files, tmp_path_factory):
     """(report, output folder) of a build of the four seed listings."""
-    from kg.pipeline import build
+    from kg.page import build_with_page
 
     out = tmp_path_factory.mktemp("seeds_out")
-    report = build(seed_files, out)
+    report = build_with_page(seed_files, out)
     return report, out
 
 

@@ -24,7 +24,9 @@ from rdflib import Graph
 from kg.cli import main
 from kg.oxstore import LOCK_FILE, StoreBusy, build_lock, current_generation, generations, store_root
 from kg.store import load_graph
-from kg.stream import build_store
+from kg.build import BuildOptions
+from kg.build.store_build import build_store
+from kg.page import build_with_page
 
 OUTPUTS = ("graph.ttl", "graph.html", "report.json")
 
@@ -128,7 +130,7 @@ def inputs(seed_papers, tmp_path_factory) -> dict[str, Path]:
 def first_store(inputs, tmp_path_factory) -> Path:
     """A folder built from 'first' (copied by each test that changes it)."""
     out = tmp_path_factory.mktemp("first_store") / "out"
-    build_store([inputs["first"]], out)
+    build_with_page([inputs["first"]], out)
     return out
 
 
@@ -136,14 +138,14 @@ def first_store(inputs, tmp_path_factory) -> Path:
 def both_reference(inputs, tmp_path_factory) -> set:
     """The graph a single build of 'first' and 'both' gives: what every recovery must end with."""
     out = tmp_path_factory.mktemp("both_ref") / "out"
-    build_store([inputs["first"], inputs["both"]], out, html=False)
+    build_store([inputs["first"], inputs["both"]], out)
     return ttl(out)
 
 
 @pytest.fixture(scope="module")
 def two_seed_store(seed_files, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("two_seeds") / "out"
-    build_store(seed_files[:2], out)
+    build_with_page(seed_files[:2], out)
     return out
 
 
@@ -181,7 +183,7 @@ def test_sigkill_mid_build_leaves_the_previous_store_and_outputs(two_seed_store,
     # meanwhile: readers see the previous graph; a second build is refused, naming the lock
     assert triples_in_store(out) == triples_before
     with pytest.raises(StoreBusy) as busy:
-        build_store([seed_files[0]], out, wait=0)
+        build_with_page([seed_files[0]], out, BuildOptions(wait=0))
     assert LOCK_FILE in str(busy.value) and f"pid {build.proc.pid}" in str(busy.value)
     refused = CliRunner().invoke(main, ["build", str(seed_files[0]), "--out", str(out)])
     assert refused.exit_code != 0 and LOCK_FILE in refused.output and "another kg build" in refused.output
@@ -205,7 +207,7 @@ def test_sigkill_mid_build_leaves_the_previous_store_and_outputs(two_seed_store,
     assert q.exit_code == 0 and "ImageNet" in q.output
 
     # the next build completes and is right: the four seeds, nothing of the killed build
-    report = build_store(seed_files, out)
+    report = build_with_page(seed_files, out)
     assert report.store["mode"] == "incremental" and report.store["known_papers"] > 0
     assert not gen.exists() or current_generation(out) == gen
     assert_recovered(out, set(seeds_ttl))
@@ -216,25 +218,26 @@ def test_sigkill_mid_build_leaves_the_previous_store_and_outputs(two_seed_store,
 
 INJECT = textwrap.dedent("""
     import os, signal, sys
-    import kg.oxstore, kg.stream
+    import kg.build.labels, kg.build.sidetable, kg.build.staging, kg.oxstore, kg.page
+    from kg.build import BuildOptions
     point, out, *listings = sys.argv[1:]
     def die():
         os.kill(os.getpid(), signal.SIGKILL)
     if point == "extract":                    # after the second batch reached the store
-        add, n = kg.stream.SideTable.add_batch, []
+        add, n = kg.build.sidetable.SideTable.add_batch, []
         def add_batch(self, result):
             add(self, result); n.append(1)
             if len(n) == 2: die()
-        kg.stream.SideTable.add_batch = add_batch
+        kg.build.sidetable.SideTable.add_batch = add_batch
     elif point == "labels":                   # everything extracted, labels spooled, not yet loaded
-        kg.stream._Build._load_labels = lambda *a: die()
+        kg.build.labels.load_labels = lambda *a: die()
     elif point == "staging":                  # graph.ttl written to its temporary file
-        stage = kg.stream._stage
+        stage = kg.build.staging.stage_file
         def staged(path, write):
             tmp = stage(path, write)
             if path.name == "graph.ttl": die()
             return tmp
-        kg.stream._stage = staged
+        kg.build.staging.stage_file = staged
     elif point == "published":                # CURRENT swapped, no output moved yet
         publish = kg.oxstore.publish
         def published(*a):
@@ -246,7 +249,7 @@ INJECT = textwrap.dedent("""
             replace(src, dst); n.append(dst)
             if str(dst).endswith("graph.ttl"): die()
         os.replace = moving
-    kg.stream.build_store(listings, out, workers=1, batch_size=10)
+    kg.page.build_with_page(listings, out, BuildOptions(workers=1, batch_size=10))
     print("not killed")
 """)
 
@@ -283,7 +286,7 @@ def test_a_build_killed_at_any_point_recovers(point, first_store, inputs, both_r
         if point == "staging":
             assert list(out.glob(".graph.ttl.*.tmp"))
 
-    report = build_store([inputs["first"], inputs["both"]], out)   # the next build
+    report = build_with_page([inputs["first"], inputs["both"]], out)   # the next build
     assert report.ok
     assert_recovered(out, both_reference)
     if point == "first build":
@@ -335,7 +338,7 @@ def test_a_second_build_refuses_or_waits(first_store, inputs, both_reference, tm
 
 
 def test_atomic_writes_keep_the_old_file_on_failure_and_get_shareable_permissions(tmp_path):
-    from kg.pipeline import write_atomic
+    from kg.files import write_atomic
 
     target = tmp_path / "graph.ttl"
     write_atomic(target, lambda p: p.write_text("first"))

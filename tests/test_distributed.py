@@ -75,7 +75,7 @@ def test_dask_cluster_build_gives_the_local_graph(dask_cluster, seed_files, seed
     dask_graph = Graph().parse(out / "graph.ttl", format="turtle")
     assert same_graph(dask_graph, local_graph)
     # every batch really ran as a task of the cluster (its scheduler lives in this process)
-    from kg.stream import DEFAULT_BATCH
+    from kg.build.options import DEFAULT_BATCH
 
     prefix = dask_cluster.scheduler.task_prefixes["extract_batch"]
     assert prefix.state_counts["memory"] == -(-report["papers"] // DEFAULT_BATCH)
@@ -84,9 +84,9 @@ def test_dask_cluster_build_gives_the_local_graph(dask_cluster, seed_files, seed
 
 def test_an_unreachable_dask_scheduler_is_a_clear_error(seed_files, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    import kg.stream
+    import kg.build.executors
 
-    monkeypatch.setattr(kg.stream, "DASK_CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(kg.build.executors, "DASK_CONNECT_TIMEOUT", 1.0)
     out = tmp_path / "out"
     address = f"tcp://127.0.0.1:{free_port()}"   # nothing listens there
     t0 = time.monotonic()

@@ -15,7 +15,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from kg.model import Paper
-from kg.pipeline import build
+from kg.build import build
+from kg.page import build_with_page
 from kg.graph.iris import KGO, KG_ID, entity_iri, paper_iri
 
 EVAL = Path(__file__).resolve().parent.parent / "examples" / "annotated"   # score.py, dev set
@@ -63,7 +64,7 @@ def test_hand_written_paper_metadata_reaches_the_graph(tmp_path):
            "date": "2024-01-02", "authors": ["A. One", "B. Two"],
            "abstract": "We propose ReceiptNet. ReceiptNet outperforms ResNet-50 on CIFAR-10 by 2% accuracy."}
     (tmp_path / "p.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
-    build([tmp_path / "p.jsonl"], tmp_path / "out")
+    build_with_page([tmp_path / "p.jsonl"], tmp_path / "out")
     g = Graph().parse(tmp_path / "out" / "graph.ttl")
     (node,) = set(g.subjects(RDF.type, KGO.Paper))
     assert node == paper_iri(Paper(rec["title"], "").key)
@@ -160,7 +161,7 @@ def test_two_papers_supporting_one_triple_give_two_statements(tmp_path):
         "Another Study of Backbones\n\nWe benchmark backbones for receipts. We find that ViT outperforms "
         "ResNet on CIFAR-10 by a wide margin. The code and the data are public for everyone to use.\n",
         encoding="utf-8")
-    build([f], tmp_path / "out")
+    build_with_page([f], tmp_path / "out")
     g = Graph().parse(tmp_path / "out" / "graph.ttl")
     (vit_resnet,) = list(g.subject_objects(KGO.comparesTo))
     names = [{str(n) for n in (*g.objects(e, RDFS.label), *g.objects(e, SKOS.altLabel))} for e in vit_resnet]
@@ -204,7 +205,7 @@ def test_iris_are_valid_whatever_the_title(tmp_path, fmt):
     else:
         f = tmp_path / "w.txt"
         f.write_text(f"Subscribe{title}\n\n{abstract}\n", encoding="utf-8")
-    report = build([f], tmp_path / "out")
+    report = build_with_page([f], tmp_path / "out")
     assert report.ok and report.papers == 1
     g = Graph().parse(tmp_path / "out" / "graph.ttl", format="turtle")
     expected_title = re.sub(r"\s+", " ", title) if fmt == "jsonl" else title
@@ -228,7 +229,7 @@ def test_turtle_round_trip(seeds_ttl):
 # --------------------------------------------------------------------------- the scorer
 
 def test_scorer_finds_all_dev_papers(tmp_path):
-    report = build([EVAL / "dev_papers.txt"], tmp_path, html=False)
+    report = build([EVAL / "dev_papers.txt"], tmp_path)
     assert (report.entries, report.papers) == (40, 40)
     out = subprocess.run([sys.executable, str(EVAL / "score.py"), str(EVAL / "gold_dev.json"),
                           str(tmp_path / "graph.ttl"), "--json"], capture_output=True, text=True, timeout=120)

@@ -16,11 +16,11 @@ ANNOTATED = ROOT / "examples" / "annotated"
 
 @pytest.fixture(scope="module")
 def seeds_out(tmp_path_factory) -> Path:
-    from kg.pipeline import build
+    from kg.build import build
 
     assert len(SEEDS) == 4
     out = tmp_path_factory.mktemp("seeds")
-    build(SEEDS, out, html=False)
+    build(SEEDS, out)
     return out
 
 
@@ -71,10 +71,10 @@ def test_no_metric_gives_one_board_per_metric(seeds_graph):
 def test_lower_is_better_metrics_rank_ascending(tmp_path):
     """An error rate ranks the smallest first (the annotated papers report top-5 errors)."""
     from kg.leaderboard import leaderboards
-    from kg.pipeline import build
+    from kg.build import build
     from kg.store import load_graph
 
-    build([ANNOTATED / "train_papers.jsonl"], tmp_path, html=False)
+    build([ANNOTATED / "train_papers.jsonl"], tmp_path)
     boards = [b for b in leaderboards(load_graph(tmp_path), "ImageNet-1K") if b.higher_is_better is False]
     assert boards
     for b in boards:

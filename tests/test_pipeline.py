@@ -18,7 +18,7 @@ from kg.cli import main
 from kg.extract import ExtractorError, available_extractors, extract, register_extractor
 from kg.extract import _REGISTRY as EXTRACTORS  # noqa: PLC2701 (test extractors are removed in teardown)
 from kg.model import Evidence, Extraction, Paper
-from kg.pipeline import build
+from kg.page import build_with_page
 from kg.graph.iris import KGO, paper_iri
 
 ABSTRACT_A = ("We propose ReceiptNet, a compact network for reading receipts. ReceiptNet outperforms ResNet-50 "
@@ -158,7 +158,7 @@ def test_mixed_good_and_bad_input_is_fully_accounted(mixed_inputs, tmp_path):
 
 
 def test_library_report_matches(mixed_inputs, tmp_path):
-    report = build(list(mixed_inputs.values()), tmp_path / "out")
+    report = build_with_page(list(mixed_inputs.values()), tmp_path / "out")
     assert report.ok
     assert (report.entries, report.papers, report.duplicates, len(report.skipped)) == (10, 4, 2, 4)
     assert len(report.file_errors) == 3
@@ -249,7 +249,7 @@ def test_failed_runs_leave_previous_outputs_intact(tmp_path, seed_files):
         res = run("build", *args, "--out", out)
         assert res.exit_code != 0
         assert snapshot(out) == before, args        # byte for byte
-    report = build([empty], out)
+    report = build_with_page([empty], out)
     assert not report.ok and report.file_errors == [f"{empty}: empty file"]
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -257,7 +257,7 @@ def test_failed_runs_leave_previous_outputs_intact(tmp_path, seed_files):
 
 def test_a_crash_while_writing_leaves_previous_outputs_intact(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    build([write_listing(tmp_path / "one.txt", (TITLE_A, ABSTRACT_A))], out)
+    build_with_page([write_listing(tmp_path / "one.txt", (TITLE_A, ABSTRACT_A))], out)
     before = snapshot(out)
 
     def broken_write_html(graph, path):
@@ -267,13 +267,13 @@ def test_a_crash_while_writing_leaves_previous_outputs_intact(tmp_path, monkeypa
     import kg.viz
     monkeypatch.setattr(kg.viz, "write_html", broken_write_html)
     with pytest.raises(RuntimeError, match="disk full"):
-        build([write_listing(tmp_path / "two.txt", (TITLE_B, ABSTRACT_B))], out)
+        build_with_page([write_listing(tmp_path / "two.txt", (TITLE_B, ABSTRACT_B))], out)
     assert snapshot(out) == before
     from kg.store import load_graph
     assert isomorphic(load_graph(out), Graph().parse(data=before["graph.ttl"].decode(), format="turtle"))
     # and the folder is not wedged: the next good build goes through
     monkeypatch.undo()
-    report = build([tmp_path / "two.txt"], out)
+    report = build_with_page([tmp_path / "two.txt"], out)
     assert report.ok and TITLE_B in {str(t) for t in ttl(out).objects(None, DCTERMS.title)}
     assert leftovers(out) == []
 
@@ -382,7 +382,7 @@ def test_a_registered_extractor_is_run_by_name(test_extractors):
 
 def test_a_crashing_extractor_fails_the_build_and_leaves_outputs_intact(tmp_path, test_extractors):
     out = tmp_path / "out"
-    build([write_listing(tmp_path / "one.txt", (TITLE_A, ABSTRACT_A))], out)
+    build_with_page([write_listing(tmp_path / "one.txt", (TITLE_A, ABSTRACT_A))], out)
     before = snapshot(out)
 
     @test_extractors("test-crash-in-build", "comparesTo")
@@ -390,7 +390,7 @@ def test_a_crashing_extractor_fails_the_build_and_leaves_outputs_intact(tmp_path
         raise ValueError("kaput")
 
     with pytest.raises(Exception, match="test-crash-in-build"):
-        build([write_listing(tmp_path / "two.txt", (TITLE_B, ABSTRACT_B))], out)
+        build_with_page([write_listing(tmp_path / "two.txt", (TITLE_B, ABSTRACT_B))], out)
     assert snapshot(out) == before and leftovers(out) == []
 
 
@@ -398,12 +398,12 @@ def test_a_crashing_extractor_fails_the_build_and_leaves_outputs_intact(tmp_path
 
 def test_rebuilding_gives_the_same_graph_and_iris(tmp_path):
     listing = write_listing(tmp_path / "l.txt", (TITLE_A, ABSTRACT_A), (TITLE_B, ABSTRACT_B), (TITLE_C, ABSTRACT_C))
-    build([listing], tmp_path / "one")
-    build([listing], tmp_path / "two")
+    build_with_page([listing], tmp_path / "one")
+    build_with_page([listing], tmp_path / "two")
     first, second = ttl(tmp_path / "one"), ttl(tmp_path / "two")
     assert len(first) > 50 and isomorphic(first, second)
     iris = lambda g: {t for triple in g for t in triple if isinstance(t, URIRef)}
     assert iris(first) == iris(second)
     assert any("/statement/" in str(i) for i in iris(first))
-    build([listing], tmp_path / "one")            # again into the same folder
+    build_with_page([listing], tmp_path / "one")            # again into the same folder
     assert isomorphic(ttl(tmp_path / "one"), first)

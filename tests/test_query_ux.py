@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.pipeline import build
+from kg.build import BuildOptions, build
 from kg.query import format_result, run_named, run_text, QueryResult, QuerySyntaxError
 from kg.store import load_graph
 
@@ -21,7 +21,7 @@ def seeds_out(tmp_path_factory) -> Path:
     if len(SEEDS) != 4:
         pytest.skip("examples/seeds is not in this checkout")
     out = tmp_path_factory.mktemp("query_ux")
-    build(SEEDS, out, html=False)
+    build(SEEDS, out)
     return out
 
 
@@ -104,7 +104,7 @@ def test_build_and_stats_count_methods_alike(seeds_out, tmp_path):
     nodes = summary(to_networkx(load_graph(seeds_out)))["nodes"]
     assert report["entities"]["Method"] == nodes["method"] > 300
     assert report["entities"]["MethodFamily"] == nodes["family"] > 5
-    memory = build(SEEDS, tmp_path / "memory", store="memory", html=False)
+    memory = build(SEEDS, tmp_path / "memory", BuildOptions(store="memory"))
     assert memory.entities == report["entities"]
     built = CliRunner().invoke(main, ["build", *map(str, SEEDS), "--out", str(tmp_path / "cli"), "--no-html"]).output
     stats = CliRunner().invoke(main, ["stats", str(seeds_out)]).output

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import kg.readers.lines as line_reader  # owns MAX_LINE_BYTES, the bound on one line
 from kg.cli import main
 from kg.model import Paper, SkippedEntry
-from kg.pipeline import read_corpus
+from kg.build.inputs import read_corpus
 from kg.readers import ReaderError, input_files, read_papers
 
 ABSTRACT = ("We propose FooNet, a convolutional network for image classification. FooNet outperforms "
@@ -251,7 +251,7 @@ def test_json_nested_100000_deep_fails_one_file_naming_it_and_the_others_are_rea
     deep_oa.write_text('[{"abstract_inverted_index": ' + "[" * 100_000 + "]" * 100_000 + "},\n"
                        '{"id": "https://openalex.org/W2", "title": "OA Good", "abstract_inverted_index": {"Yes": [0]}}]',
                        encoding="utf-8")
-    from kg.pipeline import BuildReport
+    from kg.build import BuildReport
 
     report = BuildReport()
     read_corpus([deep_doc, deep_lines, deep_oa, good], format=None, report=report)
@@ -382,12 +382,12 @@ def test_unwritable_output_and_full_disk_are_one_error_line(tmp_path, monkeypatc
     blocker.write_text("")
     code, out = run_cli("build", listing, "--out", blocker / "out")   # the output folder cannot exist
     assert code == 1 and out.startswith(f"error: cannot write the build to {blocker / 'out'}") and "Not a directory" in out
-    import kg.stream
+    import kg.build.staging
 
     def full(path, write):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(kg.stream, "_stage", full)
+    monkeypatch.setattr(kg.build.staging, "stage_file", full)
     code, out = run_cli("build", listing, "--out", tmp_path / "out")
     assert code == 1 and "No space left on device" in out and "Traceback" not in out and "OSError(" not in out
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import kg.readers.lines as line_reader  # owns MAX_LINE_BYTES, the bound on one line
 from kg.cli import main
 from kg.model import Paper, SkippedEntry
-from kg.pipeline import build
+from kg.build import BuildOptions, build
 from kg.readers import ReaderError, ReaderWarning, ReadOptions, display_path, plan_inputs, read_papers
 
 LONG = ("We propose QNet, a tiny network for reading receipts on phones. Experiments on a new receipt "
@@ -142,10 +142,10 @@ def test_a_store_keeps_the_name_it_first_read_a_file_under(tmp_path, monkeypatch
     f = tmp_path / "data" / "p.jsonl"
     f.write_text(json.dumps({"title": "Once", "abstract": LONG}) + "\n", encoding="utf-8")
     os.symlink(f, tmp_path / "link.jsonl")
-    first = build([str(f)], "out", html=False)
+    first = build([str(f)], "out")
     assert first.files == [str(f)]               # named as given: absolute here
     for spelling in ("data/p.jsonl", "./data/../link.jsonl"):
-        again = build([spelling], "out", html=False)
+        again = build([spelling], "out")
         assert again.files == [str(f)] and again.store["new_sources"] == 0 and not again.store["changed"], spelling
-    fresh = build(["data/p.jsonl"], "out", html=False, fresh=True)
+    fresh = build(["data/p.jsonl"], "out", BuildOptions(fresh=True))
     assert fresh.files == ["data/p.jsonl"]       # a fresh store names it as given now

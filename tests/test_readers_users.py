@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from kg.cli import main
 from kg.model import Paper, SkippedEntry, author_key
-from kg.pipeline import build
+from kg.build import BuildOptions, build
 from kg.readers import (ReaderError, ReaderWarning, ReadOptions, available_readers, detect_format, plan_inputs,
                         read_papers)
 from kg.readers.tabular import HEADER_ALIASES, sniff_delimiter, split_authors
@@ -146,7 +146,7 @@ def test_last_first_and_first_last_are_one_person(tmp_path):
     other.write_text(json.dumps({"title": "QNet", "abstract": LONG, "authors": ["Alexey Dosovitskiy"]}) + "\n",
                      encoding="utf-8")
     assert author_key("Dosovitskiy, Alexey") == author_key("Alexey Dosovitskiy")
-    build([SOURCES / "zotero.csv", other], tmp_path / "out", html=False, store="memory")
+    build([SOURCES / "zotero.csv", other], tmp_path / "out", BuildOptions(store="memory"))
     g = Graph().parse(tmp_path / "out" / "graph.ttl", format="turtle")
     people = {a for a in g.subjects(RDF.type, FOAF.Person) if "Dosovitskiy" in " ".join(map(str, g.objects(a, FOAF.name)))}
     assert len(people) == 1
@@ -175,7 +175,7 @@ def test_semicolon_cp1252_spreadsheet_with_a_short_row():
 
 def test_encoding_fallback_is_in_the_build_report_and_summary(tmp_path):
     f = SOURCES / "semicolon_cp1252.csv"
-    report = build([f], tmp_path / "lib", html=False, store="memory")
+    report = build([f], tmp_path / "lib", BuildOptions(store="memory"))
     assert report.papers == 3 and [w["source"] for w in report.warnings] == [f"{f}:2"]
     assert "read as cp1252" in report.warnings[0]["message"]
     assert json.loads((tmp_path / "lib" / "report.json").read_text())["warnings"] == report.warnings

@@ -436,17 +436,17 @@ def test_what_the_engine_runs_never_calls_out(listener):
 
 
 def test_the_server_follows_a_new_build_of_its_folder(seed_files, tmp_path):
-    from kg.stream import build_store
+    from kg.build.store_build import build_store
 
     folder = tmp_path / "out"
-    first = build_store([seed_files[0]], folder, html=False)
+    first = build_store([seed_files[0]], folder)
     server = make_server(folder, port=0, timeout=5, workers=1)
     thread = serve_in_thread(server)
     try:
         q = "PREFIX kgo: <https://w3id.org/kgpaper/ontology#> SELECT (COUNT(?p) AS ?n) WHERE { ?p a kgo:Paper }"
         count = lambda: int(json.loads(http("POST", server.url, form(q), FORM)[2])["results"]["bindings"][0]["n"]["value"])  # noqa: E731
         assert count() == first.papers
-        second = build_store(seed_files[:2], folder, html=False)   # published while the server runs
+        second = build_store(seed_files[:2], folder)   # published while the server runs
         assert count() == second.papers > first.papers
     finally:
         close_server(server, thread)

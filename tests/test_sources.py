@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
 from kg.cli import main
 from kg.fetch import FetchError, fetch_arxiv
 from kg.model import Paper, SkippedEntry, author_key, paper_key
-from kg.pipeline import build
+from kg.build import BuildOptions, build
 from kg.graph.iris import KGO, SCHEMA, paper_iri
 from kg.readers import detect_format, read_papers
 from kg.readers.filters import CategoryFilter
@@ -323,8 +323,8 @@ def test_bibtex_parentheses_extra_brace_and_concatenation(tmp_path):
 def samples_build(tmp_path_factory):
     """(report, graph) of a memory build and (report, graph) of a streaming build of the samples."""
     base = tmp_path_factory.mktemp("samples")
-    mem = build(SAMPLES, base / "mem", store="memory", html=False)
-    stream = build(SAMPLES, base / "stream", html=False)
+    mem = build(SAMPLES, base / "mem", BuildOptions(store="memory"))
+    stream = build(SAMPLES, base / "stream")
     return ((mem, Graph().parse(base / "mem" / "graph.ttl")), (stream, Graph().parse(base / "stream" / "graph.ttl")),
             base)
 
@@ -406,8 +406,8 @@ def test_a_title_variant_with_the_same_arxiv_id_or_doi_joins_the_node(tmp_path):
                                     "date": "2024-01", "abstract": "Renamed."}) + "\n"
                       + json.dumps({"title": "Another paper (journal version)", "doi": "10.1000/xyz",
                                     "abstract": "Longer.", "url": "https://example.org/x"}) + "\n", encoding="utf-8")
-    mem = build([first, second], tmp_path / "mem", store="memory", html=False)
-    stream = build([first, second], tmp_path / "stream", html=False)
+    mem = build([first, second], tmp_path / "mem", BuildOptions(store="memory"))
+    stream = build([first, second], tmp_path / "stream")
     assert mem.papers == stream.papers == 2 and mem.duplicates == stream.duplicates == 3
     g = Graph().parse(tmp_path / "mem" / "graph.ttl")
     assert isomorphic(g, Graph().parse(tmp_path / "stream" / "graph.ttl"))
@@ -424,20 +424,20 @@ def test_an_incremental_build_enriches_a_known_paper_like_a_one_shot_build(tmp_p
     volo = papers(ATOM)[0]
     listing.write_text(json.dumps({"title": "VOLO: Vision Outlooker for Visual  Recognition", "abstract": volo.abstract})
                        + "\n", encoding="utf-8")
-    build([listing], tmp_path / "inc", html=False)
-    second = build([ATOM], tmp_path / "inc", html=False)
+    build([listing], tmp_path / "inc")
+    second = build([ATOM], tmp_path / "inc")
     assert second.store["mode"] == "incremental" and second.store["known_papers"] == 1
-    build([listing, ATOM], tmp_path / "once", store="memory", html=False)
+    build([listing, ATOM], tmp_path / "once", BuildOptions(store="memory"))
     inc = Graph().parse(tmp_path / "inc" / "graph.ttl")
     assert isomorphic(inc, Graph().parse(tmp_path / "once" / "graph.ttl"))
     node = paper_iri(paper_key("VOLO: Vision Outlooker for Visual  Recognition"))
     assert len(set(inc.objects(node, DCTERMS.creator))) == 5
-    again = build([ATOM], tmp_path / "inc", html=False)               # nothing new: nothing changes
+    again = build([ATOM], tmp_path / "inc")               # nothing new: nothing changes
     assert again.store["changed"] is False
 
 
 def test_seed_papers_keep_their_iris_and_gain_metadata(seed_files, tmp_path):
-    report = build([*seed_files, ATOM], tmp_path / "out", store="memory", html=False)
+    report = build([*seed_files, ATOM], tmp_path / "out", BuildOptions(store="memory"))
     assert report.papers == 301 + 2                                   # VOLO is a seed; Swin and RNN are not
     g = Graph().parse(tmp_path / "out" / "graph.ttl")
     node = paper_iri(paper_key(VOLO))
@@ -457,7 +457,7 @@ def test_build_category_option_slices_the_snapshot(tmp_path):
     assert {str(t) for t in g.objects(None, DCTERMS.title)} == {"A ConvNet for the 2020s", RNN, SWIN, VOLO}
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["filtered"] == 3 and report["entries"] == 4 + 1 + 2 + 3   # papers, duplicate, skipped, filtered
-    mem = build([SNAPSHOT, ATOM], tmp_path / "mem", store="memory", html=False, categories=["cs.CV", "stat.ML"])
+    mem = build([SNAPSHOT, ATOM], tmp_path / "mem", BuildOptions(store="memory", categories=["cs.CV", "stat.ML"]))
     assert (mem.papers, mem.filtered, mem.entries) == (4, 3, report["entries"])
 
 
@@ -583,7 +583,7 @@ def test_fetch_pages_through_the_results_and_writes_a_file_kg_build_reads(stub, 
     assert detect_format(out) == "arxiv"
     assert [p.title for p in papers(out)] == [VOLO, SWIN, RNN]
     assert papers(out)[1].doi == "10.1109/iccv48922.2021.00986"      # entries are copied whole
-    result = build([out], tmp_path / "g", store="memory", html=False)
+    result = build([out], tmp_path / "g", BuildOptions(store="memory"))
     assert result.papers == 3 and not result.skipped
 
 

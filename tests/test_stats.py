@@ -9,14 +9,16 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-import kg.stream
+import kg.build.sidetable
+import kg.build.store_build
 from kg.cli import main
 from kg.model import Entity, Evidence, Extraction, Fact, Paper
 from kg.oxstore import oxigraph_of
 from kg.query import has_stats, named_queries, run_named, run_query
 from kg.stats import STATS_GRAPH, FactCounts, families_of
 from kg.store import load_graph
-from kg.stream import build_store
+from kg.build import BuildOptions
+from kg.build.store_build import build_store
 
 AGGREGATES = [n for n, q in named_queries().items() if q.stats_text]
 
@@ -28,7 +30,7 @@ def test_the_aggregate_queries_have_twins():
 @pytest.fixture(scope="module")
 def one_shot(seed_files, tmp_path_factory):
     out = tmp_path_factory.mktemp("stats_one_shot")
-    build_store(seed_files, out, html=False, workers=1)
+    build_store(seed_files, out, BuildOptions(workers=1))
     return out
 
 
@@ -66,18 +68,18 @@ def test_stats_stay_out_of_graph_ttl_exports_and_counts(one_shot, tmp_path):
 
 
 def test_incremental_and_reextracting_builds_keep_the_same_stats(seed_files, one_shot, tmp_path, monkeypatch):
-    fp = kg.stream.extraction_fingerprint(0.0)
-    monkeypatch.setattr(kg.stream, "extraction_fingerprint", lambda mc, model=None: fp)
-    monkeypatch.setattr(kg.stream, "STATS_FLUSH", 50)   # sums into the side table many times
+    fp = kg.build.store_build.extraction_fingerprint(0.0)
+    monkeypatch.setattr(kg.build.store_build, "extraction_fingerprint", lambda mc, model=None: fp)
+    monkeypatch.setattr(kg.build.sidetable, "STATS_FLUSH", 50)   # sums into the side table many times
     out = tmp_path / "out"
-    build_store(seed_files[:1], out, html=False, workers=1, batch_size=7)
-    build_store(seed_files[1:3], out, html=False, workers=1, batch_size=7)
-    report = build_store(seed_files, out, html=False, workers=1, batch_size=7)
+    build_store(seed_files[:1], out, BuildOptions(workers=1, batch_size=7))
+    build_store(seed_files[1:3], out, BuildOptions(workers=1, batch_size=7))
+    report = build_store(seed_files, out, BuildOptions(workers=1, batch_size=7))
     assert report.store["mode"] == "incremental" and report.store["new_papers"] > 0
     assert sorted(AGGREGATES) == ["datasets_by_papers", "family_outcomes", "most_compared_methods"]
     for name in AGGREGATES:
         assert rows(out, name, True) == rows(one_shot, name, True) == rows(out, name, False), name
-    report = build_store(seed_files, out, html=False, workers=1, reextract=True)
+    report = build_store(seed_files, out, BuildOptions(workers=1, reextract=True))
     assert report.store["mode"] == "reextract"
     for name in AGGREGATES:
         assert rows(out, name, True) == rows(one_shot, name, True), name

@@ -15,10 +15,11 @@ from rdflib.compare import isomorphic, to_isomorphic, graph_diff
 
 from kg.cli import main
 from kg.oxstore import current_generation, generations, manifest, oxigraph_of
-from kg.pipeline import build
+from kg.build import BuildOptions, build
 from kg.graph.iris import KGO, paper_iri
 from kg.store import load_graph
-from kg.stream import build_store
+from kg.build.store_build import build_store
+from kg.page import build_with_page
 
 REPORT_FIELDS = ("entries", "papers", "duplicates", "skipped", "triples", "relations", "entities", "file_errors")
 
@@ -58,17 +59,17 @@ def outputs_state(out: Path) -> dict[str, tuple[bytes, int]]:
 def stable_fingerprint(monkeypatch):
     """Other work may edit the extractors while the suite runs; a changed fingerprint would turn
     an incremental build into a re-extraction. Pin it for the builds of one test."""
-    import kg.stream
+    import kg.build.store_build
 
-    fp = kg.stream.extraction_fingerprint(0.0)
-    monkeypatch.setattr(kg.stream, "extraction_fingerprint", lambda mc, model=None: f"{fp}-{float(mc)!r}")
+    fp = kg.build.store_build.extraction_fingerprint(0.0)
+    monkeypatch.setattr(kg.build.store_build, "extraction_fingerprint", lambda mc, model=None: f"{fp}-{float(mc)!r}")
 
 
 @pytest.fixture(scope="module")
 def memory_build(seed_files, tmp_path_factory):
     """(report, folder) of the plain rdflib build of the four seeds."""
     out = tmp_path_factory.mktemp("memory_build")
-    return build(seed_files, out, store="memory"), out
+    return build_with_page(seed_files, out, BuildOptions(store="memory")), out
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +101,11 @@ def test_incremental_build_adds_new_papers_only(seed_files, memory_build, ref_gr
                                                 stable_fingerprint):
     mem_report, _ = memory_build
     out = tmp_path / "out"
-    first = build(seed_files[:2], out, html=False)
+    first = build(seed_files[:2], out)
     assert first.store["mode"] == "fresh" and first.store["new_papers"] == first.papers
     gen1 = current_generation(out)
 
-    second = build(seed_files, out, html=False)
+    second = build(seed_files, out)
     st = second.store
     assert st["mode"] == "incremental" and st["changed"] and st["reextracted"] == 0
     assert st["known_papers"] == first.papers
@@ -124,7 +125,7 @@ def test_incremental_build_adds_new_papers_only(seed_files, memory_build, ref_gr
     assert "0 new papers" in result.output and "nothing changed" in result.output
     assert outputs_state(out) == before
     assert current_generation(out) == gen2 and generations(out) == gens
-    third = build(seed_files, out, html=False)
+    third = build(seed_files, out)
     assert third.store["changed"] is False and third.store["new_papers"] == 0
     assert third.triples == mem_report.triples and third.relations == mem_report.relations
     assert outputs_state(out) == before
@@ -145,10 +146,10 @@ def test_a_new_listing_of_a_stored_paper_adds_its_source(small_listing, tmp_path
     copy.parent.mkdir()
     shutil.copyfile(small_listing, copy)
     out, ref = tmp_path / "out", tmp_path / "ref"
-    build([small_listing], out, html=False)
-    report = build([small_listing, copy], out, html=False)
+    build([small_listing], out)
+    report = build([small_listing, copy], out)
     assert report.store["new_papers"] == 0 and report.store["new_sources"] == 25 and report.store["changed"]
-    build([small_listing, copy], ref, store="memory", html=False)
+    build([small_listing, copy], ref, BuildOptions(store="memory"))
     assert_isomorphic(ttl(out), ttl(ref))
     sources = {str(o) for o in ttl(out).objects(None, KGO.source)}
     assert any(str(copy) in s for s in sources)
@@ -156,11 +157,11 @@ def test_a_new_listing_of_a_stored_paper_adds_its_source(small_listing, tmp_path
 
 def test_missing_outputs_are_written_again_without_a_new_generation(small_listing, tmp_path, stable_fingerprint):
     out = tmp_path / "out"
-    build([small_listing], out)
+    build_with_page([small_listing], out)
     ttl_before = (out / "graph.ttl").read_bytes()
     gens = generations(out)
     (out / "graph.html").unlink()
-    report = build([small_listing], out)
+    report = build_with_page([small_listing], out)
     assert report.store["changed"] is False
     assert (out / "graph.html").stat().st_size > 1000
     assert (out / "graph.ttl").read_bytes() == ttl_before and generations(out) == gens
@@ -168,7 +169,7 @@ def test_missing_outputs_are_written_again_without_a_new_generation(small_listin
 
 def test_no_turtle_build_keeps_the_store_queryable_and_export_gives_the_same_graph(small_listing, tmp_path):
     full, bare = tmp_path / "full", tmp_path / "bare"
-    build([small_listing], full, html=False)
+    build([small_listing], full)
     result = CliRunner().invoke(main, ["build", str(small_listing), "--out", str(bare), "--no-html", "--no-turtle"])
     assert result.exit_code == 0, result.output
     assert not (bare / "graph.ttl").exists()
@@ -180,24 +181,24 @@ def test_no_turtle_build_keeps_the_store_queryable_and_export_gives_the_same_gra
     assert exported.exit_code == 0, exported.output
     assert_isomorphic(ttl(tmp_path / "x.ttl"), ttl(full))
     assert f"({len(ttl(full))} triples)" in exported.output   # counted by Oxigraph (kg.oxstore.triple_count)
-    build([small_listing], full, html=False, turtle=False)     # store unchanged: graph.ttl is still current
+    build([small_listing], full, BuildOptions(turtle=False))     # store unchanged: graph.ttl is still current
     assert (full / "graph.ttl").exists()
     head = tmp_path / "head.jsonl"
     head.write_text("".join(small_listing.read_text().splitlines(keepends=True)[:10]))
-    build([head], tmp_path / "grow", html=False)
-    build([small_listing], tmp_path / "grow", html=False, turtle=False)   # the old graph.ttl would mislead
+    build([head], tmp_path / "grow")
+    build([small_listing], tmp_path / "grow", BuildOptions(turtle=False))   # the old graph.ttl would mislead
     assert not (tmp_path / "grow" / "graph.ttl").exists()
     with pytest.raises(ValueError, match="graph.ttl"):
-        build([small_listing], tmp_path / "mem", store="memory", turtle=False)
+        build_with_page([small_listing], tmp_path / "mem", BuildOptions(store="memory", turtle=False))
 
 
 def test_changed_min_confidence_reextracts_the_stored_papers(small_listing, tmp_path, stable_fingerprint):
     out, ref = tmp_path / "out", tmp_path / "ref"
-    build([small_listing], out, html=False)
-    report = build([small_listing], out, html=False, min_confidence=0.7)
+    build([small_listing], out)
+    report = build([small_listing], out, BuildOptions(min_confidence=0.7))
     assert report.store["mode"] == "reextract" and report.store["reextracted"] == report.papers == 25
-    ref_report = build([small_listing], ref, html=False, min_confidence=0.7, store="memory")
-    assert ref_report.triples < build([small_listing], tmp_path / "all", html=False, store="memory").triples
+    ref_report = build([small_listing], ref, BuildOptions(min_confidence=0.7, store="memory"))
+    assert ref_report.triples < build([small_listing], tmp_path / "all", BuildOptions(store="memory")).triples
     assert_isomorphic(ttl(out), ttl(ref))
     assert report.relations == ref_report.relations and report.triples == ref_report.triples
 
@@ -210,16 +211,16 @@ def test_a_side_table_of_the_earlier_layout_is_reextracted_from_its_records(smal
     import zlib
 
     out, ref = tmp_path / "out", tmp_path / "ref"
-    build([small_listing], out, html=False)
+    build([small_listing], out)
     db = sqlite3.connect(current_generation(out) / "side.sqlite")
     with db:
         for seq, record in db.execute("SELECT seq, record FROM records").fetchall():
             db.execute("UPDATE papers SET record=? WHERE seq=?", (zlib.compress(record, 1), seq))
         db.execute("DROP TABLE records")
     db.close()
-    report = build([small_listing], out, html=False, min_confidence=0.7)
+    report = build([small_listing], out, BuildOptions(min_confidence=0.7))
     assert report.store["mode"] == "reextract" and report.store["reextracted"] == report.papers == 25
-    build([small_listing], ref, html=False, min_confidence=0.7, store="memory")
+    build([small_listing], ref, BuildOptions(min_confidence=0.7, store="memory"))
     assert_isomorphic(ttl(out), ttl(ref))
 
 
@@ -227,12 +228,12 @@ def test_a_failed_build_leaves_the_store_and_can_be_retried_in_the_same_process(
                                                                                 stable_fingerprint):
     """A build that fails mid-way (here: the 2nd batch raises) publishes nothing, and the store it
     was writing is released: retrying in the same process (a notebook) works."""
-    import kg.stream
+    import kg.build.store_build
 
     out = tmp_path / "out"
-    build_store([seed_files[1]], out, html=False)
+    build_store([seed_files[1]], out)
     before, gen = outputs_state(out), current_generation(out)
-    real, calls = kg.stream.extract_batch, []
+    real, calls = kg.build.store_build.extract_batch, []
 
     def failing(batch, min_confidence=0.0, model=None):
         calls.append(len(batch))
@@ -240,13 +241,13 @@ def test_a_failed_build_leaves_the_store_and_can_be_retried_in_the_same_process(
             raise ValueError("extractor blew up")
         return real(batch, min_confidence, model)
 
-    monkeypatch.setattr(kg.stream, "extract_batch", failing)
+    monkeypatch.setattr(kg.build.store_build, "extract_batch", failing)
     with pytest.raises(ValueError, match="blew up"):
-        build_store([seed_files[0]], out, html=False, workers=1, batch_size=10)
+        build_store([seed_files[0]], out, BuildOptions(workers=1, batch_size=10))
     assert current_generation(out) == gen and outputs_state(out) == before
     assert generations(out) == [gen]
-    monkeypatch.setattr(kg.stream, "extract_batch", real)
-    report = build_store([seed_files[0]], out, html=False, workers=1, batch_size=10)
+    monkeypatch.setattr(kg.build.store_build, "extract_batch", real)
+    report = build_store([seed_files[0]], out, BuildOptions(workers=1, batch_size=10))
     assert report.store["changed"] and report.store["new_papers"] > 0
 
 
@@ -254,7 +255,7 @@ def test_a_failed_build_leaves_the_store_and_can_be_retried_in_the_same_process(
 
 def test_two_worker_processes_give_the_same_graph(seed_files, seeds_build, tmp_path):
     out = tmp_path / "out"
-    report = build_store(seed_files, out, workers=2, batch_size=16, html=False)
+    report = build_store(seed_files, out, BuildOptions(workers=2, batch_size=16))
     assert report.store["executor"] == "processes" and report.store["workers"] == 2
     assert report.triples == seeds_build[0].triples and report.relations == seeds_build[0].relations
     assert_isomorphic(ttl(out), ttl(seeds_build[1]))
@@ -402,7 +403,7 @@ def test_direct_ntriples_of_papers_equal_the_rdflib_triples(seed_papers, tmp_pat
 
 def test_direct_ntriples_of_facts_equal_the_rdflib_triples(seed_papers):
     """The bulk path writes facts as N-Triples: the same triples as the in-memory graph's."""
-    from kg.pipeline import extract_facts
+    from kg.build.worker import extract_facts
     from kg.graph.mapping import fact_triples
 
     facts = list(extract_facts(list(seed_papers.values())))
@@ -448,7 +449,7 @@ def test_spool_files_leave_a_short_last_load(tmp_path):
     """The writer hands the loader files of ``chunk`` bytes, the one before the last cut short so
     that the last holds about ``tail`` bytes (its load is the one after the last paper); no more
     files than chunks need; every byte put is loaded once, in order."""
-    from kg.stream import StoreWriter
+    from kg.build.spool import StoreWriter
 
     class Store:   # records what the writer's loader thread is given
         def __init__(self):
@@ -490,7 +491,7 @@ def test_triple_count_is_the_default_graphs_size_on_either_backend(small_listing
     oxrdflib's len() would add), the same number as the graph parsed from its Turtle."""
     from kg.oxstore import open_oxigraph, rdflib_graph, triple_count
 
-    build([small_listing], tmp_path / "o", html=False)
+    build([small_listing], tmp_path / "o")
     parsed = ttl(tmp_path / "o" / "graph.ttl")
     store = open_oxigraph(tmp_path / "o")
     assert len(store) > len(parsed)                      # the stats graph is there too

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from kg.pipeline import build
+from kg.build import BuildOptions, build
 from kg.graph.iris import KGO
 from kg.store import load_graph
 from kg.validate import validate
@@ -78,7 +78,7 @@ def _build_and_validate(papers: list[dict], store: str):
         listing = Path(tmp) / "papers.jsonl"
         listing.write_text("".join(json.dumps(p) + "\n" for p in papers), encoding="utf-8")
         out = Path(tmp) / "out"
-        report = build([listing], out, store=store, html=False)
+        report = build([listing], out, BuildOptions(store=store))
         assert report.papers == len(papers)
         return validate(load_graph(out, backend="store" if store == "oxigraph" else "memory"))
 
@@ -108,7 +108,7 @@ def test_a_title_naming_the_method_and_an_abstract_coining_it_again(tmp_path):
         listing = tmp_path / "p.jsonl"
         listing.write_text(json.dumps(papers[0]) + "\n", encoding="utf-8")
         out = tmp_path / store
-        build([listing], out, store=store, html=False)
+        build([listing], out, BuildOptions(store=store))
         g = load_graph(out, backend="memory")
         report = validate(g)
         assert report.conforms, [str(v) for v in report.violations]
@@ -126,7 +126,7 @@ def test_a_title_naming_the_method_and_an_abstract_coining_it_again(tmp_path):
 def _seeds_graph(tmp: Path) -> Graph:
     if len(SEEDS) != 4:
         pytest.skip("examples/seeds is not in this checkout")
-    build(SEEDS, tmp, store="memory", html=False)
+    build(SEEDS, tmp, BuildOptions(store="memory"))
     return load_graph(tmp, backend="memory")
 
 
@@ -176,7 +176,7 @@ def test_sparql_engine_reports_what_pyshacl_reports(tmp_path):
 def test_sparql_engine_on_the_store_agrees_with_memory(tmp_path):
     if len(SEEDS) != 4:
         pytest.skip("examples/seeds is not in this checkout")
-    build(SEEDS, tmp_path / "store", html=False)
+    build(SEEDS, tmp_path / "store")
     on_store = validate(load_graph(tmp_path / "store", backend="store"))
     in_memory = validate(load_graph(tmp_path / "store", backend="memory"), engine="pyshacl")
     assert on_store.conforms and in_memory.conforms
@@ -194,7 +194,7 @@ def test_validate_time_grows_linearly_with_the_store(tmp_path):
     for n in (1000, 2000):
         listing = tmp_path / f"synthetic-{n}.jsonl"
         listing.write_text("".join(lines[:n]), encoding="utf-8")
-        build([listing], tmp_path / str(n), html=False, turtle=False, workers=1)
+        build([listing], tmp_path / str(n), BuildOptions(turtle=False, workers=1))
         graph = load_graph(tmp_path / str(n), backend="store")
         t = time.perf_counter()
         report = validate(graph)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kg.files import write_atomic
 from kg.learn.linear import LogisticModel
 
 DECISIONS = ("proposes", "primary", "evaluatesOn", "comparesTo", "addressesTask")
@@ -47,8 +48,6 @@ class ExtractionModel:
 
 
 def save_model(model: ExtractionModel, path: str | Path) -> None:
-    from kg.pipeline import write_atomic
-
     text = json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n"
     write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 

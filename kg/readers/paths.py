@@ -12,7 +12,7 @@ def canonical_path(path: str | Path) -> Path:
     stays relative and absolute stays absolute, so that messages and the report name a file as it
     was given. Links are not resolved: a listing keeps the name it was given. (The same file given
     in two spellings is read once, :func:`kg.readers.plan_inputs`; a store remembers the spelling it first
-    read a file under, :func:`kg.stream.build_store`.)
+    read a file under, :func:`kg.build.store_build.build_store`.)
 
     >>> str(canonical_path("./x/../papers.jsonl")), str(canonical_path("/data//x/../papers.jsonl"))
     ('papers.jsonl', '/data/papers.jsonl')
