@@ -76,14 +76,14 @@ def property_graph(graph: Graph, tasks: bool = True) -> PropertyGraph:
     papers and sentences supporting it."""
     pg = PropertyGraph(nodes=_read_nodes(graph, tasks))
     for rel in VIEW_RELATIONS if tasks else VIEW_RELATIONS[:-1]:
-        for s, o in _pairs(graph, KGO[rel]):
+        for s, o in subject_objects(graph, KGO[rel]):
             if s in pg.nodes and o in pg.nodes:
                 pg.edges[(s, rel, o)] = EdgeInfo(rel)
     _attach_supports(graph, pg)
     return pg
 
 
-def _pairs(graph: Graph, predicate, obj=None) -> Iterator[tuple[str, str]]:
+def subject_objects(graph: Graph, predicate, obj=None) -> Iterator[tuple[str, str]]:
     """(subject, object) strings of one triple pattern: a single read, one call into the store.
     On Oxigraph the quads are read directly (strings, no rdflib terms: 5x faster on a big store);
     joins happen in Python dicts (rdflib's SPARQL engine needs ~4 s to join 10k statements in its
@@ -103,7 +103,7 @@ def _pairs(graph: Graph, predicate, obj=None) -> Iterator[tuple[str, str]]:
 def _scan(graph: Graph, predicate) -> dict[str, list[str]]:
     """subject → objects of one predicate."""
     out: dict[str, list[str]] = defaultdict(list)
-    for s, o in _pairs(graph, predicate):
+    for s, o in subject_objects(graph, predicate):
         out[s].append(o)
     return out
 
@@ -112,7 +112,7 @@ def _read_nodes(graph: Graph, tasks: bool = True) -> dict[str, dict]:
     kind_of: dict[str, str] = {}
     classes = [(KGO.Paper, "paper"), (KGO.Method, "method"), (KGO.Dataset, "dataset"), (KGO.MethodFamily, "family")]
     for cls, kind in classes + ([(KGO.Task, "task")] if tasks else []):
-        for n, _ in _pairs(graph, RDF.type, cls):
+        for n, _ in subject_objects(graph, RDF.type, cls):
             if n not in kind_of or _TYPE_PRIORITY[kind] < _TYPE_PRIORITY[kind_of[n]]:
                 kind_of[n] = kind                      # a family is also a kgo:Method
     titles, labels = _scan(graph, DCTERMS.title), _scan(graph, RDFS.label)

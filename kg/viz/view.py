@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from kg.graphview import (NODE_TYPES, VIEW_RELATIONS, PropertyGraph, _pairs, degrees, find_nodes, most_connected,
+from kg.graphview import (NODE_TYPES, VIEW_RELATIONS, PropertyGraph, subject_objects, degrees, find_nodes, most_connected,
                           neighbourhood, property_graph, result_boards, select_relations, select_types, similar_names)
 from kg.graph.iris import KGO
 from kg.viz.tooltips import node_facts
@@ -97,7 +97,7 @@ def build_view(graph: Graph, options: ViewOptions = ViewOptions()) -> View:
         notes.append("nothing to show: no node matches these options")
     # tooltips tell what the whole graph knows, whatever the view leaves out
     facts = node_facts(whole, pg.nodes.keys(), result_boards(graph) if pg.nodes else {},
-                       dict(_pairs(graph, KGO.method)))
+                       dict(subject_objects(graph, KGO.method)))
     return View(pg, options, total, by_type, deg, centres, notes, facts)
 
 
