@@ -29,7 +29,7 @@ from kg.graph.iris import KGO, entity_id, family_id, paper_id, result_id, statem
 from kg.graph.mapping import (EntityLabels, entity_label, entity_triples, fact_triples, metadata_triples,
                               paper_triples)
 from kg.graph.ntriples import iri, lines, string, term
-from kg.model import Fact, Paper
+from kg.records import Fact, Paper
 from kg.pipeline import extract_facts
 from kg.readers import read_papers
 

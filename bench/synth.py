@@ -128,7 +128,7 @@ class SeedPool:
 
 def load_seeds(paths: list[Path] | None = None) -> SeedPool:
     from kg.readers import read_papers
-    from kg.model import Paper
+    from kg.records import Paper
 
     paths = sorted(paths or SEEDS_DIR.glob("*.txt"))
     if not paths:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from kg.model import Entity, Extraction, Fact, Paper
+from kg.records import Entity, Extraction, Fact, Paper
 from kg.text import match_key
 from kg.vocab import Vocabulary
 

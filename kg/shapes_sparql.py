@@ -26,6 +26,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, SH, XSD
 from rdflib.term import Node
 
+from kg.sparql import values_clause
+
 
 class Unsupported(ValueError):
     """The shapes use a feature this translation does not cover."""
@@ -93,9 +95,11 @@ class ShapesToSparql:
         types = set(g.objects(shape, RDF.type))
         if types & ({RDFS.Class, OWL.Class} | set(g.subjects(RDFS.subClassOf, RDFS.Class))):
             out.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {_term(shape)} .")
-        nodes = [_term(n) for n in g.objects(shape, SH.targetNode)]
+        nodes = list(g.objects(shape, SH.targetNode))
         if nodes:
-            out.append(f"VALUES ?this {{ {' '.join(nodes)} }}")
+            for n in nodes:
+                _term(n)          # (refuses blank nodes)
+            out.append(values_clause(["this"], [[n] for n in nodes]))
         for p in g.objects(shape, SH.targetSubjectsOf):
             out.append(f"?this {_term(p)} ?_target .")
         for p in g.objects(shape, SH.targetObjectsOf):

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
+
+from kg.graph.ntriples import term
 
 
 class QueryRefused(ValueError):
@@ -159,19 +162,26 @@ def _has_service(text: str) -> bool:
 
 # --------------------------------------------------------------------------- bound values
 
-def values_block(bindings) -> str:
-    """``bindings`` (variable name -> rdflib term) as a SPARQL ``VALUES`` block. Terms are written
-    in N-Triples syntax (strings escaped), so a bound value can never change the query around it."""
-    from kg.graph.ntriples import term
+def values_clause(variables: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """``VALUES (?a ?b) { (t1 t2) ... }``: the one writer of SPARQL ``VALUES``. Terms are written
+    in N-Triples syntax (strings escaped), so a bound value can never change the query around it.
 
-    if not bindings:
-        return ""
-    names = [str(k) for k in bindings]
-    for n in names:
+    >>> from rdflib import URIRef
+    >>> values_clause(["this"], [[URIRef("http://ex/a")], [URIRef("http://ex/b")]])
+    'VALUES (?this) { (<http://ex/a>) (<http://ex/b>) }'
+    """
+    for n in variables:
         if not _VAR.match(n):
             raise ValueError(f"not a SPARQL variable name: {n!r}")
-    return ("\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-            + " ".join(term(v) for v in bindings.values()) + ") }\n")
+    return ("VALUES (" + " ".join(f"?{n}" for n in variables) + ") { "
+            + " ".join("(" + " ".join(term(v) for v in row) + ")" for row in rows) + " }")
+
+
+def values_block(bindings) -> str:
+    """``bindings`` (variable name -> rdflib term) as a one-row ``VALUES`` block on its own lines."""
+    if not bindings:
+        return ""
+    return "\n" + values_clause([str(k) for k in bindings], [list(bindings.values())]) + "\n"
 
 
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

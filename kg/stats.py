@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kg.model import Entity, Fact
+from kg.records import Entity, Fact
 
 STATS_GRAPH = "https://w3id.org/kgpaper/id/stats"
 LEADERBOARD = 1000      # datasets / methods kept in the stats graph (more when the last ones tie)
@@ -50,7 +50,7 @@ class FactCounts:
     """Counts of one batch of facts, as the named queries count them (distinct statements and
     papers). Plain Counters: picklable, and summed by :meth:`update`.
 
-    >>> from kg.model import Entity
+    >>> from kg.records import Entity
     >>> counts = FactCounts()
     >>> counts.datasets["https://w3id.org/kgpaper/id/dataset/coco"] += 1
     >>> counts.datasets["https://w3id.org/kgpaper/id/dataset/coco"]

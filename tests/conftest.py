@@ -60,7 +60,7 @@ def seeds_cli_build(seed_files, tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_papers(seed_files) -> dict:
     """paper key → the Paper as first read from the seeds (what the graph must hold)."""
-    from kg.model import Paper
+    from kg.records import Paper
     from kg.readers import read_papers
 
     papers: dict = {}

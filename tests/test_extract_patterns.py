@@ -5,7 +5,7 @@ import pytest
 
 from kg.extract import Document, extract
 from kg.extract.names import acronym_matches, is_namey
-from kg.model import Paper
+from kg.records import Paper
 from kg.text import split_sentences
 from kg.vocab import default_vocabulary
 

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from kg.model import Paper
+from kg.records import Paper
 from kg.build import build
 from kg.page import build_with_page
 from kg.graph.iris import KGO, KG_ID, entity_iri, paper_iri

@@ -15,7 +15,7 @@ from kg.graph.iris import KGO, entity_iri, paper_iri
 from kg.graph.mapping import entity_label, entity_triples, fact_triples, paper_triples
 from kg.graph.ntriples import lines
 from kg.graph.terms import graph_of
-from kg.model import Entity, Evidence, Extraction, Fact, Paper, SourceRef
+from kg.records import Entity, Evidence, Extraction, Fact, Paper, SourceRef
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS
 
 from kg.cli import main
 from kg.extract import extract
-from kg.model import Paper
+from kg.records import Paper
 from kg.normalize import normalise
 from kg.graph.mapping import build_graph
 from kg.readers import clean_text, read_papers
@@ -103,7 +103,7 @@ def test_sparql_parameters_are_bound_not_pasted(seeds_build):
 def test_clean_paper_cleans_every_text_field_as_clean_text_does(field, value):
     """clean_paper() tells clean papers apart with one scan over all their fields joined; a
     character to clean in any one field is still found, and cleaned as clean_text() does."""
-    from kg.model import SourceRef
+    from kg.records import SourceRef
     from kg.readers import clean_paper
 
     paper = Paper(title="T", abstract="A", source=SourceRef("p.jsonl", 1, "jsonl"))
@@ -145,7 +145,7 @@ def test_comparison_extraction_is_linear_in_a_long_sentence():
 
     from kg.extract import extract
     from kg.learn.model import load_model
-    from kg.model import Paper
+    from kg.records import Paper
     from kg.text import MAX_SENTENCE, split_sentences
 
     unit = "FooNet outperforms ResNet on ImageNet, "

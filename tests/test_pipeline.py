@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF
 from kg.cli import main
 from kg.extract import ExtractorError, available_extractors, extract, register_extractor
 from kg.extract import _REGISTRY as EXTRACTORS  # noqa: PLC2701 (test extractors are removed in teardown)
-from kg.model import Evidence, Extraction, Paper
+from kg.records import Evidence, Extraction, Paper
 from kg.page import build_with_page
 from kg.graph.iris import KGO, paper_iri
 

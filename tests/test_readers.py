@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.model import Paper, SkippedEntry
+from kg.records import Paper, SkippedEntry
 from kg.readers import ReaderError, available_readers, detect_format, read_papers, register_reader
 from kg.readers import _REGISTRY  # noqa: PLC2701 (the toy reader is removed again in teardown)
 
@@ -261,7 +261,7 @@ def toy_reader():
     @register_reader("toy", extensions=(".toy",), sniff=lambda head: head.startswith("TOY\n"))
     def read_toy(path):
         """Toy format: a TOY line, then title|abstract lines."""
-        from kg.model import SourceRef
+        from kg.records import SourceRef
 
         for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines()[1:], 2):
             title, abstract = line.split("|")

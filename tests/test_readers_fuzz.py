@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.model import Paper, SkippedEntry
+from kg.records import Paper, SkippedEntry
 from kg.readers import ReaderError, ReaderWarning, get_reader, read_papers
 from kg.readers.filters import CategoryFilter
 

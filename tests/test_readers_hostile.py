@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import kg.readers.lines as line_reader  # owns MAX_LINE_BYTES, the bound on one line
 from kg.cli import main
-from kg.model import Paper, SkippedEntry
+from kg.records import Paper, SkippedEntry
 from kg.build.inputs import read_corpus
 from kg.readers import ReaderError, input_files, read_papers
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import kg.readers.lines as line_reader  # owns MAX_LINE_BYTES, the bound on one line
 from kg.cli import main
-from kg.model import Paper, SkippedEntry
+from kg.records import Paper, SkippedEntry
 from kg.build import BuildOptions, build
 from kg.readers import ReaderError, ReaderWarning, ReadOptions, display_path, plan_inputs, read_papers
 

@@ -16,7 +16,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from kg.cli import main
-from kg.model import Paper, SkippedEntry, author_key
+from kg.records import Paper, SkippedEntry, author_key
 from kg.build import BuildOptions, build
 from kg.readers import (ReaderError, ReaderWarning, ReadOptions, available_readers, detect_format, plan_inputs,
                         read_papers)

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.model import Evidence, Extraction, Paper
+from kg.records import Evidence, Extraction, Paper
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATED = ROOT / "examples" / "annotated"

@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS
 
 from kg.cli import main
 from kg.fetch import FetchError, fetch_arxiv
-from kg.model import Paper, SkippedEntry, author_key, paper_key
+from kg.records import Paper, SkippedEntry, author_key, paper_key
 from kg.build import BuildOptions, build
 from kg.graph.iris import KGO, SCHEMA, paper_iri
 from kg.readers import detect_format, read_papers

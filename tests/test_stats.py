@@ -12,7 +12,7 @@ from rdflib import Graph
 import kg.build.sidetable
 import kg.build.store_build
 from kg.cli import main
-from kg.model import Entity, Evidence, Extraction, Fact, Paper
+from kg.records import Entity, Evidence, Extraction, Fact, Paper
 from kg.oxstore import oxigraph_of
 from kg.query import has_stats, named_queries, run_named, run_query
 from kg.stats import STATS_GRAPH, FactCounts, families_of

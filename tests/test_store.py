@@ -384,7 +384,7 @@ def _assert_both_paths_agree(triples: list) -> Graph:
 
 def test_direct_ntriples_of_papers_equal_the_rdflib_triples(seed_papers, tmp_path):
     """Papers: the N-Triples the bulk path writes hold the triples the in-memory graph holds."""
-    from kg.model import SourceRef
+    from kg.records import SourceRef
     from kg.readers import read_papers
     from kg.graph.mapping import paper_triples
 
@@ -421,7 +421,7 @@ def test_direct_ntriples_of_facts_equal_the_rdflib_triples(seed_papers):
 def test_direct_ntriples_of_entity_labels_equal_the_rdflib_triples(seed_facts):
     """The labels a store build writes at its end: the same triples as the in-memory graph's,
     for every entity of the seeds, a family, and hostile surface forms."""
-    from kg.model import Entity
+    from kg.records import Entity
     from kg.graph.mapping import EntityLabels, entity_label, entity_triples
 
     labels = EntityLabels()

@@ -15,7 +15,7 @@ def extraction_fingerprint(min_confidence: float, model: str | None = None) -> s
     """Hash of everything that decides a stored paper's triples: extractors, the extraction
     model, normalisation, vocabulary and cues, RDF mapping, the build and the confidence threshold."""
     files = sorted(_KG.glob("extract/**/*.py")) + sorted(_KG.glob("build/*.py")) + sorted(_KG.glob("graph/*.py")) + [
-        _KG / n for n in ("normalize.py", "vocab.py", "text.py", "model.py", "stats.py")]
+        _KG / n for n in ("normalize.py", "vocab.py", "text.py", "records.py", "stats.py")]
     files += sorted((ontology_dir() / "vocab").glob("*.ttl")) + [ontology_dir() / "cues.json"]
     h = hashlib.sha1(repr(float(min_confidence)).encode() + model_fingerprint(model).encode())
     for f in files:

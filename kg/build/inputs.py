@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build.report import BuildReport
-from kg.model import Paper, SkippedEntry, SourceRef, merge_papers, paper_ids
+from kg.records import Paper, SkippedEntry, SourceRef, merge_papers, paper_ids
 from kg.readers import InputPlan, ReaderError, ReadOptions, detect_format, display_path, plan_inputs, read_papers
 from kg.readers.filters import CategoryFilter
 
@@ -17,10 +17,10 @@ from kg.readers.filters import CategoryFilter
 class Corpus:
     """Distinct papers in reading order, with every listing each one came from.
 
-    A paper is recognised by its arXiv id, its DOI or its title (:func:`kg.model.paper_ids`): the
+    A paper is recognised by its arXiv id, its DOI or its title (:func:`kg.records.paper_ids`): the
     same paper from arXiv, OpenAlex and a BibTeX file is one entry, keyed (and so named in the
     graph) by the first source's title, and completed with what the others add
-    (:func:`kg.model.merge_papers`).
+    (:func:`kg.records.merge_papers`).
     """
 
     papers: dict[str, Paper] = field(default_factory=dict)

@@ -14,7 +14,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from kg.build.sidetable import SideTable
 from kg.build.spool import load_file
-from kg.model import Entity
+from kg.records import Entity
 from kg.graph.mapping import entity_label, entity_triples, family_triples
 from kg.graph.ntriples import lines
 

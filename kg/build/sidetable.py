@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.build.worker import BatchResult
-from kg.model import Paper, SourceRef, merge_papers, paper_ids
+from kg.records import Paper, SourceRef, merge_papers, paper_ids
 from kg.graph.iris import family_iri
 from kg.graph.mapping import added_metadata
 from kg.stats import FactCounts, Leaderboards, top_with_ties
@@ -110,7 +110,7 @@ class SideTable:
 
     def resolve(self, paper: Paper) -> str:
         """The key of the paper node ``paper`` belongs to: one stored under the same arXiv id, DOI
-        or title (:func:`kg.model.paper_ids`), else its own."""
+        or title (:func:`kg.records.paper_ids`), else its own."""
         ids = paper_ids(paper)
         if len(ids) == 1:
             row = self.db.execute("SELECT key FROM paper_ids WHERE id=?", ids).fetchone()

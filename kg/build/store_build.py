@@ -44,7 +44,7 @@ from kg.build.sidetable import SideTable
 from kg.build.spool import StoreWriter
 from kg.build.staging import StagedBuild, clean_stale_temps
 from kg.build.worker import BatchResult, extract_batch, warm_up
-from kg.model import Paper, SourceRef
+from kg.records import Paper, SourceRef
 from kg.graph.ntriples import lines
 from kg import oxstore
 from kg.graph.mapping import source_triples

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from kg.build.report import ProgressFn
 from kg.extract import available_extractors, extract
 from kg.learn.model import load_model
-from kg.model import Fact, Paper, SourceRef
+from kg.records import Fact, Paper, SourceRef
 from kg.normalize import normalise
 from kg.graph.mapping import EntityLabels, fact_triples, one_fact_per_statement, paper_triples
 from kg.graph.ntriples import lines

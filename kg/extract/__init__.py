@@ -2,7 +2,7 @@
 
 An extractor is a small function ``(doc: Document) -> Iterable[Extraction]``, registered under a
 name like spaCy pipeline components. :func:`extract` runs them in order and fails loudly, naming
-the extractor, when one returns something that is not an :class:`~kg.model.Extraction`.
+the extractor, when one returns something that is not an :class:`~kg.records.Extraction`.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from kg.model import Evidence, Extraction, Paper
+from kg.records import Evidence, Extraction, Paper
 from kg.text import Sentence, split_sentences, word_heads
 from kg.vocab import Mention, Vocabulary, default_vocabulary
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.names import NOT_NAMES, WORD, is_namey
-from kg.model import Extraction
+from kg.records import Extraction
 from kg.text import Sentence, match_key
 
 # A number, or a slash / bar group of numbers ("82.9/84.8", "75.15%|82.03%"), each with an

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from kg.extract import Document, register_extractor
 from kg.extract.features import Features, bucket, cue_in_sentence
-from kg.model import Extraction
+from kg.records import Extraction
 from kg.text import Sentence, match_key
 from kg.vocab import Concept
 

@@ -17,7 +17,7 @@ import hashlib
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDFS, SKOS, XSD
 
-from kg.model import Entity, Fact, author_key
+from kg.records import Entity, Fact, author_key
 
 KGO = Namespace("https://w3id.org/kgpaper/ontology#")
 KG_ID = "https://w3id.org/kgpaper/id/"

@@ -40,7 +40,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS
 from kg.graph.iris import (KGO, SCHEMA, author_id, bind_prefixes, entity_id, family_id, paper_id,
                            result_id, statement_id)
 from kg.graph.terms import ANY_URI, BOOLEAN, DECIMAL, INTEGER, STRING, Triple, add_triples
-from kg.model import Entity, Fact, Paper, SourceRef
+from kg.records import Entity, Fact, Paper, SourceRef
 
 # The fixed IRIs the mapping writes, as plain text (light terms).
 KGO_NS = str(KGO)
@@ -91,7 +91,7 @@ def paper_triples(paper: Paper, sources: Iterable[SourceRef] = ()) -> list[Tripl
 
 def metadata_triples(paper: Paper) -> list[Triple]:
     """The triples of a paper's optional metadata. Monotone: a paper completed with more metadata
-    (:func:`kg.model.merge_papers`) gives a superset, so the streaming build can add the difference."""
+    (:func:`kg.records.merge_papers`) gives a superset, so the streaming build can add the difference."""
     s = paper_id(paper.key)
     out: list[Triple] = []
     if paper.id:
@@ -223,7 +223,7 @@ def one_fact_per_statement(facts: Iterable[Fact]) -> list[Fact]:
     the first extracted. The names the other facts saw are added to its aliases, so the entities'
     labels count every surface form as before. Order: the kept facts in the order first seen.
 
-    >>> from kg.model import Entity, Evidence, Extraction, Fact, Paper
+    >>> from kg.records import Entity, Evidence, Extraction, Fact, Paper
     >>> paper, m = Paper("X: a net", "We call it Xs."), Entity("x", "method", "X")
     >>> def fact(name, start, confidence):
     ...     ev = Evidence(name, start, start + 1)

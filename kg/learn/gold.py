@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.model import Paper, SkippedEntry
+from kg.records import Paper, SkippedEntry
 from kg.readers import read_papers
 
 

@@ -1,7 +1,7 @@
 """The readers registry: one entry per input format, like rdflib's plugin registry.
 
 A reader is a function ``read(path) -> Iterator[Paper | SkippedEntry]``. It yields a
-:class:`~kg.model.SkippedEntry` (with file, line and reason) for an entry it cannot use rather
+:class:`~kg.records.SkippedEntry` (with file, line and reason) for an entry it cannot use rather
 than dropping it, and raises :class:`ReaderError` when the file as a whole cannot be read.
 
 Adding a format is one call::
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.model import Paper, SkippedEntry
+from kg.records import Paper, SkippedEntry
 from kg.readers.bounds import MAX_ABSTRACT_CHARS, MAX_FIELD_CHARS, MAX_FIELD_VALUES, MAX_TITLE_CHARS, oversized
 from kg.readers.cleaning import clean_paper, clean_text
 from kg.readers.contract import ReadFn, Reader, ReaderError, ReaderWarning, ReadOptions, SniffFn

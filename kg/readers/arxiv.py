@@ -25,7 +25,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from kg.model import Paper, SkippedEntry, SourceRef
+from kg.records import Paper, SkippedEntry, SourceRef
 from kg.readers import register_reader
 from kg.readers.contract import ReaderError
 from kg.readers.decoding import bom_encoding, read_text

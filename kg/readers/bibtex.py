@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.model import Paper, SkippedEntry, SourceRef, display_name
+from kg.records import Paper, SkippedEntry, SourceRef, display_name
 from kg.readers import register_reader
 from kg.readers.decoding import read_text
 from kg.readers.jsondocs import arxiv_id_from, strip_doi

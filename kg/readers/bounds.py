@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from kg.model import Paper
+from kg.records import Paper
 
 MAX_TITLE_CHARS = 4_096          # real titles: under 300 characters (the longest arXiv ones ~ 500)
 MAX_ABSTRACT_CHARS = 1_048_576   # arXiv caps abstracts at 1,920 characters; a full paper is ~ 100 K

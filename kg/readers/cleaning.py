@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from kg.model import Paper
+from kg.records import Paper
 
 # Characters no RDF or XML document can carry (lone surrogates: not Unicode scalar values, cannot be
 # encoded; C0 controls, DEL, U+FFFE/U+FFFF: not allowed in XML 1.0, so RDF/XML and HTML pages

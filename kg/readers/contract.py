@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.model import Paper, SkippedEntry, SourceRef
+from kg.records import Paper, SkippedEntry, SourceRef
 from kg.readers.paths import display_path
 
 ReadFn = Callable[[Path], Iterator[Paper | SkippedEntry]]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.model import Paper, SkippedEntry, SourceRef, display_name
+from kg.records import Paper, SkippedEntry, SourceRef, display_name
 from kg.readers import register_reader
 from kg.readers.dates import iso_date, parse_date
 from kg.readers.jsondocs import arxiv_id_from, iter_records, strip_doi, text_of

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.model import category_matches
+from kg.records import category_matches
 
 _CACHE_MAX = 200_000   # distinct category strings remembered (the arXiv snapshot has ~40k)
 

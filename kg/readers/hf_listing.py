@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.model import Paper, SkippedEntry, SourceRef
+from kg.records import Paper, SkippedEntry, SourceRef
 from kg.readers import register_reader
 from kg.readers.contract import ReaderWarning
 from kg.readers.decoding import unnoted_decoding

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.model import SkippedEntry, SourceRef
+from kg.records import SkippedEntry, SourceRef
 from kg.readers.decoding import read_text
 from kg.readers.lines import iter_lines
 from kg.readers.sniffing import read_head

@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.model import SkippedEntry, SourceRef
+from kg.records import SkippedEntry, SourceRef
 from kg.readers.contract import ReaderError
 from kg.readers.decoding import bom_encoding, check_encoding, is_wide, note_invalid
 

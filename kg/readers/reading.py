@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.model import Paper, SkippedEntry, SourceRef
+from kg.records import Paper, SkippedEntry, SourceRef
 from kg.readers.bounds import oversized
 from kg.readers.cleaning import clean_paper
 from kg.readers.contract import Reader, ReaderError, ReaderWarning, ReadOptions

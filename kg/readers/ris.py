@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.model import Paper, SkippedEntry, SourceRef, display_name
+from kg.records import Paper, SkippedEntry, SourceRef, display_name
 from kg.readers import register_reader
 from kg.readers.contract import ReaderError, ReaderWarning
 from kg.readers.dates import parse_date

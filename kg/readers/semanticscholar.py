@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.model import Paper, SkippedEntry, SourceRef
+from kg.records import Paper, SkippedEntry, SourceRef
 from kg.readers import register_reader
 from kg.readers.jsondocs import as_list, iter_records, strip_doi, text_of
 from kg.readers.latex import latex_to_text

@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from kg.model import Paper, SkippedEntry, SourceRef, display_name
+from kg.records import Paper, SkippedEntry, SourceRef, display_name
 from kg.readers import register_reader
 from kg.readers.contract import ReaderError, ReaderWarning
 from kg.readers.dates import parse_date
@@ -204,7 +204,7 @@ def column_map(header: list[str], columns: Mapping[str, str] | None = None) -> d
 
 
 def split_authors(text: str) -> tuple[str, ...]:
-    """The names in an author cell, each in reading order (:func:`kg.model.display_name`).
+    """The names in an author cell, each in reading order (:func:`kg.records.display_name`).
 
     Names are separated by ";" (Zotero, Web of Science, Scopus), "|" or " and "; with commas only,
     "Last, First" is one name when each part is one word (or initials), else each part is a name.

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from kg.extract import Document, register_extractor
 from kg.extract.compares.learned import decide_comparisons
 from kg.extract.compares.rules import rule_comparisons
-from kg.model import Extraction
+from kg.records import Extraction
 
 __all__ = ["extract_compares"]
 

@@ -25,7 +25,7 @@ from kg.extract.compares.rules import (
 from kg.extract.features import Features, bucket, candidate_group, shape_features, vocab_features
 from kg.extract.proposes import own_names, primary_method
 from kg.learn.linear import LogisticModel
-from kg.model import Extraction
+from kg.records import Extraction
 
 
 @dataclass

@@ -17,7 +17,7 @@ from kg.extract.datasets import dataset_names
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
 from kg.extract.proposes.rules import PROPOSER, PROPOSER_HEADS
-from kg.model import Extraction
+from kg.records import Extraction
 from kg.text import Caseless, may_start, word_heads
 
 # (pattern, outcome, confidence, words); the first matching cue of a sentence region wins. A

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kg.extract import Document, register_extractor
 from kg.extract.datasets.learned import decide_datasets
 from kg.extract.datasets.rules import dataset_names, rule_datasets
-from kg.model import Extraction
+from kg.records import Extraction
 
 __all__ = ["dataset_names", "extract_datasets"]
 

@@ -23,7 +23,7 @@ from kg.extract.features import (
 )
 from kg.extract.proposes import own_names
 from kg.learn.linear import LogisticModel
-from kg.model import Extraction
+from kg.records import Extraction
 from kg.text import Sentence
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from kg.extract import Document
 from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.extract.proposes import own_names
-from kg.model import Extraction
+from kg.records import Extraction
 from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
 
 _PRETRAIN_BEFORE = re.compile(

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from kg.extract import Document, register_extractor
 from kg.extract.proposes.learned import decide_proposals
 from kg.extract.proposes.rules import Proposal, rule_proposals
-from kg.model import Extraction
+from kg.records import Extraction
 
 __all__ = ["Proposal", "extract_proposes", "find_proposals", "own_names", "primary_method"]
 
