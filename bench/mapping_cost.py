@@ -30,7 +30,7 @@ from kg.graph.mapping import (EntityLabels, entity_label, entity_triples, fact_t
                               paper_triples)
 from kg.graph.ntriples import iri, lines, string, term
 from kg.records import Fact, Paper
-from kg.pipeline import extract_facts
+from kg.build.worker import extract_facts
 from kg.readers import read_papers
 
 ROOT = Path(__file__).resolve().parent.parent
