@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from kg.extract import Document
 from kg.extract.names import NOT_NAMES, STOPWORDS, is_namey, words
@@ -23,6 +24,17 @@ from kg.text import Sentence
 from kg.vocab import Vocabulary, ontology_dir
 
 Features = dict[str, float]
+
+
+class Decision(Protocol):
+    """What a learned extractor asks of a trained decision (:class:`kg.learn.linear.LogisticModel`
+    is one): a probability for a candidate's features, and the cut for its group."""
+
+    threshold: float
+
+    def probability(self, features: Features) -> float: ...
+
+    def cut(self, group: str) -> float: ...
 
 
 # --------------------------------------------------------------------------- context cues (data)

@@ -22,9 +22,8 @@ from kg.extract.compares.rules import (
     sentence_cues,
     verdict,
 )
-from kg.extract.features import Features, bucket, candidate_group, shape_features, vocab_features
+from kg.extract.features import Decision, Features, bucket, candidate_group, shape_features, vocab_features
 from kg.extract.proposes import own_names, primary_method
-from kg.learn.linear import LogisticModel
 from kg.records import Extraction
 
 
@@ -126,7 +125,7 @@ def comparison_features(doc: Document, cand: ComparisonCandidate, own: set[str])
     return f
 
 
-def decide_comparisons(doc: Document, model: LogisticModel) -> Iterator[Extraction]:
+def decide_comparisons(doc: Document, model: Decision) -> Iterator[Extraction]:
     own = {n.casefold() for n in own_names(doc)}
     for cand in comparison_candidates(doc):
         feats = comparison_features(doc, cand, own)

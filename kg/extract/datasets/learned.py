@@ -12,17 +12,9 @@ from dataclasses import dataclass, field
 
 from kg.extract import Document
 from kg.extract.datasets.rules import names_after_on, plausible_dataset_name, rule_datasets, unknown_dataset_names
-from kg.extract.features import (
-    Features,
-    bucket,
-    candidate_group,
-    cue_after,
-    cue_before,
-    cue_in_sentence,
-    shape_features,
-)
+from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
+                                 shape_features)
 from kg.extract.proposes import own_names
-from kg.learn.linear import LogisticModel
 from kg.records import Extraction
 from kg.text import Sentence
 
@@ -103,7 +95,7 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
     return f
 
 
-def decide_datasets(doc: Document, model: LogisticModel) -> Iterator[Extraction]:
+def decide_datasets(doc: Document, model: Decision) -> Iterator[Extraction]:
     own = {n.casefold() for n in own_names(doc)}
     for cand in dataset_candidates(doc):
         feats = dataset_features(doc, cand, own)

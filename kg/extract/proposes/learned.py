@@ -12,21 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract import Document
-from kg.extract.features import (
-    Features,
-    bucket,
-    candidate_group,
-    context_features,
-    cue_in_sentence,
-    mentions_of,
-    namey,
-    proposer_end,
-    shape_features,
-    vocab_features,
-)
+from kg.extract.features import (Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
+                                 mentions_of, namey, proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
-from kg.learn.linear import LogisticModel
 from kg.text import Sentence
 
 
@@ -243,7 +232,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
     return f
 
 
-def decide_proposals(doc: Document, proposes: LogisticModel, primary: LogisticModel | None) -> list:
+def decide_proposals(doc: Document, proposes: Decision, primary: Decision | None) -> list:
     """The proposals the model keeps, the primary first, as :class:`kg.extract.proposes.Proposal`."""
     cands = proposal_candidates(doc)
     scored = []
