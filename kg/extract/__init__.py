@@ -82,17 +82,25 @@ class Document:
     def sentences(self) -> list[Sentence]:
         return [self.title_sentence, *self.abstract_sentences]
 
+    def memo(self, name: str) -> dict:
+        """The per-paper memo called ``name`` (in :attr:`cache`), made on first use."""
+        memo = self.cache.get(name)
+        if memo is None:
+            memo = self.cache[name] = {}
+        return memo
+
     def find(self, text: str, kind: str | None = None, offset: int = 0) -> list[Mention]:
         """The vocabulary's :meth:`~kg.vocab.Vocabulary.find`, memoised for this paper (the
         extractors ask about each sentence several times)."""
-        return self.vocab.find(text, kind, offset, memo=self.cache.setdefault("found", {}))
+        return self.vocab.find(text, kind, offset, memo=self.memo("found"))
 
     def word_heads(self, text: str) -> set[str] | None:
         """:func:`kg.text.word_heads`, memoised for this paper: do not modify the set."""
-        memo = self.cache.setdefault("word_heads", {})
-        if text not in memo:
-            memo[text] = word_heads(text)
-        return memo[text]
+        memo = self.memo("word_heads")
+        heads = memo.get(text, memo)
+        if heads is memo:
+            heads = memo[text] = word_heads(text)
+        return heads
 
     def evidence(self, sentence: Sentence) -> Evidence:
         return Evidence(sentence.text, sentence.start, sentence.end)

@@ -65,7 +65,7 @@ def cue_after(key: str, text: str) -> bool:
 def cue_in_sentence(doc: Document, key: str, text: str) -> bool:
     """Whether any phrase of list ``key`` occurs in ``text`` (substring, case-insensitive),
     memoised on the document (several features ask about the same sentences)."""
-    memo = doc.cache.setdefault("cue_in_sentence", {})
+    memo = doc.memo("cue_in_sentence")
     hit = memo.get((key, text))
     if hit is None:
         hit = memo[(key, text)] = any(map(text.lower().__contains__, cue_words(key)))
@@ -80,14 +80,19 @@ def cue_words(key: str) -> tuple[str, ...]:
     return tuple(p.lower() for p in phrases)
 
 
-def namey(vocab: Vocabulary, word: str) -> bool:
-    """:func:`~kg.extract.names.is_namey`, memoised behind the vocabulary: candidate generation
-    asks it of every word of every sentence, and words recur across papers."""
+def namey_words(vocab: Vocabulary, text: str) -> list[str]:
+    """The words of ``text`` that :func:`~kg.extract.names.is_namey`, memoised behind the
+    vocabulary: candidate generation asks it of every word of every sentence, and words recur
+    across papers."""
     memo = vocab.memo("namey")
-    hit = memo.get(word)
-    if hit is None:
-        hit = memo.put(word, is_namey(word))
-    return hit
+    out = []
+    for w in words(text):
+        hit = memo.get(w)
+        if hit is None:
+            hit = memo.put(w, is_namey(w))
+        if hit:
+            out.append(w)
+    return out
 
 
 def candidate_group(decision: str, features: Features) -> str:
@@ -100,7 +105,7 @@ def candidate_group(decision: str, features: Features) -> str:
 
 def proposer_end(doc: Document, sentence: Sentence) -> float:
     """Where the sentence's first proposal cue ends (infinity: none), memoised per document."""
-    memo = doc.cache.setdefault("proposer_end", {})
+    memo = doc.memo("proposer_end")
     end = memo.get(sentence.start)
     if end is None:
         low = sentence.text.lower()

@@ -86,17 +86,9 @@ def _is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool
     return False
 
 
-def _memo(doc: Document, name: str) -> dict:
-    """The document's memo ``name`` (``doc.cache.setdefault(name, {})`` without a new dict a call)."""
-    memo = doc.cache.get(name)
-    if memo is None:
-        memo = doc.cache[name] = {}
-    return memo
-
-
 def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
     """Memoised per document, like :func:`unknown_dataset_names`."""
-    memo = _memo(doc, "eval_cue")
+    memo = doc.memo("eval_cue")
     hit = memo.get(sentence)   # (one look-up: a Sentence hashes in Python)
     if hit is None:
         hit = memo[sentence] = (may_start(doc.word_heads(sentence.text), _EVAL_CUE_HEADS)
@@ -106,7 +98,7 @@ def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
 
 def unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for every sentence."""
-    memo = _memo(doc, "unknown_dataset_names")
+    memo = doc.memo("unknown_dataset_names")
     hit = memo.get(sentence)
     if hit is None:
         hit = memo[sentence] = list(_scan_unknown_dataset_names(sentence, doc))
@@ -170,7 +162,7 @@ def plausible_dataset_name(name: str) -> bool:
 
 def names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for a sentence with a cue."""
-    memo = _memo(doc, "names_after_on")
+    memo = doc.memo("names_after_on")
     hit = memo.get(sentence)
     if hit is None:
         hit = memo[sentence] = list(_scan_names_after_on(sentence, doc))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from kg.extract import Document
 from kg.extract.features import (Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
-                                 mentions_of, namey, proposer_end, shape_features, vocab_features)
+                                 mentions_of, namey_words, proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.text import Sentence
@@ -76,8 +76,9 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     m = _TITLE_PREFIX.match(title)
     if m:
         add(m.group("name"), [], doc.title_sentence, "title-prefix")
+    title_names = set(namey_words(doc.vocab, title))
     for k, w in enumerate(words(title)):
-        if namey(doc.vocab, w) and w.casefold() not in NOT_NAMES:
+        if w in title_names and w.casefold() not in NOT_NAMES:
             add(w, [], doc.title_sentence, "title-first" if k == 0 else "title-namey")
     segment = _TITLE_SEGMENT.split(title, 1)[0]
     if 2 <= len(segment.split()) <= 6:
@@ -91,8 +92,8 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             if is_namey(short) and len(words(short)) == 1:
                 long_ = trim_long(" ".join(d.group("long").split()), short)
                 add(short, [long_] if long_ else [], sentence, "definition-any")
-        for w in words(text):
-            if namey(doc.vocab, w) and w.casefold() not in NOT_NAMES:
+        for w in namey_words(doc.vocab, text):
+            if w.casefold() not in NOT_NAMES:
                 add(w, [], sentence, "namey")
         for cue in _PROPOSER_NP.finditer(text):
             rest = text[cue.end():cue.end() + 160]
@@ -131,7 +132,7 @@ def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict, vocab) -> bo
     keys = {k.casefold() for k in p.names}
     if any(k.casefold() in keys for k in q.names):
         return True
-    if namey(vocab, q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
+    if is_namey(q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
         return True     # "Next-ViT-S" is a variant of Next-ViT
     p_single, p_first, p_initials = _shape_of(p.name, shapes)
     q_single, q_first, q_initials = _shape_of(q.name, shapes)
