@@ -80,6 +80,15 @@ def cue_words(key: str) -> tuple[str, ...]:
     return tuple(p.lower() for p in phrases)
 
 
+def namey(vocab: Vocabulary, word: str) -> bool:
+    """:func:`~kg.extract.names.is_namey`, memoised behind the vocabulary (names recur)."""
+    memo = vocab.memo("namey")
+    hit = memo.get(word)
+    if hit is None:
+        hit = memo.put(word, is_namey(word))
+    return hit
+
+
 def namey_words(vocab: Vocabulary, text: str) -> list[str]:
     """The words of ``text`` that :func:`~kg.extract.names.is_namey`, memoised behind the
     vocabulary: candidate generation asks it of every word of every sentence, and words recur

@@ -66,8 +66,8 @@ def is_namey(word: str) -> bool:
     if "++" in core:
         return True
     rest = core[1:]
-    if rest.islower() or not any(c.isupper() and c.isalpha() for c in rest):
-        # no capital after the first letter (most words: islower() answers without a loop)
+    if rest.lower() == rest:
+        # no capital after the first letter (a string method, not a loop over the characters)
         return core[0].isalpha() and len(core) <= 15 and any(map(str.isdigit, core))
     # "ImageNet", "ViT", "SCNN"; but not "Multi-Scale"-style Title-Case hyphenations
     parts = _HYPHEN_SLASH.split(core)
@@ -95,12 +95,12 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
 
 def acronym_letters(acronym: str) -> tuple[str, ...]:
     """The letters (lower case) ``acronym`` spells a phrase with: "EfficientViM" → e, v, m."""
-    core = [c for c in acronym if c.isalnum()]
-    if any(c.islower() for c in core) and sum(c.isupper() for c in core) >= 2:
-        core = [c for c in core if c.isupper() or c.isdigit()]  # "EfficientViM" spells E-V-M
-        if core and core[-1].isdigit():
+    core = "".join(filter(str.isalnum, acronym))
+    if any(map(str.islower, core)) and sum(map(str.isupper, core)) >= 2:
+        core = "".join(c for c in core if c.isupper() or c.isdigit())  # "EfficientViM" spells E-V-M
+        if core[-1:].isdigit():
             core = core[:-1]
-    return tuple(c.lower() for c in core)
+    return tuple(core.lower()) if core.isascii() else tuple(c.lower() for c in core)
 
 
 def spells(letters: tuple[str, ...], parts: list[str]) -> bool:

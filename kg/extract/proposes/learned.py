@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from kg.extract import Document
 from kg.extract.features import (Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
-                                 mentions_of, namey_words, proposer_end, shape_features, vocab_features)
+                                 mentions_of, namey, namey_words, proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.text import Sentence
@@ -132,7 +132,7 @@ def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict, vocab) -> bo
     keys = {k.casefold() for k in p.names}
     if any(k.casefold() in keys for k in q.names):
         return True
-    if is_namey(q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
+    if namey(vocab, q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
         return True     # "Next-ViT-S" is a variant of Next-ViT
     p_single, p_first, p_initials = _shape_of(p.name, shapes)
     q_single, q_first, q_initials = _shape_of(q.name, shapes)
