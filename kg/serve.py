@@ -38,6 +38,7 @@ from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from kg.processes import exit_with, worker_context
 from kg.query import NotAcceptable, answer
 from kg.sparql import QueryRefused, on_engine_stack
 
@@ -99,8 +100,6 @@ class _Graph:
 
 def _worker_main(location: str, conn, server_pid: int | None = None) -> None:
     if server_pid:   # a killed server must not leave a worker running a long query
-        from kg.build.executors import exit_with
-
         exit_with(server_pid)
     # rdflib's parser recurses ~11 frames per triple pattern and ~30 per bracket: room for a
     # megabyte of query, on the engine's large stack
@@ -214,8 +213,6 @@ class SparqlServer(HTTPServer):
     max_waiting = 512          # idle connections kept at most; the oldest is closed beyond
 
     def __init__(self, config: ServeConfig, log=None) -> None:
-        from kg.build.executors import worker_context
-
         self.config = config
         self.log = log
         ctx = worker_context()

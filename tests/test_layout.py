@@ -102,6 +102,7 @@ def test_no_import_cycle_between_the_parts_of_kg():
         parts.setdefault(top(name), set()).update(top(t) for t in targets if top(t) != top(name))
     assert {"kg.extract", "kg.learn", "kg.build", "kg.graph", "kg.readers"} <= set(parts)
     assert "kg.extract" in parts["kg.learn"] and "kg.learn" not in parts["kg.extract"]
+    assert "kg.processes" in parts["kg.serve"] and "kg.build" not in parts["kg.serve"]   # serving is no build
     assert _cycle(parts) == []
 
 

@@ -1,62 +1,19 @@
-"""Where batches run: in this process, in a pool of worker processes, or on a Dask cluster; and
-the process plumbing they share with ``kg serve`` (:func:`worker_context`, :func:`exit_with`).
+"""Where batches run: in this process, in a pool of worker processes, or on a Dask cluster (the
+process plumbing they share with ``kg serve`` is :mod:`kg.processes`).
 
 Knows nothing of what runs: a task is a picklable function and its arguments, a process pool
 warms its workers up with the ``warm_up`` function it is given.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import select
-import sys
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
+from kg.processes import exit_with, worker_context
+
 INLINE_MAX_BYTES = 3_000_000   # inputs smaller than this are extracted in this process (auto workers)
 DASK_CONNECT_TIMEOUT = 30.0    # seconds to reach a Dask scheduler before giving up
-
-
-def worker_context() -> multiprocessing.context.BaseContext:
-    """The multiprocessing context for worker processes: forkserver (no fork of a process that
-    runs threads, e.g. RocksDB's or an HTTP server's), spawn where there is none; fork only when
-    the main module was read from stdin and so cannot be imported again by a fresh process."""
-    methods = multiprocessing.get_all_start_methods()
-    method = "forkserver" if "forkserver" in methods else "spawn"
-    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    if main_file and not os.path.isfile(main_file) and "fork" in methods:
-        method = "fork"
-    return multiprocessing.get_context(method)
-
-
-def exit_with(parent_pid: int) -> None:
-    """End this (worker) process when the process ``parent_pid`` dies. A pool worker whose build
-    was killed (SIGKILL: no clean-up) would otherwise wait for work forever, and keep the
-    forkserver alive with it."""
-
-    def watch() -> None:
-        try:
-            fd = os.pidfd_open(parent_pid)
-        except ProcessLookupError:
-            os._exit(1)
-        except (AttributeError, OSError):
-            fd = None
-        if fd is not None:
-            select.select([fd], [], [])   # readable once the process has exited
-        else:
-            while True:
-                time.sleep(1.0)
-                try:
-                    os.kill(parent_pid, 0)
-                except ProcessLookupError:
-                    break
-                except PermissionError:
-                    pass
-        os._exit(1)
-
-    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
 def start_worker(parent_pid: int, warm_up: Callable[[], None] | None = None) -> None:
