@@ -445,26 +445,16 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 yield sentence, n, name, dataset, metric, round(min(confidence, dconf, mconf), 2)
 
 
-def result_extraction(doc: Document, sentence: Sentence, n: Number, method: str, dataset: Span, metric: Span,
-                      confidence: float, extractor: str) -> Extraction:
-    """The statement of one result: the method's score on the dataset, with its sentence."""
-    return Extraction(
-        paper_key=doc.paper.key, subject=method, subject_kind="method", predicate="reportsResult",
-        object=dataset.name, object_kind="dataset", evidence=doc.evidence(sentence),
-        extractor=extractor, confidence=confidence, metric=metric.name, value=n.text)
-
-
-def result_key(method: str, dataset: Span, metric: Span, n: Number) -> tuple[str, str, str, str]:
-    """What makes two results the same statement."""
-    return match_key(method), dataset.label.casefold(), metric.label.casefold(), n.text
-
-
 @register_extractor("results", "reportsResult")
 def extract_results(doc: Document) -> Iterator[Extraction]:
     """paper reportsResult (method, dataset, metric, value): absolute scores with their sentence."""
     seen: set[tuple[str, str, str, str]] = set()
     for sentence, n, method, dataset, metric, confidence in result_candidates(doc):
-        key = result_key(method, dataset, metric, n)
-        if key not in seen:
-            seen.add(key)
-            yield result_extraction(doc, sentence, n, method, dataset, metric, confidence, "results/rules")
+        key = (match_key(method), dataset.label.casefold(), metric.label.casefold(), n.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield Extraction(
+            paper_key=doc.paper.key, subject=method, subject_kind="method", predicate="reportsResult",
+            object=dataset.name, object_kind="dataset", evidence=doc.evidence(sentence),
+            extractor="results/rules", confidence=confidence, metric=metric.name, value=n.text)
