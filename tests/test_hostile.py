@@ -5,7 +5,7 @@ import json
 import re
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -37,6 +37,7 @@ def clean_xml_chars(s: str) -> bool:
 
 @SETTINGS
 @given(title=st.one_of(text, nasty_text), abstract=st.one_of(text, nasty_text))
+@example(title="", abstract="outperforms<ResNet-50")   # the planted comparison met as ResNet-50 first
 def test_extractors_never_crash_and_spans_are_exact(title, abstract):
     # the hostile text alone (it may hold no fact), then around a planted sentence that must still
     # be found: the checks then run on real extractions, not on an empty list
@@ -47,7 +48,15 @@ def test_extractors_never_crash_and_spans_are_exact(title, abstract):
         for e in found:
             assert doc_text[e.evidence.start:e.evidence.end] == e.evidence.sentence
             assert 0 <= e.confidence <= 1
-    assert {("proposes", "FooNet"), ("comparesTo", "ResNet")} <= {(e.predicate, e.object) for e in found}
+    # as entities: hostile text naming "ResNet-50" before the planted sentence is the same method
+    # (one statement per pair, written with the first surface met)
+    vocab = default_vocabulary()
+
+    def entity(name: str) -> str:
+        concept = vocab.lookup(name, kind="method")
+        return concept.key if concept is not None else name
+
+    assert {("proposes", "FooNet"), ("comparesTo", "resnet")} <= {(e.predicate, entity(e.object)) for e in found}
 
 
 @SETTINGS
