@@ -1,6 +1,6 @@
 """Cross-validated extraction quality: the honest figure (a script, not a test).
 
-    python -m bench.crossval [--folds 5] [--curve] [--out bench/out/crossval.json]
+    python -m bench.crossval [--folds 5] [--curve] [--out bench/out/crossval.json] [--errors FILE]
 
 Every shared annotated paper (``examples/annotated/``: dev, train, sample 2, the SciREX
 abstracts annotated blind) goes into one of five folds by a hash of its title
@@ -71,8 +71,13 @@ def _primary_gold(papers: list[AnnotatedPaper]) -> int:
     return sum(1 for a in papers for x in a.gold.get("proposes", []) if x.get("primary"))
 
 
-def crossval(sets: dict[str, list[AnnotatedPaper]], folds: int, train_size: int | None = None) -> dict:
-    """Per set and overall: scores of models never trained on the papers they score."""
+def crossval(sets: dict[str, list[AnnotatedPaper]], folds: int, train_size: int | None = None,
+             errors: list | None = None) -> dict:
+    """Per set and overall: scores of models never trained on the papers they score.
+
+    ``errors``, when given, receives the learned model's misses on every paper (from
+    :func:`score_graph`), each scored by the model that never saw it.
+    """
     everything = [(name, a) for name, papers in sets.items() for a in papers]
     learned = {name: Totals() for name in [*sets, "all"]}
     rules = {name: Totals() for name in [*sets, "all"]}
@@ -92,6 +97,8 @@ def crossval(sets: dict[str, list[AnnotatedPaper]], folds: int, train_size: int 
                 s = score_with(m, part)
                 s["_primary_gold"] = _primary_gold(part)
                 totals[name].add(s)
+                if errors is not None and m is not None and name == "all":
+                    errors.extend(s["errors"])
     return {"learned": {n: t.table() for n, t in learned.items() if t.counts},
             "rules": {n: t.table() for n, t in rules.items() if t.counts}}
 
@@ -101,11 +108,16 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--curve", action="store_true")
     ap.add_argument("--out", default="bench/out/crossval.json")
+    ap.add_argument("--errors", metavar="FILE", help="write the learned model's held-out misses here (JSON lines)")
     args = ap.parse_args()
     t0 = time.process_time()
     sets = pool()
     result = {"papers": {n: len(p) for n, p in sets.items()}, "folds": args.folds}
-    result["crossval"] = crossval(sets, args.folds)
+    errors: list = []
+    result["crossval"] = crossval(sets, args.folds, errors=errors)
+    if args.errors:
+        Path(args.errors).write_text("".join(
+            json.dumps({"title": t, "relation": r, "missed": m, "extra": x}) + "\n" for t, r, m, x in errors))
     if args.curve:
         result["curve"] = {}
         for size in (25, 50, 100, None):

@@ -49,7 +49,8 @@ def cue_patterns() -> dict[str, tuple[re.Pattern, re.Pattern]]:
         if key.startswith("_"):
             continue
         alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
-        out[key] = (re.compile(r"(?:^|[^\w-])(?:" + alt + r")[\s\"'“‘(]*$", re.IGNORECASE),
+        # (a comma or colon may stand between a cue and the mention: "namely, X", "our model, X")
+        out[key] = (re.compile(r"(?:^|[^\w-])(?:" + alt + r")[\s,:\"'“‘(]*$", re.IGNORECASE),
                     re.compile(r"^[\s\"'”’)]*(?:" + alt + r")(?![\w])", re.IGNORECASE))
     return out
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract import Document, register_extractor
-from kg.extract.features import Features, bucket, cue_in_sentence
+from kg.extract.features import Features, bucket, cue_in_sentence, cue_words
 from kg.records import Extraction
 from kg.text import Sentence, match_key
 from kg.vocab import Concept
@@ -40,14 +41,22 @@ _BACKGROUND = re.compile(
     r"(?:widely|commonly)\s+used|e\.g\.|i\.e\.|in\s+recent\s+years|recently)\b",
     re.IGNORECASE)
 
-# Words after which a task phrase in the title starts ("... for X", "... in X").
-_TITLE_TASK = re.compile(
-    r"\b(?:for|in|on|towards?|via|of)\s+(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,3}?"
-    r"(?:segmentation|detection|estimation|recognition|classification|generation|retrieval|"
-    r"identification|verification|tracking|captioning|translation|forecasting|prediction|"
-    r"localization|synthesis|super-resolution|reconstruction|summarization|diagnosis|"
-    r"answering|spotting|interpolation|restoration|enhancement|separation|completion))\b",
-    re.IGNORECASE)
+# Where a task-shaped phrase the vocabulary does not know may start: in the title, at its start
+# or a segment's, or after a preposition ("... for Writer Identification"); in the abstract, after
+# a preposition or a verb of addressing ("we tackle open-vocabulary segmentation"). The phrase ends
+# in one of the task heads of ontology/cues.json ("segmentation", "estimation", ...).
+_TITLE_LEAD = r"(?:^|[:?!]\s*|\s[-–—]\s|\b(?:for|in|on|towards?|via|of)\s+)"
+_ABSTRACT_LEAD = (r"\b(?:for|in|on|of|to|address(?:es|ed|ing)?|tackl(?:e|es|ed|ing)|stud(?:y|ies|ied|ying)|"
+                  r"solv(?:e|es|ed|ing)|consider(?:s|ed|ing)?)\s+(?:the\s+(?:task|problem)s?\s+of\s+)?")
+_TASK_WORD_AFTER = re.compile(r"\s*(?:tasks?|problems?|benchmarks?|challenges?)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=2)
+def _phrase_pattern(lead: str) -> re.Pattern:
+    heads = "|".join(re.escape(h) for h in sorted(cue_words("task_heads"), key=len, reverse=True))
+    return re.compile(lead + r"(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,4}?(?:" + heads + r"))(?![\w-])", re.IGNORECASE)
+
+
 # Words that do not belong to a task's name at its start.
 _NOT_TASK_WORDS = frozenset("""
 a an the and or of for in on to with via by from at as its their efficient effective fast accurate
@@ -68,11 +77,13 @@ class TaskCandidate:
     own_work: int = 0                  # mentions in sentences about the paper's own work
     background: int = 0                # mentions in background sentences
     concept: Concept | None = None
+    found_by: set[str] = field(default_factory=set)   # vocabulary, title-start, title, abstract; then-task-word
 
 
 def _add(cands: dict[str, TaskCandidate], key: str, surface: str, sentence: Sentence, is_title: bool,
-         own: bool, background: bool, concept: Concept | None) -> None:
+         own: bool, background: bool, concept: Concept | None, found_by: tuple[str, ...] = ("vocabulary",)) -> None:
     c = cands.setdefault(key, TaskCandidate(key, concept=concept))
+    c.found_by.update(found_by)
     if surface not in c.surfaces:
         c.surfaces.append(surface)
     c.sentences.append(sentence)
@@ -84,37 +95,48 @@ def _add(cands: dict[str, TaskCandidate], key: str, surface: str, sentence: Sent
 def task_candidates(doc: Document) -> list[TaskCandidate]:
     """Every task the paper mentions, first mentioned first."""
     cands: dict[str, TaskCandidate] = {}
+    heads = cue_words("task_heads")
     for i, sentence in enumerate(doc.sentences):
         is_title = i == 0
         text = sentence.text
         mentions = doc.find(text, kind="task")
-        if not mentions and not is_title:
+        low = text.lower()
+        shaped = any(h in low for h in heads)
+        if not mentions and not shaped:
             continue
         own = bool(_OWN_WORK.search(text))
         background = not is_title and bool(_BACKGROUND.search(text)) and not re.search(
             r"\b(?:we|our)\b", text, re.IGNORECASE)
         for m in mentions:
             _add(cands, m.concept.key, m.surface, sentence, is_title, own, background, m.concept)
-        if is_title:
-            for phrase in _title_phrases(text):
-                if doc.vocab.lookup(phrase, kind="task") is None and not any(
-                        match_key(m.surface) in match_key(phrase) for m in mentions):
-                    _add(cands, match_key(phrase), phrase, sentence, True, True, False, None)
+        if not shaped:
+            continue
+        for phrase, how in _task_phrases(text, is_title):
+            if doc.vocab.lookup(phrase, kind="task") is None and not any(
+                    match_key(m.surface) in match_key(phrase) for m in mentions):
+                _add(cands, match_key(phrase), phrase, sentence, is_title, own or is_title,
+                     background, None, how)
     return list(cands.values())
 
 
-def _title_phrases(title: str) -> Iterator[str]:
-    """Task-shaped noun phrases of a title the vocabulary does not know."""
-    for m in _TITLE_TASK.finditer(title):
+def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Task-shaped noun phrases of a sentence, with how each was found."""
+    for m in _phrase_pattern(_TITLE_LEAD if is_title else _ABSTRACT_LEAD).finditer(text):
         words = m.group("np").split()
         while words and words[0].casefold() in _NOT_TASK_WORDS:
             words.pop(0)
-        if len(words) >= _MIN_TITLE_WORDS and not any(w.casefold() in ("and", "or") for w in words):
-            yield " ".join(words).casefold() if not any(w.isupper() and len(w) > 1 for w in words) else " ".join(words)
+        if len(words) < _MIN_TITLE_WORDS or any(w.casefold() in ("and", "or") for w in words):
+            continue
+        phrase = " ".join(words).casefold() if not any(w.isupper() and len(w) > 1 for w in words) else " ".join(words)
+        how = ("title-start" if m.start() == 0 or text[m.start()] in ":?!-–—" or text[m.start():m.start() + 1].isspace()
+               else "title") if is_title else "abstract"
+        yield phrase, (how, "then-task-word") if _TASK_WORD_AFTER.match(text, m.end()) else (how,)
 
 
 def addressed(candidate: TaskCandidate) -> float:
     """The decision: the confidence that the paper addresses the task (0: background only)."""
+    if candidate.concept is None and "title" not in candidate.found_by:
+        return 0.0   # phrases the vocabulary does not know: the rules trust only "... for X" in a title
     if candidate.in_title:
         return 0.9
     if len(candidate.surfaces[0].split()) == 1 and candidate.own_work < 2:
@@ -148,9 +170,15 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     f: Features = {"known" if cand.concept is not None else "unknown": 1.0}
     surface = cand.surfaces[0]
     f["words:" + bucket(len(surface.split()), 4)] = 1.0
-    f["last:" + surface.split()[-1].lower().rstrip("s")] = 1.0
+    # f["last:" + surface.split()[-1].lower().rstrip("s")] = 1.0
     if cand.in_title:
         f["in-title"] = 1.0
+    # the linear model cannot combine these itself: a known multi-word task in the title is
+    # nearly always addressed, a bare one in a background sentence rarely
+    where = "title" if cand.in_title else ("own" if cand.own_work else "other")
+    f[f"{where}&{'known' if cand.concept is not None else 'unknown'}&{bucket(len(surface.split()), 3)}"] = 1.0
+    for how in cand.found_by:
+        f["found:" + how] = 1.0
     f["own-work:" + bucket(cand.own_work, 3)] = 1.0
     f["background:" + bucket(cand.background, 3)] = 1.0
     mentions = len(cand.sentences)

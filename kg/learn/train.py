@@ -23,12 +23,14 @@ from kg.learn.linear import LogisticModel, best_group_thresholds, train_logistic
 from kg.learn.model import ExtractionModel
 from kg.vocab import Vocabulary, default_vocabulary
 
-Rows = list[tuple[dict[str, float], int]]
+Rows = list[tuple[dict[str, float], int, int]]   # (features, label, which paper)
 # (a row's group is read from its features: each decision's candidates fall in groups that get
 # their own cut, see kg.extract.features.candidate_group)
 # per decision: L2 penalty (the decisions with few positives get more)
 L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03, "addressesTask": 0.01}
 EPOCHS = 300
+CUT_FOLDS = 3   # the cuts are chosen on held-out probabilities, see _held_out
+HELD_OUT_CUTS = {"proposes", "evaluatesOn", "comparesTo", "addressesTask"}
 # F-beta the cuts maximise: a dataset the paper evaluates on and the graph misses is worse than
 # an extra one (users query for "papers on X"; names unknown to the vocabulary, common outside
 # vision, are where the model is least sure); a task listed that the paper does not address
@@ -43,7 +45,7 @@ def _fresh(doc: Document) -> Document:
 def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, Rows, int, int]:
 
     rows, primary_rows, missed, missed_primary = [], [], 0, 0
-    for doc, ann in docs:
+    for paper, (doc, ann) in enumerate(docs):
         gold = ann.entity_names("proposes")
         gold_primary = ann.entity_names("proposes", primary_only=True)
         covered: set[int] = set()
@@ -55,8 +57,8 @@ def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows
             covered.update(hits)
             covered_primary.update(phits)
             feats = proposal_features(doc, c, rank)
-            rows.append((feats, int(bool(hits))))
-            primary_rows.append((feats, int(bool(phits))))
+            rows.append((feats, int(bool(hits)), paper))
+            primary_rows.append((feats, int(bool(phits)), paper))
         missed += len(gold) - len(covered)
         missed_primary += len(gold_primary) - len(covered_primary)
     return rows, primary_rows, missed, missed_primary
@@ -65,7 +67,7 @@ def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows
 def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
 
     rows, missed = [], 0
-    for doc, ann in docs:
+    for paper, (doc, ann) in enumerate(docs):
         gold = ann.entity_names("evaluates_on")
         own = {n.casefold() for n in own_names(doc)}
         covered: set[int] = set()
@@ -76,7 +78,7 @@ def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows,
                 keys |= {norm(a) for a in (concept.label, *concept.aliases)}
             hits = [i for i, g in enumerate(gold) if keys & g]
             covered.update(hits)
-            rows.append((dataset_features(doc, c, own), int(bool(hits))))
+            rows.append((dataset_features(doc, c, own), int(bool(hits)), paper))
         missed += len(gold) - len(covered)
     return rows, missed
 
@@ -96,7 +98,7 @@ def _side_keys(doc: Document, name: str) -> set[str]:
 def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
 
     rows, missed = [], 0
-    for doc, ann in docs:
+    for paper, (doc, ann) in enumerate(docs):
         gold = ann.pairs()
         own = {n.casefold() for n in own_names(doc)}
         covered: set[int] = set()
@@ -105,7 +107,7 @@ def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Ro
             a, b = _side_keys(doc, e.subject), _side_keys(doc, e.object)
             hits = [i for i, (ga, gb) in enumerate(gold) if (a & ga and b & gb) or (a & gb and b & ga)]
             covered.update(hits)
-            rows.append((comparison_features(doc, c, own), int(bool(hits))))
+            rows.append((comparison_features(doc, c, own), int(bool(hits)), paper))
         missed += len(gold) - len(covered)
     return rows, missed
 
@@ -113,7 +115,7 @@ def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Ro
 def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
 
     rows, missed = [], 0
-    for doc, ann in docs:
+    for paper, (doc, ann) in enumerate(docs):
         if "tasks" not in ann.gold:
             continue      # first-round annotations say nothing of tasks
         gold = ann.entity_names("tasks")
@@ -124,18 +126,37 @@ def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, in
                 keys |= {norm(a) for a in (c.concept.label, *c.concept.aliases)}
             hits = [i for i, g in enumerate(gold) if keys & g]
             covered.update(hits)
-            rows.append((task_features(doc, c), int(bool(hits))))
+            rows.append((task_features(doc, c), int(bool(hits)), paper))
         missed += len(gold) - len(covered)
     return rows, missed
 
 
+def _held_out(rows: Rows, decision: str) -> list[tuple[float, int, str]]:
+    """Every row's probability from a model trained without its paper (papers in
+    ``CUT_FOLDS`` folds by position): the cuts are chosen on these, since a model scoring its
+    own training rows is surer of them than it will be of new papers."""
+    scored: list[tuple[float, int, str]] = []
+    for k in range(CUT_FOLDS):
+        train = [(f, y) for f, y, paper in rows if paper % CUT_FOLDS != k]
+        test = [(f, y) for f, y, paper in rows if paper % CUT_FOLDS == k]
+        if not test:
+            continue
+        if not any(y for _, y in train) or all(y for _, y in train):
+            scored.extend((0.5, y, candidate_group(decision, f)) for f, y in test)
+            continue
+        m = train_logistic(train, l2=L2[decision], epochs=EPOCHS)
+        scored.extend((m.probability(f), y, candidate_group(decision, f)) for f, y in test)
+    return scored
+
+
 def _fit(rows: Rows, missed: int, decision: str) -> LogisticModel:
 
-    if not any(label for _, label in rows) or all(label for _, label in rows):
+    if not any(label for _, label, _ in rows) or all(label for _, label, _ in rows):
         raise ValueError(f"cannot train {decision!r}: the annotations give it no positive and negative examples")
-    m = train_logistic(rows, l2=L2[decision], epochs=EPOCHS)
-    cuts = best_group_thresholds([(m.probability(f), y, candidate_group(decision, f)) for f, y in rows], missed,
-                                 beta=BETA.get(decision, 1.0))
+    m = train_logistic([(f, y) for f, y, _ in rows], l2=L2[decision], epochs=EPOCHS)
+    scored = (_held_out(rows, decision) if decision in HELD_OUT_CUTS else
+              [(m.probability(f), y, candidate_group(decision, f)) for f, y, _ in rows])
+    cuts = best_group_thresholds(scored, missed, beta=BETA.get(decision, 1.0))
     default = cuts.pop("", 0.5)
     return LogisticModel(m.weights, m.bias, default, cuts)
 
@@ -187,4 +208,8 @@ def candidate_recall(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | No
     crows, cmissed = comparison_rows(docs)
     cgold = sum(len(a.pairs()) for a in annotated)
     out["comparesTo"] = round(1 - cmissed / cgold, 3) if cgold else 1.0
+    trows, tmissed = task_rows(docs)
+    tgold = sum(len(a.entity_names("tasks")) for a in annotated if "tasks" in a.gold)
+    if tgold:
+        out["addressesTask"] = round(1 - tmissed / tgold, 3)
     return out

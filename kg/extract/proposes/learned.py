@@ -228,7 +228,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         content = {w.casefold() for w in words(alias)} - STOPWORDS
         if len(content & title_words) >= 2:
             f["alias-in-title"] = 1.0
-    context_features(f, "", mentions, ("own_before", "novel_before", "coined_before", "used_before",
+    context_features(f, "", mentions, ("own_before", "own_noun_before", "novel_before", "coined_before", "used_before",
                                          "compare_before"), ("used_after", "part_after", "subject_after"))
     return f
 
