@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kg.extract import Document
 from kg.extract.features import (Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
+                                 cue_words,
                                  mentions_of, namey, namey_words, proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
@@ -197,6 +198,12 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         if any(acronym_matches(cand.name, a) for a in cand.aliases if " " in a):
             f["acronym-defined"] = 1.0
     vocab_features(f, "", doc, cand.names)
+    # a task named as if it were a method ("Smart Content Recognition", "Deep Learning"): a
+    # title segment that says what the paper works on, not what it proposes
+    if doc.vocab.lookup(cand.name, kind="task") is not None:
+        f["vocab:task"] = 1.0
+    elif cand.name.lower().rsplit(None, 1)[-1] in cue_words("task_heads"):
+        f["ends-with-task-head"] = 1.0
     mentions = mentions_of(doc, cand.names)
     in_title = [m for m in mentions if m.index < 0]
     abstract = [m for m in mentions if m.index >= 0]
