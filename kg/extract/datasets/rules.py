@@ -134,9 +134,17 @@ def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[t
                     i == len(parts) - 1 and ws[-len(name_words) - 1].lower() in {"the", "on", "of", "and", "both"}):
                 break   # a coordinated part must be a name as a whole, but the first may follow "on the"
             names.append(" ".join(name_words))
+        # "the Music Demixing Challenge", "the Stanford Question Answering Dataset": a capitalised
+        # noun right after the name belongs to it
+        noun_word = text[noun.start():noun.end()]
+        whole = (names and noun_word[:1].isupper() and " " not in noun_word
+                 and text[m.start():noun.start()].rstrip().endswith(names[0]))
         for name in reversed(names):
             start = text.find(name, m.start())
-            yield name, sentence.start + start, sentence.start + start + len(name)
+            end = start + len(name)
+            if whole and name is names[0]:
+                name, end = f"{name} {noun_word}", noun.end()
+            yield name, sentence.start + start, sentence.start + end
 
 
 # "results on ImageNav and ObjectNav", "SOTA on Galaxy10 DECals": names right after on/across
