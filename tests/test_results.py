@@ -191,3 +191,12 @@ def test_exports_keep_results(train_build, fmt, parser):
         return {(*map(str, r[:4]), float(r[4])) for r in graph.query(q)}
     before = rows(g)
     assert len(before) >= 50 and before == rows(back)
+
+
+def test_a_list_of_differences_and_a_range_of_gains_are_not_results(train_papers):
+    # "MPCViT achieves 1.9%, 1.3% and 3.6% higher accuracy": the last number's "higher" makes
+    # the whole list differences; "improvements ranging from 0.90% to 23.35%": both ends are gains
+    mpcvit = next(p for t, p in train_papers.items() if t.startswith("MPCViT"))
+    assert {"1.9", "1.3", "3.6"}.isdisjoint({r[3] for r in _results(mpcvit)})
+    mptq = next(p for t, p in train_papers.items() if t.startswith("MPTQ-ViT"))
+    assert {"0.90", "23.35", "3.82"}.isdisjoint({r[3] for r in _results(mptq)})

@@ -65,6 +65,17 @@ _GAIN_AFTER = re.compile(
     r"^\s?(?:\\?%)?\s*(?:[\w-]+\s+){0,3}?(?:\(\s*from\b|(?:drop|degradation|loss|improvement|gain|"
     r"increase|decrease|boost|reduction|higher|lower|better|worse)s?\b)", re.IGNORECASE)
 _RANGE_BEFORE = re.compile(r"(?:from|between)\s*$", re.IGNORECASE)
+# "improvements ranging from 0.90% to 23.35% ... and from 3.82% to 78.14%": the ends of a range of
+# gains are gains ("improves X from 40.4 to 45.9", with no "ranging", gives the baseline and the method)
+_GAIN_RANGE_BEFORE = re.compile(
+    rf"\b(?:improvement|gain|increase|boost|drop|reduction|decrease|degradation)s?\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:ranging|range|ranges|varying)\b(?:[^.;]|\.(?=\d)){{0,120}}?\bfrom\s+(?:{_NUM}\s+to\s*)?$", re.IGNORECASE)
+# what after the last number of a list makes every number of it a difference ("1.9%, 1.3% and
+# 3.6% higher accuracy"), and what before the first one does ("by 8.7% and 4.6%")
+_LIST_GAIN_AFTER = re.compile(
+    r"^\s?(?:\\?%|percent)?\s*(?:[\w-]+\s+){0,2}?(?:higher|lower|better|worse|more|less|fewer|"
+    r"improvements?|gains?|drops?|increases?|decreases?|reductions?|boosts?)\b", re.IGNORECASE)
+_LIST_GAIN_BEFORE = re.compile(r"\bby\s+(?:only\s+|just\s+|merely\s+)?$", re.IGNORECASE)
 
 # The paper speaking of its own model as the subject of a result.
 _OWN_SUBJECT = re.compile(
@@ -224,7 +235,7 @@ def _is_score(n: Number, text: str, numbers: list[Number]) -> bool:
     before, after = text[:n.start], text[n.end:]
     if after[:1].isalpha() and not n.percent:
         return False     # "3rd", "5x", "1.5B"
-    if _NOT_ABSOLUTE_BEFORE.search(before[-25:]):
+    if _NOT_ABSOLUTE_BEFORE.search(before[-25:]) or _GAIN_RANGE_BEFORE.search(before[-220:]):
         return False
     if _NOT_SCORE_AFTER.match(after) or _GAIN_AFTER.match(after):
         return False
@@ -405,7 +416,10 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         if not any(c.isdigit() for c in text):
             continue
         numbers = [n for n in _numbers(text)]
-        scores = [n for n in numbers if _is_score(n, text, numbers)]
+        differences = {id(n) for run in _lists(numbers, text) if len(run) > 1
+                       and (_LIST_GAIN_AFTER.match(text[run[-1].end:]) or _LIST_GAIN_BEFORE.search(text, 0, run[0].start))
+                       for n in run}
+        scores = [n for n in numbers if id(n) not in differences and _is_score(n, text, numbers)]
         if not scores:
             continue
         datasets = _dataset_spans(doc, sentence)
