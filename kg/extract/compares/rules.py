@@ -47,9 +47,10 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
          " upon| against|favo|improv|enhanc|boost"),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?to|"
          r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|well|fast|efficient)\s+as|"
-         r"match(?:es|ing)?|rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to))",
+         r"match(?:es|ing)?|rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to)|"
+         r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",
          "comparable", 0.75, "compar|par with|similar|competitive|as good as|as accurate as|as well as|as fast as|"
-         "as efficient as|match|rival|close the gap"),
+         "as efficient as|match|rival|close the gap|same|alternative"),
         (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|versus|vs\.?|"
          r"against|compare[sd]?)\b", "compared", 0.65, "compar|versus|vs|against"),
         # "improves Vision Transformer (ViT) in performance", "we boost the detector DINO from 49.0% AP
@@ -64,7 +65,7 @@ _CUE_HEADS: list[frozenset[str]] = [frozenset(heads.split()) for heads in [
     "not fail",   # (and a verb: outperform surpass beat match)
     "infe wors lag unde fall fell not trai lowe less",
     "outp surp beat exce outr ecli supe domi bett than over upon agai comp impr enha boos favo",
-    "comp par simi good accu well fast effi matc riva clos",
+    "comp par simi good accu well fast effi matc riva clos same alte",
     "comp vers vs agai",
     "impr boos enha",
 ]]
