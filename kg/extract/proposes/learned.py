@@ -39,7 +39,7 @@ _PROPOSER_NP = re.compile(
     re.IGNORECASE)
 _NP = re.compile(r"(?:(?:a|an|the|two|three|several)\s+)?(?:(?:novel|new|simple|effective|efficient|lightweight)\s+)*"
                  r"(?P<np>[\w-]+(?:\s+[\w-]+){0,5}?)(?=\s*(?:[,.;:()]|\s(?:to|that|which|for|with|by|as|in|on|based|"
-                 r"using|where|via|from|is|and\s+(?:a|an|the)\b)|$))", re.IGNORECASE)
+                 r"using|where|via|from|is|and\s+(?:a|an|the))\b|$))", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r",\s*(?:and\s+)?(?:a|an|the)\s+|\s+and\s+(?:a|an|the)\s+", re.IGNORECASE)
 _TITLECASE_RUN = re.compile(r"(?<![\w-])(?:[A-Z][\w-]*\s+){1,4}[A-Z][\w-]*(?![\w-])")
 # the title's first segment: "Stacked Hourglass Networks | for Human Pose Estimation"
@@ -48,6 +48,11 @@ _TITLE_SEGMENT = re.compile(r"\s+(?:for|with|via|using|in|on|towards?|through|fr
 # "a novel outlook attention", "the proposed feature gating layer", "a cascade feature fusion unit"
 _MODIFIED_NP = re.compile(r"\b(?:(?:a|an|the|our)\s+)?(?:(?:novel|new|proposed|simple|effective|efficient|lightweight|"
                           r"dedicated|so-called)\s+)+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+")
+# words that end the run before a headed noun phrase ("further propose | feature gating")
+_NOT_IN_PHRASE = frozenset("""propose proposes proposed present presents introduce introduces design designs develop
+develops devise devises build builds use uses using adopt adopts apply applies employ employs called named termed
+further also then first finally additionally moreover we our novel new simple effective efficient""".split())
 _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|loss|attention|mechanism|unit|token|"
                         r"tokens|strategy|scheme|network|pooling|embedding|gating|head|operator|objective|"
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
@@ -101,7 +106,11 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             for item in _ITEM_SPLIT.split(rest)[:3]:
                 np = _NP.match(item)
                 if np and 2 <= len(np.group("np").split()) <= 6:
-                    add(np.group("np"), [], sentence, "np-after-cue")
+                    # "feature gating and interaction aggregation layers": two contributions
+                    parts = _AND.split(np.group("np"))
+                    for part in parts if len(parts) == 2 else [np.group("np")]:
+                        if 2 <= len(part.split()):
+                            add(part, [], sentence, "np-after-cue")
         for run in _TITLECASE_RUN.finditer(text):
             if run.start() > 0:
                 add(run.group(), [], sentence, "titlecase")
@@ -110,8 +119,13 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             if phrase and 1 <= len(phrase.group("np").split()) <= 4:
                 add(phrase.group("np"), [], sentence, "np-modified")
         for np in _HEADED_NP.finditer(text):
-            phrase = np.group("np")
-            ws = phrase.split()
+            ws = np.group("np").split()
+            # "we further propose feature gating": the phrase starts after the last verb or filler
+            cut = max((i + 1 for i, w in enumerate(ws[:-1]) if w.lower() in _NOT_IN_PHRASE), default=0)
+            ws = ws[cut:]
+            if len(ws) < 2:
+                continue
+            phrase = " ".join(ws)
             if ws[0].lower() not in STOPWORDS and not any(w.lower() in ("the", "a", "an", "of", "and") for w in ws):
                 add(phrase, [" ".join(ws[:-1])] if len(ws) > 2 else [], sentence, "np-headed")
     merged = _merge_candidates(found, doc.vocab)
