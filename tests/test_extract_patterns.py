@@ -118,6 +118,13 @@ def test_unknown_dataset_from_dataset_noun():
     assert "ReceiptZ" in objects(p, "evaluatesOn")
 
 
+def test_a_long_form_in_front_of_its_short_name_is_the_same_dataset():
+    p = paper("On reading", "Our model achieves the best results on the Stanford Question Answering Dataset "
+                            "(SQuAD) and on the ShopA dataset.")
+    found = objects(p, "evaluatesOn")
+    assert "SQuAD" in found and "Stanford Question Answering Dataset" not in found
+
+
 def test_coordinated_unknown_datasets():
     p = paper("On receipts", "Results on the ShopA and ShopB datasets confirm the trend.")
     assert {"ShopA", "ShopB"} <= set(objects(p, "evaluatesOn"))

@@ -6,6 +6,9 @@ every mention a candidate and lets a trained model decide.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from kg.extract import Document, register_extractor
 from kg.extract.datasets.learned import decide_datasets
 from kg.extract.datasets.rules import dataset_names, rule_datasets
@@ -20,8 +23,22 @@ def extract_datasets(doc: Document) -> list[Extraction]:
     Kept on the document: the results extractor reads it too."""
     if "datasets" not in doc.cache:
         decide = doc.model.get("evaluatesOn") if doc.model is not None else None
-        if decide is not None:
-            doc.cache["datasets"] = list(decide_datasets(doc, decide))
-        else:
-            doc.cache["datasets"] = list(rule_datasets(doc))
+        found = list(decide_datasets(doc, decide)) if decide is not None else list(rule_datasets(doc))
+        doc.cache["datasets"] = _fold_long_forms(doc, found)
     return doc.cache["datasets"]
+
+
+def _fold_long_forms(doc: Document, found: list[Extraction]) -> list[Extraction]:
+    """"the Stanford Question Answering Dataset (SQuAD)": the long form is another name of the
+    dataset in brackets after it, not a second dataset."""
+    if len(found) < 2:
+        return found
+    text = f"{doc.paper.title}\n{doc.paper.abstract}"
+    out = list(found)
+    for long in found:
+        short = next((e for e in out if e is not long and re.search(
+            re.escape(long.object) + r"\s*\(\s*" + re.escape(e.object) + r"\s*[),;]", text)), None)
+        if short is not None and long in out:
+            out.remove(long)
+            out[out.index(short)] = replace(short, object_aliases=(*short.object_aliases, long.object))
+    return out
