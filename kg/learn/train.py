@@ -4,8 +4,9 @@ Stage by stage, as extraction runs: the proposes and primary decisions first (on
 of :func:`kg.extract.proposes.learned.proposal_candidates`); then evaluatesOn and comparesTo on candidates
 generated with the learned proposals in place, since "our method" and a paper's own names depend
 on them. Each candidate is labelled by whether its names meet a gold entity's (the scorer's
-matching); the threshold of each decision is the one that maximises F1 on the training papers,
-gold entities no candidate covers counted as misses.
+matching); the threshold of each decision is the one that maximises F1 on held-out
+probabilities (each paper scored by a model trained without it, :func:`_held_out`), gold
+entities no candidate covers counted as misses.
 """
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ every mention a candidate and lets a trained model decide.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from kg.extract import Document, register_extractor
@@ -36,9 +35,22 @@ def _fold_long_forms(doc: Document, found: list[Extraction]) -> list[Extraction]
     text = f"{doc.paper.title}\n{doc.paper.abstract}"
     out = list(found)
     for long in found:
-        short = next((e for e in out if e is not long and re.search(
-            re.escape(long.object) + r"\s*\(\s*" + re.escape(e.object) + r"\s*[),;]", text)), None)
+        short = next((e for e in out if e is not long and _bracketed_after(text, long.object, e.object)), None)
         if short is not None and long in out:
             out.remove(long)
             out[out.index(short)] = replace(short, object_aliases=(*short.object_aliases, long.object))
     return out
+
+
+def _bracketed_after(text: str, long: str, short: str) -> bool:
+    """Whether ``long`` stands in ``text`` right before "(short" (string search: the names
+    differ in every paper, and a regex built per pair would be compiled per pair)."""
+    at = text.find(long)
+    while at >= 0:
+        rest = text[at + len(long):].lstrip()
+        if rest.startswith("(") and rest[1:].lstrip().startswith(short):
+            after = rest[1:].lstrip()[len(short):].lstrip()
+            if after[:1] in (")", ",", ";"):
+                return True
+        at = text.find(long, at + 1)
+    return False
