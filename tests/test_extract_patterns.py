@@ -188,6 +188,13 @@ def test_dataset_is_never_a_comparison_side():
     assert not any("StripeSet" in (a, b) for a, b, _ in got)
 
 
+def test_a_metric_is_never_a_comparison_side():
+    # "30% relative improvement to 67.2% mean IU": the metric's "IU" is no method improved on
+    p = paper("ZebraNet: Stripes Help", "Our ZebraNet achieves improved segmentation of StripeSet "
+                                        "(30% relative improvement to 67.2% mean IU on 2012).")
+    assert not any("IU" in (a, b) for a, b, _ in pairs(p))
+
+
 def test_confidence_and_outcome_on_every_comparison():
     p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms LionNet. ZebraNet is comparable to TigerNet.")
     found = extract(p)
