@@ -200,3 +200,11 @@ def test_a_list_of_differences_and_a_range_of_gains_are_not_results(train_papers
     assert {"1.9", "1.3", "3.6"}.isdisjoint({r[3] for r in _results(mpcvit)})
     mptq = next(p for t, p in train_papers.items() if t.startswith("MPTQ-ViT"))
     assert {"0.90", "23.35", "3.82"}.isdisjoint({r[3] for r in _results(mptq)})
+
+
+def test_the_subject_behind_a_participle_is_the_papers_own_method(train_papers):
+    # "Constructed entirely from standard ConvNet modules, ConvNeXts compete favorably with
+    # Transformers ..., achieving 87.8% ImageNet top-1 accuracy": ConvNeXt's number, not ConvNet's
+    found = _results(train_papers["A ConvNet for the 2020s"])
+    assert any(r[0] == "ConvNeXt" and r[3] == "87.8" for r in found), found
+    assert not any(r[0] == "ConvNet" for r in found)

@@ -381,7 +381,11 @@ def _subject_before(doc: Document, pos: int, text: str, methods: list[Span], pri
     own = [m for m in _OWN_SUBJECT.finditer(text, clause_start, pos)]
     method = before[-1] if before else None
     if method is not None and _PARTICIPLE.search(text, method.end, pos):
-        method = before[0]    # "ConvNeXts compete with Transformers ..., achieving 87.8%": the subject
+        # "ConvNeXts compete with Transformers ..., achieving 87.8%": the subject, the paper's own
+        # method when it is one of them ("Built from standard ConvNet modules, ConvNeXts ...")
+        own_names = {n.casefold() for names in own_methods(doc) for n in names}
+        method = next((m for m in before if m.name.casefold().rstrip("s") in own_names
+                       or m.name.casefold() in own_names), before[0])
     if own and primary and (method is None or own[-1].start() > method.end):
         # "our method", but "Our iFormer-S" names it
         return primary, 0.75
