@@ -176,7 +176,7 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     f: Features = {"known" if cand.concept is not None else "unknown": 1.0}
     surface = cand.surfaces[0]
     f["words:" + bucket(len(surface.split()), 4)] = 1.0
-    # f["last:" + surface.split()[-1].lower().rstrip("s")] = 1.0
+    # (no feature per last word: "last:learning" and the like overfit a few hundred papers)
     if cand.in_title:
         f["in-title"] = 1.0
     # the linear model cannot combine these itself: a known multi-word task in the title is

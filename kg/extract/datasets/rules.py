@@ -96,13 +96,18 @@ def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
     return hit
 
 
-def unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
-    """Memoised per document: both dataset_names() and the extractor ask for every sentence."""
-    memo = doc.memo("unknown_dataset_names")
+def _per_sentence(doc: Document, sentence: Sentence, scan) -> list[tuple[str, int, int]]:
+    """``scan(sentence, doc)`` as a list, memoised on the document under the scan's name."""
+    memo = doc.memo(scan.__name__)
     hit = memo.get(sentence)
     if hit is None:
-        hit = memo[sentence] = list(_scan_unknown_dataset_names(sentence, doc))
+        hit = memo[sentence] = list(scan(sentence, doc))
     return hit
+
+
+def unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
+    """Memoised per document: both dataset_names() and the extractor ask for every sentence."""
+    return _per_sentence(doc, sentence, _scan_unknown_dataset_names)
 
 
 def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
@@ -170,11 +175,7 @@ def plausible_dataset_name(name: str) -> bool:
 
 def names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, int]]:
     """Memoised per document: both dataset_names() and the extractor ask for a sentence with a cue."""
-    memo = doc.memo("names_after_on")
-    hit = memo.get(sentence)
-    if hit is None:
-        hit = memo[sentence] = list(_scan_names_after_on(sentence, doc))
-    return hit
+    return _per_sentence(doc, sentence, _scan_names_after_on)
 
 
 def _scan_names_after_on(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
