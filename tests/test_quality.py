@@ -59,3 +59,16 @@ def test_held_out_quality(held_out):
 def test_shipped_model_on_dev():
     scores = _score(load_model(), _papers("dev"))
     assert all(scores[k] >= v for k, v in SHIPPED_DEV.items()), scores
+
+
+def test_a_task_named_in_a_proposal_sentence_is_not_proposed():
+    # "super-resolution (SR)" reads like a coined name in "we propose ... for SR"; the task
+    # vocabulary knows it, so it is no candidate (and no annotated paper proposes a task)
+    from kg.extract.proposes.learned import proposal_candidates
+    from kg.extract import Document
+    vocab = default_vocabulary()
+    drcn = next(a for a in _papers("scirex") if a.paper.title.startswith("Deeply-Recursive Convolutional Network"))
+    names = [c.name for c in proposal_candidates(Document(drcn.paper, vocab))]
+    assert "DRCN" in names and "SR" not in names, names
+    proposed = [e.object for e in extract(drcn.paper, vocab, names=["proposes"], model=load_model())]
+    assert proposed == ["DRCN"], proposed

@@ -58,6 +58,13 @@ _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
 
 
+def _names_a_task(doc: Document, cand: ProposalCandidate) -> bool:
+    """Whether the vocabulary knows the candidate's name as a task ("super-resolution (SR)",
+    "channel pruning"): what a paper works on, never what it proposes, however proposal-like the
+    sentence. (Not its aliases: merged candidates carry title words, "FILM: Frame Interpolation".)"""
+    return doc.vocab.lookup(cand.name, kind="task") is not None
+
+
 def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     """Every plausible own contribution of the paper, the rules' first (cached on the document)."""
     if "proposal_candidates" in doc.cache:
@@ -128,7 +135,7 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             phrase = " ".join(ws)
             if ws[0].lower() not in STOPWORDS and not any(w.lower() in ("the", "a", "an", "of", "and") for w in ws):
                 add(phrase, [" ".join(ws[:-1])] if len(ws) > 2 else [], sentence, "np-headed")
-    merged = _merge_candidates(found, doc.vocab)
+    merged = [c for c in _merge_candidates(found, doc.vocab) if not _names_a_task(doc, c)]
     doc.cache["proposal_candidates"] = merged
     return merged
 
