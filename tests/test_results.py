@@ -208,3 +208,15 @@ def test_the_subject_behind_a_participle_is_the_papers_own_method(train_papers):
     found = _results(train_papers["A ConvNet for the 2020s"])
     assert any(r[0] == "ConvNeXt" and r[3] == "87.8" for r in found), found
     assert not any(r[0] == "ConvNet" for r in found)
+
+
+def test_bits_per_character_is_a_score_and_a_bit_width_is_not():
+    # "1.27 bits/char on text8": a language model's score; "4 bits" stays a bit width
+    from kg.extract import extract
+    paper = Paper(title="Multiplicative LSTM for sequence modelling", abstract=(
+        "We introduce multiplicative LSTM (mLSTM), a recurrent neural network architecture for sequence modelling. "
+        "In this version of the paper, we regularise mLSTM to achieve 1.27 bits/char on text8 and 1.24 bits/char "
+        "on Hutter Prize. Weights quantised to 4 bits keep 1.30 bits-per-character on text8."))
+    found = {(e.subject, e.object, e.value) for e in extract(paper, names=["results"])}
+    assert {("mLSTM", "text8", "1.27"), ("mLSTM", "Hutter Prize", "1.24")} <= found, found
+    assert not any(r[2] == "4" for r in found)
