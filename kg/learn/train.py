@@ -28,7 +28,7 @@ Rows = list[tuple[dict[str, float], int, int]]   # (features, label, which paper
 # (a row's group is read from its features: each decision's candidates fall in groups that get
 # their own cut, see kg.extract.features.candidate_group)
 # per decision: L2 penalty (the decisions with few positives get more)
-L2 = {"proposes": 0.01, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03, "addressesTask": 0.01}
+L2 = {"proposes": 0.03, "primary": 0.002, "evaluatesOn": 0.01, "comparesTo": 0.03, "addressesTask": 0.01}
 EPOCHS = 300
 CUT_FOLDS = 3   # the cuts are chosen on held-out probabilities, see _held_out
 HELD_OUT_CUTS = {"proposes", "evaluatesOn", "comparesTo", "addressesTask"}
