@@ -72,3 +72,29 @@ def test_a_task_named_in_a_proposal_sentence_is_not_proposed():
     assert "DRCN" in names and "SR" not in names, names
     proposed = [e.object for e in extract(drcn.paper, vocab, names=["proposes"], model=load_model())]
     assert proposed == ["DRCN"], proposed
+
+
+def test_a_dataset_the_paper_creates_is_evaluated_on_not_proposed():
+    # "we introduce the Stanford Natural Language Inference corpus, a new ... collection",
+    # "SentiHood: ... Dataset for Urban Neighbourhoods": the guideline's introduces_datasets
+    from kg.extract import Document
+    from kg.extract.introduced import introduced_dataset_names
+    vocab, model = default_vocabulary(), load_model()
+    papers = {a.paper.title.split(":")[0]: a.paper for a in _papers("scirex")}
+    for title, name in (("SentiHood", "SentiHood"), ("A Large-Scale Car Dataset for Fine-Grained Categorization and "
+                                                     "Verification", "CompCars")):
+        paper = next(p for t, p in papers.items() if t.startswith(title))
+        assert name.casefold() in introduced_dataset_names(Document(paper, vocab))
+        found = extract(paper, vocab, names=["proposes", "datasets"], model=model)
+        assert name in {e.object for e in found if e.predicate == "evaluatesOn"}, found
+        assert name not in {e.object for e in found if e.predicate == "proposes"}, found
+
+
+def test_a_dataset_described_in_passing_is_not_created():
+    from kg.extract import Document
+    from kg.extract.introduced import introduced_dataset_names
+    from kg.records import Paper
+    paper = Paper(title="Deep Residual Learning for Image Recognition", abstract=(
+        "We present a residual learning framework. We evaluate on ImageNet, a large-scale dataset, and on the "
+        "CIFAR-10 dataset. FYI: Flip Your Images for Dataset Distillation is related work."))
+    assert not introduced_dataset_names(Document(paper, default_vocabulary()))

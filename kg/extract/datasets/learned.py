@@ -14,6 +14,7 @@ from kg.extract import Document
 from kg.extract.datasets.rules import names_after_on, plausible_dataset_name, rule_datasets, unknown_dataset_names
 from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
                                  shape_features)
+from kg.extract.introduced import introduced_dataset_names
 from kg.extract.proposes import own_names
 from kg.records import Extraction
 from kg.text import Sentence
@@ -97,13 +98,33 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
 
 def decide_datasets(doc: Document, model: Decision) -> Iterator[Extraction]:
     own = {n.casefold() for n in own_names(doc)}
+    kept: set[str] = set()
     for cand in dataset_candidates(doc):
         feats = dataset_features(doc, cand, own)
         p = model.probability(feats)
         if p < model.cut(candidate_group("evaluatesOn", feats)):
             continue
+        kept.update((cand.surface.casefold(), cand.label.casefold()))
         sentence = cand.mentions[0][0]
         yield Extraction(paper_key=doc.paper.key, subject=doc.paper.title, subject_kind="paper",
                          predicate="evaluatesOn", object=cand.surface, object_kind="dataset",
                          evidence=doc.evidence(sentence), extractor="datasets/learned",
                          confidence=round(p, 2))
+    yield from _introduced(doc, kept)
+
+
+def _introduced(doc: Document, kept: set[str]) -> Iterator[Extraction]:
+    """The datasets the paper creates (:mod:`kg.extract.introduced`): evaluated on, in every
+    annotated paper that creates one, whatever the decision made of their mentions."""
+    introduced = introduced_dataset_names(doc)
+    for name in sorted(introduced - kept):
+        if any(name.startswith(other + "-") for other in introduced | kept):
+            continue   # "DataComp-1B" beside "DataComp": one dataset, its variant
+        for sentence in doc.sentences:
+            m = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence.text, re.IGNORECASE)
+            if m:
+                yield Extraction(paper_key=doc.paper.key, subject=doc.paper.title, subject_kind="paper",
+                                 predicate="evaluatesOn", object=m.group(), object_kind="dataset",
+                                 evidence=doc.evidence(sentence), extractor="datasets/introduced",
+                                 confidence=0.9)
+                break

@@ -16,6 +16,7 @@ from kg.extract.features import (Decision, Features, bucket, candidate_group, co
                                  cue_words,
                                  mentions_of, namey, namey_words, proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
+from kg.extract.introduced import introduced_dataset_names
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.text import Sentence
 
@@ -49,6 +50,7 @@ _TITLE_SEGMENT = re.compile(r"\s+(?:for|with|via|using|in|on|towards?|through|fr
 _MODIFIED_NP = re.compile(r"\b(?:(?:a|an|the|our)\s+)?(?:(?:novel|new|proposed|simple|effective|efficient|lightweight|"
                           r"dedicated|so-called)\s+)+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+")
+_DATA_NOUN_AFTER = re.compile(r"\s+(?:dataset|corpus|benchmark|database)$", re.IGNORECASE)
 # words that end the run before a headed noun phrase ("further propose | feature gating")
 _NOT_IN_PHRASE = frozenset("""propose proposes proposed present presents introduce introduces design designs develop
 develops devise devises build builds use uses using adopt adopts apply applies employ employs called named termed
@@ -58,11 +60,16 @@ _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
 
 
-def _names_a_task(doc: Document, cand: ProposalCandidate) -> bool:
-    """Whether the vocabulary knows the candidate's name as a task ("super-resolution (SR)",
-    "channel pruning"): what a paper works on, never what it proposes, however proposal-like the
-    sentence. (Not its aliases: merged candidates carry title words, "FILM: Frame Interpolation".)"""
-    return doc.vocab.lookup(cand.name, kind="task") is not None
+def _not_a_method(doc: Document, cand: ProposalCandidate) -> bool:
+    """Whether the candidate names what a paper works on or creates as data, never what it
+    proposes, however proposal-like the sentence: a task the vocabulary knows ("super-resolution
+    (SR)", "channel pruning"), or a dataset the paper introduces ("we introduce VoxCeleb, a
+    ... dataset"). (A task by its name only: merged candidates carry title words, "FILM: Frame
+    Interpolation".)"""
+    if doc.vocab.lookup(cand.name, kind="task") is not None:
+        return True
+    introduced = introduced_dataset_names(doc)
+    return bool(introduced) and any(_DATA_NOUN_AFTER.sub("", n).casefold() in introduced for n in cand.names)
 
 
 def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
@@ -135,7 +142,7 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             phrase = " ".join(ws)
             if ws[0].lower() not in STOPWORDS and not any(w.lower() in ("the", "a", "an", "of", "and") for w in ws):
                 add(phrase, [" ".join(ws[:-1])] if len(ws) > 2 else [], sentence, "np-headed")
-    merged = [c for c in _merge_candidates(found, doc.vocab) if not _names_a_task(doc, c)]
+    merged = [c for c in _merge_candidates(found, doc.vocab) if not _not_a_method(doc, c)]
     doc.cache["proposal_candidates"] = merged
     return merged
 

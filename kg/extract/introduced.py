@@ -1,0 +1,54 @@
+"""Datasets a paper creates ("we introduce VoxCeleb, a large-scale speaker identification
+dataset"): not its own method (the guideline's ``introduces_datasets``), and nearly always what
+it evaluates on. Both learned decisions read :func:`introduced_dataset_names` as a feature.
+
+The patterns name a dataset only where a creation verb or the title stands right before it and
+a dataset noun right after it (or the other way round: "a new car dataset, named CompCars").
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract import Document
+
+# what a created dataset is called: a benchmark, not a "platform" or "framework" (methods too)
+_DATA_NOUN = r"(?:datasets?|data\s+sets?|corpus|corpora|benchmarks?|database|collection|test\s*bed)"
+_NAME = r"(?P<name>[A-Z0-9][\w'’.+-]*(?:\s+[A-Z0-9][\w'’.+-]*){0,5})"
+_CREATE = (r"\b(?:introduce|present|propose|release|collect|construct|build|create|curate|contribute|"
+           r"describe|provide|publish)(?:s|d|ed|ing)?\s+")
+# "we introduce the Stanford Natural Language Inference corpus, a new ... collection"
+# "VoxCeleb: a large-scale speaker identification dataset" (title), "X (Y), a benchmark of ..."
+_NAME_THEN_NOUN = re.compile(
+    _CREATE + r"(?:(?:a|an|the|our)\s+)?(?:new\s+)?" + _NAME + r"(?:\s*\((?P<short>[^()\s]{1,20})\))?"
+    r"(?:\s+" + _DATA_NOUN + r"\b|\s*[,:]\s*(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,5}?" + _DATA_NOUN + r"\b)")
+_TITLE_NAME_THEN_NOUN = re.compile(
+    r"^" + _NAME + r"\s*:\s*(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,6}?" + _DATA_NOUN +
+    r"(?=\s+(?:for|of|with|on|in|from|to|and)\b|\s*$|[:,.])", re.IGNORECASE)
+# "a large-scale car dataset, named CompCars", "a new benchmark called NEVIS'22"
+_NOUN_THEN_NAME = re.compile(
+    _CREATE + r"(?:(?:a|an|the|our)\s+)?(?:[\w-]+\s+){0,4}?" + _DATA_NOUN + r"(?:\s+[\w-]+){0,6}?" +
+    r"\s*,?\s*(?:(?:which\s+is\s+)?(?:named|called|dubbed|termed)\s+(?:the\s+)?[\"“]?|[\"“])" + _NAME)
+
+
+def introduced_dataset_names(doc: Document) -> frozenset[str]:
+    """The names (case-folded) of datasets the paper itself creates, cached on the document.
+
+    >>> from kg.records import Paper
+    >>> from kg.vocab import default_vocabulary
+    >>> paper = Paper(title="VoxCeleb: a large-scale speaker identification dataset",
+    ...               abstract="We present a new car dataset, named CompCars, for fine-grained recognition.")
+    >>> sorted(introduced_dataset_names(Document(paper, default_vocabulary())))
+    ['compcars', 'voxceleb']
+    """
+    memo = doc.cache.get("introduced_datasets")
+    if memo is None:
+        names: set[str] = set()
+        title = _TITLE_NAME_THEN_NOUN.match(doc.paper.title)
+        if title and title.group("name")[:1].isupper():
+            names.add(title.group("name"))
+        for sentence in doc.sentences:
+            for m in _NAME_THEN_NOUN.finditer(sentence.text):
+                names.update(n for n in (m.group("name"), m.group("short")) if n)
+            names.update(m.group("name") for m in _NOUN_THEN_NAME.finditer(sentence.text))
+        memo = doc.cache["introduced_datasets"] = frozenset(n.strip(" .,'’").casefold() for n in names)
+    return memo
