@@ -170,10 +170,15 @@ def method_communities(g: nx.MultiDiGraph, n: int = 10, min_size: int = 3, seed:
     >>> method_communities(_example(), min_size=2)
     [{'size': 3, 'members': ['ResNet', 'DeiT', 'ViT'], 'families': {'vision transformer': 2, 'CNN': 1}}]
     """
-    h = nx.Graph()
+    weights: Counter = Counter()
     for s, o, d in g.edges(data=True):
         if d.get("relation") == "comparesTo" and s != o:
-            h.add_edge(s, o, weight=h.get_edge_data(s, o, {}).get("weight", 0) + d.get("papers", 1))
+            weights[tuple(sorted((s, o)))] += d.get("papers", 1)
+    # Louvain's result depends on the order nodes and edges were added, even with a seed: add
+    # them sorted, so the graph read from the store and from graph.ttl give the same communities
+    h = nx.Graph()
+    h.add_nodes_from(sorted({v for pair in weights for v in pair}))
+    h.add_weighted_edges_from((s, o, w) for (s, o), w in sorted(weights.items()))
     if h.number_of_edges() == 0:
         return []
     fams = families_of(g)
