@@ -86,6 +86,12 @@ _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|,\s*(?:and|which|su
                            r"compared|beating|exceeding)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r",\s*(?:achieving|reaching|obtaining|attaining|yielding|setting|scoring|which\s+(?:achieves|reaches|obtains))\b",
                          re.IGNORECASE)
+# "T2T-ViT with comparable size to ResNet50 ... can achieve 83.3%": a method named as a yardstick
+# inside the subject's clause is not the subject
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\bthan|\bover|\bagainst|\bvs\.?|\bversus|\b(?:comparable|similar|compared|relative|equivalent|"
+    r"close|superior|inferior)\b[^,;()]{0,30}?\b(?:to|with))\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?(?:achieved|obtained|reached|reported|attained|"
                           r"set|held)\s+by\s+(?:the\s+)?", re.IGNORECASE)
@@ -380,6 +386,9 @@ def _subject_before(doc: Document, pos: int, text: str, methods: list[Span], pri
     before = [s for s in methods if clause_start <= s.start and s.end <= pos]
     own = [m for m in _OWN_SUBJECT.finditer(text, clause_start, pos)]
     method = before[-1] if before else None
+    while method is not None and method is not before[0] and _REFERENCE_BEFORE.search(
+            text, max(clause_start, method.start - 60), method.start):
+        method = before[before.index(method) - 1]
     if method is not None and _PARTICIPLE.search(text, method.end, pos):
         # "ConvNeXts compete with Transformers ..., achieving 87.8%": the subject, the paper's own
         # method when it is one of them ("Built from standard ConvNet modules, ConvNeXts ...")
