@@ -80,6 +80,15 @@ def test_variants_keep_their_label(train_papers):
     assert ("DaViT-Base", "ImageNet-1K", "top-1 accuracy", "84.6") in found
 
 
+def test_a_variant_with_a_version_and_a_size_keeps_its_label(seed_papers):
+    # "Sequencer performs impressively well: Sequencer2D-L, with 54M parameters, realizes 84.6%"
+    from kg.extract import extract
+    from kg.learn.model import load_model
+    paper = next(p for p in seed_papers.values() if p.title.startswith("Sequencer: Deep LSTM"))
+    found = {(e.subject, e.value) for e in extract(paper, names=["results"], model=load_model())}
+    assert ("Sequencer2D-L", "84.6") in found, found
+
+
 def test_tasks_from_title_and_own_work_not_background(train_papers):
     paper = next(p for t, p in train_papers.items() if t.startswith("YOLOv10"))
     tasks = _tasks(paper)

@@ -197,8 +197,8 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
     low = text.casefold()
     for names in own_methods(doc):
         for name in sorted(names, key=len, reverse=True):
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name.casefold())}(?:[-\s]?[\w/]+)?", low):
-                # "our iFormer-S": the own name with a variant tail (kept when name-shaped)
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name.casefold())}(?:[-\s]?[\w/]+(?:-\w+)?)?", low):
+                # "our iFormer-S", "Sequencer2D-L": the own name with a variant tail (kept when name-shaped)
                 end = m.start() + len(name)
                 variant = text[m.start():m.end()]
                 if m.end() > end and _VARIANT_SUFFIX.search(variant) and " " not in variant[len(name):].strip():
