@@ -239,3 +239,16 @@ def test_a_method_named_as_a_yardstick_is_not_the_subject(seed_papers):
     t2t = next(p for p in seed_papers.values() if p.title.startswith("Tokens-to-Token ViT"))
     found = {(e.subject, e.value) for e in extract(t2t, names=["results"], model=load_model())}
     assert ("T2T-ViT", "83.3") in found and ("ResNet50", "83.3") not in found, found
+
+
+def test_versus_in_brackets_gives_each_side_its_number_and_points_are_differences():
+    # "(50.1 vs. 46.1)" after "X surpasses Y": X's number first; "by up to 5.7% (3.3 mAP
+    # points)": both the gain and its restatement in points are differences, not results
+    from kg.extract import extract
+    paper = Paper(title="Visual Attention Network", abstract=(
+        "We propose VAN, a simple and efficient backbone. Besides, VAN-B2 surpasses Swin-T 4% mIoU (50.1 vs. 46.1) "
+        "for semantic segmentation on ADE20K benchmark. Our approach improves the novel class performance of "
+        "detectors by up to 5.7% (3.3 mAP points) and 5.4% (2.6 mAP points) on COCO."))
+    found = {(e.subject, e.object, e.value) for e in extract(paper, names=["results"])}
+    assert {("VAN-B2", "ADE20K", "50.1"), ("Swin-T", "ADE20K", "46.1")} <= found, found
+    assert not {"3.3", "2.6", "5.7", "5.4"} & {r[2] for r in found}, found

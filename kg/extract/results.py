@@ -97,6 +97,12 @@ _ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?(?:achieved|obtained
                           r"set|held)\s+by\s+(?:the\s+)?", re.IGNORECASE)
 _FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{_NUM})(?:\s+[A-Za-z^{{}}_\-]+){{0,3}}\s+to\s+(?P<b>{_NUM})",
                       re.IGNORECASE)
+# "VAN-B2 surpasses Swin-T 4% mIoU (50.1 vs. 46.1)": the subject's number, then the baseline's
+_VERSUS = re.compile(rf"\(\s*(?P<b>{_NUM})\s*(?:vs\.?|versus)\s*(?P<a>{_NUM})\s*\)", re.IGNORECASE)
+# "3.3 mAP points", "2 AP pts": a difference in points of a metric
+_POINTS_AFTER = re.compile(r"^\s*(?:\\?%)?\s*(?:[\w-]+\s+){1,2}(?:points?|pts|pp)\b", re.IGNORECASE)
+# "by up to 5.7% (3.3 mAP)": a number in brackets right after another restates it
+_RESTATED = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:\\?%|percent)?\s*\(\s*$")
 _PRETRAINING = re.compile(r"(?:pre-?train\w*|trained)\s+(?:\w+\s+){0,3}?on\s*$|^\s*pre-?train", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|vs\.?|/|\|)\s*$", re.IGNORECASE)
 _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
@@ -247,6 +253,14 @@ def _is_score(n: Number, text: str, numbers: list[Number]) -> bool:
         return False
     if n.percent and value > 100:
         return False
+    if _POINTS_AFTER.match(after):
+        return False
+    restated = _RESTATED.search(before[-30:])
+    if restated:
+        first = next((m for m in numbers if m.end <= n.start and text[m.start:m.end].startswith(restated.group("n"))
+                      and m.start >= n.start - 30), None)
+        if first is not None and not _is_score(first, text, numbers):
+            return False   # "by up to 5.7% (3.3 mAP)": the gain, restated
     return True
 
 
@@ -349,8 +363,9 @@ def _method_for(doc: Document, n: Number, run: list[Number], text: str, methods:
         m = next((s for s in methods if s.start == n.end + by.end()), None)
         if m:
             return m.name, 0.85
-    # "X surpasses Y by 5.5 mAP (from 40.4 to 45.9)", "boost DINO from 49.0% AP to 51.9% AP"
-    for ft in _FROM_TO.finditer(text):
+    # "X surpasses Y by 5.5 mAP (from 40.4 to 45.9)", "boost DINO from 49.0% AP to 51.9% AP";
+    # "(50.1 vs. 46.1)" names them the other way round
+    for ft in (*_FROM_TO.finditer(text), *_VERSUS.finditer(text)):
         if ft.start("a") <= n.start < ft.end("a") or ft.start("b") <= n.start < ft.end("b"):
             before = [s for s in methods if s.end <= ft.start()]
             clause = text[:ft.start()]
