@@ -211,7 +211,11 @@ def fact_triples(fact: Fact) -> list[Triple]:
 
 
 def statement_key(fact: Fact) -> tuple[str, str, str, str]:
-    """What makes a fact's reified statement: (paper, predicate, subject, object), as IRI texts."""
+    """What makes a fact's reified statement: (paper, predicate, subject, object), as IRI texts.
+    A result is its own node (:func:`~kg.graph.iris.result_id`): "DaViT-Tiny, -Small and -Base
+    achieve 82.8%, 84.2% and 84.6% on ImageNet-1K" are three results of one method on one dataset."""
+    if fact.predicate == "reportsResult":
+        return fact.paper.key, fact.predicate, result_id(fact), ""
     subject = paper_id(fact.paper.key) if fact.subject is None else entity_id(fact.subject)
     return fact.paper.key, fact.predicate, subject, entity_id(fact.object)
 
