@@ -279,3 +279,12 @@ def test_items_of_a_list_of_improvements_are_gains():
         "MedViTV2 reaches 91.2% accuracy on MedMNIST."))
     values = {e.value for e in extract(paper, names=["results"])}
     assert "91.2" in values and not {"4.6", "5.8", "13.4"} & values, values
+
+
+def test_an_efficiency_percentage_is_not_a_result():
+    from kg.extract import extract
+    paper = Paper(title="GroupMamba: Parameter-Efficient and Accurate Group Visual State Space Model", abstract=(
+        "We propose GroupMamba. Our tiny variant achieves a top-1 accuracy of 83.3% on ImageNet-1K, while "
+        "being 26% efficient in terms of parameters."))
+    values = {e.value for e in extract(paper, names=["results"])}
+    assert values == {"83.3"}, values

@@ -53,7 +53,7 @@ _NOT_SCORE_AFTER = re.compile(
     r"times|fps|ms|s|secs?|seconds?|minutes?|hours?|hrs|days?|epochs?|iterations?|steps?|GPUs?|TPUs?|"
     r"[KMGT]?FLOPs?|[KMGT]?MACs?|params|parameters?|million|billion|thousand|layers?|images?|frames?|"
     r"samples?|examples?|tokens?|classes|categories|labels?|videos?|points?|pp|pts|fewer|less|more|faster|"
-    r"slower|higher|lower|better|worse|smaller|larger|bigger|improvements?|improved|relative|absolute|"
+    r"slower|higher|lower|better|worse|smaller|larger|bigger|efficient|cheaper|improvements?|improved|relative|absolute|"
     r"reductions?|gains?|speed|speedup|increases?|decreases?|drops?|boosts?|margins?|as\s+many|bits?(?![/-]|\s+per\b)|"
     r"px|pixels?|resolution|mb|gb|w|watts?|mj|j|hz|ghz|cm|mm|m|km|years?|subjects|patients|participants|"
     r"users|people|persons|languages|tasks|datasets|benchmarks|times|of\s+(?:the|its|their|all|each|"
