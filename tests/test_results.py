@@ -221,12 +221,10 @@ def test_the_subject_behind_a_participle_is_the_papers_own_method(train_papers):
 
 def test_bits_per_character_is_a_score_and_a_bit_width_is_not():
     # "1.27 bits/char on text8": a language model's score; "4 bits" stays a bit width
-    from kg.extract import extract
-    paper = Paper(title="Multiplicative LSTM for sequence modelling", abstract=(
+    found = {(r[0], r[1], r[3]) for r in _results(Paper(title="Multiplicative LSTM for sequence modelling", abstract=(
         "We introduce multiplicative LSTM (mLSTM), a recurrent neural network architecture for sequence modelling. "
         "In this version of the paper, we regularise mLSTM to achieve 1.27 bits/char on text8 and 1.24 bits/char "
-        "on Hutter Prize. Weights quantised to 4 bits keep 1.30 bits-per-character on text8."))
-    found = {(e.subject, e.object, e.value) for e in extract(paper, names=["results"])}
+        "on Hutter Prize. Weights quantised to 4 bits keep 1.30 bits-per-character on text8.")))}
     assert {("mLSTM", "text8", "1.27"), ("mLSTM", "Hutter Prize", "1.24")} <= found, found
     assert not any(r[2] == "4" for r in found)
 
@@ -244,12 +242,10 @@ def test_a_method_named_as_a_yardstick_is_not_the_subject(seed_papers):
 def test_versus_in_brackets_gives_each_side_its_number_and_points_are_differences():
     # "(50.1 vs. 46.1)" after "X surpasses Y": X's number first; "by up to 5.7% (3.3 mAP
     # points)": both the gain and its restatement in points are differences, not results
-    from kg.extract import extract
-    paper = Paper(title="Visual Attention Network", abstract=(
+    found = {(r[0], r[1], r[3]) for r in _results(Paper(title="Visual Attention Network", abstract=(
         "We propose VAN, a simple and efficient backbone. Besides, VAN-B2 surpasses Swin-T 4% mIoU (50.1 vs. 46.1) "
         "for semantic segmentation on ADE20K benchmark. Our approach improves the novel class performance of "
-        "detectors by up to 5.7% (3.3 mAP points) and 5.4% (2.6 mAP points) on COCO."))
-    found = {(e.subject, e.object, e.value) for e in extract(paper, names=["results"])}
+        "detectors by up to 5.7% (3.3 mAP points) and 5.4% (2.6 mAP points) on COCO.")))}
     assert {("VAN-B2", "ADE20K", "50.1"), ("Swin-T", "ADE20K", "46.1")} <= found, found
     assert not {"3.3", "2.6", "5.7", "5.4"} & {r[2] for r in found}, found
 
@@ -272,19 +268,15 @@ def test_results_of_one_method_on_one_dataset_are_separate_nodes(train_papers):
 
 
 def test_items_of_a_list_of_improvements_are_gains():
-    from kg.extract import extract
-    paper = Paper(title="MedViTV2: Medical Image Classification with KAN-Integrated Transformers", abstract=(
+    values = {r[3] for r in _results(Paper(title="MedViTV2: Medical Image Classification with KAN-Integrated Transformers", abstract=(
         "We introduce the Medical Vision Transformer (MedViTV2). MedViTV2 significantly enhances accuracy, "
         "achieving improvements of 4.6% on MedMNIST, 5.8% on NonMNIST, and 13.4% on the MedMNIST-C benchmark. "
-        "MedViTV2 reaches 91.2% accuracy on MedMNIST."))
-    values = {e.value for e in extract(paper, names=["results"])}
+        "MedViTV2 reaches 91.2% accuracy on MedMNIST.")))}
     assert "91.2" in values and not {"4.6", "5.8", "13.4"} & values, values
 
 
 def test_an_efficiency_percentage_is_not_a_result():
-    from kg.extract import extract
-    paper = Paper(title="GroupMamba: Parameter-Efficient and Accurate Group Visual State Space Model", abstract=(
+    values = {r[3] for r in _results(Paper(title="GroupMamba: Parameter-Efficient and Accurate Group Visual State Space Model", abstract=(
         "We propose GroupMamba. Our tiny variant achieves a top-1 accuracy of 83.3% on ImageNet-1K, while "
-        "being 26% efficient in terms of parameters."))
-    values = {e.value for e in extract(paper, names=["results"])}
+        "being 26% efficient in terms of parameters.")))}
     assert values == {"83.3"}, values
