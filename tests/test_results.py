@@ -280,3 +280,13 @@ def test_an_efficiency_percentage_is_not_a_result():
         "We propose GroupMamba. Our tiny variant achieves a top-1 accuracy of 83.3% on ImageNet-1K, while "
         "being 26% efficient in terms of parameters.")))}
     assert values == {"83.3"}, values
+
+
+def test_drops_and_a_previous_best_are_not_results():
+    # "accuracy is decreased by only 0.3%", "the top-5 accuracy drop is only 0.07%": differences;
+    # "improving over the previous best IS of 52.52": an unnamed baseline's number
+    found = {r[3] for r in _results(Paper(title="BigGAN: Large Scale GAN Training", abstract=(
+        "We propose BigGAN. On ImageNet, BigGAN achieves an Inception Score (IS) of 166.5 and "
+        "Fréchet Inception Distance (FID) of 7.4, improving over the previous best IS of 52.52 and FID of 18.65. "
+        "Its accuracy on ImageNet is decreased by only 0.3% and the top-5 accuracy drop is only 0.07% on ImageNet.")))}
+    assert {"166.5", "7.4"} <= found and not {"52.52", "18.65", "0.3", "0.07"} & found, found

@@ -45,7 +45,12 @@ _NOT_ABSOLUTE_BEFORE = re.compile(
     r"\bbeyond|\bwithin|\bx|\btimes|[+~≈><±]|\bof\s+up\s+to|\bbetter\s+than|\bhigher\s+than|"
     r"\bgain\s+of|\bimprovement\s+of|\bincrease\s+of|\breduc\w*|\bsav\w*|\bcut\w*|\bspeed\w*|"
     r"\blatency\s+of|\bthroughput\s+of|\bmemory\s+of|\bwith|\bat|\busing|\bcost\s+of|\bbudget\s+of|"
-    r"\bfirst|\blast|\btop|\bonly\s+the)\s*$", re.IGNORECASE)
+    r"\bfirst|\blast|\btop|\bonly\s+the|\bby\s+(?:only|just|merely)|"
+    r"\b(?:drop|decrease|degradation|loss|gain|improvement|increase|reduction)s?\s+(?:is|was|are|were|of)\s+"
+    r"(?:only|just|merely)?)\s*$", re.IGNORECASE)
+# "improving over the previous best IS of 52.52 and FID of 18.65": an unnamed baseline's numbers
+_PREVIOUS_BEST_BEFORE = re.compile(r"\b(?:previous|prior)\s+(?:best|state[- ]of[- ]the[- ]art|sota)\b(?:[^.;:]|\.(?=\d)){0,40}$",
+                                   re.IGNORECASE)
 # What right after a number makes it a gain, a share or an efficiency figure (parameters, FLOPs,
 # speed, size, resolution, counts).
 _NOT_SCORE_AFTER = re.compile(
@@ -110,7 +115,7 @@ _RESTATED = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:\\?%|percent)?\s*\(\s*$")
 _PRETRAINING = re.compile(r"(?:pre-?train\w*|trained)\s+(?:\w+\s+){0,3}?on\s*$|^\s*pre-?train", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|vs\.?|/|\|)\s*$", re.IGNORECASE)
 _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
-_METRIC_BEFORE_GAP = re.compile(r"^\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
+_METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
                                 r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
 _CLASSIFICATION_CUE = re.compile(r"classif|recogni|accura|top-?1|imagenet|cifar", re.IGNORECASE)
 _WORD_RE = re.compile(WORD)
@@ -251,8 +256,8 @@ def _is_score(n: Number, text: str, numbers: list[Number]) -> bool:
     before, after = text[:n.start], text[n.end:]
     if after[:1].isalpha() and not n.percent:
         return False     # "3rd", "5x", "1.5B"
-    if (_NOT_ABSOLUTE_BEFORE.search(before[-25:]) or _GAIN_RANGE_BEFORE.search(before[-220:])
-            or _GAIN_ITEMS_BEFORE.search(before[-220:])):
+    if (_NOT_ABSOLUTE_BEFORE.search(before[-40:]) or _GAIN_RANGE_BEFORE.search(before[-220:])
+            or _GAIN_ITEMS_BEFORE.search(before[-220:]) or _PREVIOUS_BEST_BEFORE.search(before[-80:])):
         return False
     if _NOT_SCORE_AFTER.match(after) or _GAIN_AFTER.match(after):
         return False
@@ -488,6 +493,8 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 if method is None:
                     continue
                 name, mconf = method
+                if match_key(name) == match_key(dataset.name):
+                    continue   # "CK" read as the method of a number on CK: the dataset itself
                 previous, previous_percent = metric, n.percent
                 yield sentence, n, name, dataset, metric, round(min(confidence, dconf, mconf), 2)
 
