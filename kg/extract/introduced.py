@@ -1,6 +1,8 @@
 """Datasets a paper creates ("we introduce VoxCeleb, a large-scale speaker identification
-dataset"): not its own method (the guideline's ``introduces_datasets``), and nearly always what
-it evaluates on. Both learned decisions read :func:`introduced_dataset_names` as a feature.
+dataset"): not its own method (the guideline's ``introduces_datasets``), and in every annotated
+paper that creates one, what it evaluates on. The learned proposes decision drops such a name
+from its candidates (:func:`names_an_introduced_dataset`); the learned evaluatesOn decision
+keeps it whatever the model says of its mentions.
 
 The patterns name a dataset only where a creation verb or the title stands right before it and
 a dataset noun right after it (or the other way round: "a new car dataset, named CompCars").
@@ -25,6 +27,7 @@ _TITLE_NAME_THEN_NOUN = re.compile(
     r"^" + _NAME + r"\s*:\s*(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,6}?" + _DATA_NOUN +
     r"(?=\s+(?:for|of|with|on|in|from|to|and)\b|\s*$|[:,.])", re.IGNORECASE)
 # "a large-scale car dataset, named CompCars", "a new benchmark called NEVIS'22"
+_DATA_NOUN_AT_END = re.compile(r"\s+" + _DATA_NOUN + r"$", re.IGNORECASE)
 _NOUN_THEN_NAME = re.compile(
     _CREATE + r"(?:(?:a|an|the|our)\s+)?(?:[\w-]+\s+){0,4}?" + _DATA_NOUN + r"(?:\s+[\w-]+){0,6}?" +
     r"\s*,?\s*(?:(?:which\s+is\s+)?(?:named|called|dubbed|termed)\s+(?:the\s+)?[\"“]?|[\"“])" + _NAME)
@@ -52,3 +55,10 @@ def introduced_dataset_names(doc: Document) -> frozenset[str]:
             names.update(m.group("name") for m in _NOUN_THEN_NAME.finditer(sentence.text))
         memo = doc.cache["introduced_datasets"] = frozenset(n.strip(" .,'’").casefold() for n in names)
     return memo
+
+
+def names_an_introduced_dataset(doc: Document, names: list[str]) -> bool:
+    """Whether one of ``names`` ("SNLI", "Stanford Natural Language Inference corpus") is a
+    dataset the paper creates, with or without its dataset noun."""
+    introduced = introduced_dataset_names(doc)
+    return bool(introduced) and any(_DATA_NOUN_AT_END.sub("", n).casefold() in introduced for n in names)

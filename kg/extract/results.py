@@ -49,8 +49,8 @@ _NOT_ABSOLUTE_BEFORE = re.compile(
     r"\b(?:drop|decrease|degradation|loss|gain|improvement|increase|reduction)s?\s+(?:is|was|are|were|of)\s+"
     r"(?:only|just|merely)?)\s*$", re.IGNORECASE)
 # "improving over the previous best IS of 52.52 and FID of 18.65": an unnamed baseline's numbers
-_PREVIOUS_BEST_BEFORE = re.compile(r"\b(?:previous|prior)\s+(?:best|state[- ]of[- ]the[- ]art|sota)\b(?:[^.;:]|\.(?=\d)){0,40}$",
-                                   re.IGNORECASE)
+_PREVIOUS_BEST_BEFORE = re.compile(
+    r"\b(?:previous|prior)\s+(?:best|state[- ]of[- ]the[- ]art|sota)\b(?:[^.;:]|\.(?=\d)){0,40}$", re.IGNORECASE)
 # What right after a number makes it a gain, a share or an efficiency figure (parameters, FLOPs,
 # speed, size, resolution, counts).
 _NOT_SCORE_AFTER = re.compile(

@@ -16,7 +16,7 @@ from kg.extract.features import (Decision, Features, bucket, candidate_group, co
                                  cue_words,
                                  mentions_of, namey, namey_words, proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
-from kg.extract.introduced import introduced_dataset_names
+from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.text import Sentence
 
@@ -50,7 +50,6 @@ _TITLE_SEGMENT = re.compile(r"\s+(?:for|with|via|using|in|on|towards?|through|fr
 _MODIFIED_NP = re.compile(r"\b(?:(?:a|an|the|our)\s+)?(?:(?:novel|new|proposed|simple|effective|efficient|lightweight|"
                           r"dedicated|so-called)\s+)+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+")
-_DATA_NOUN_AFTER = re.compile(r"\s+(?:dataset|corpus|benchmark|database)$", re.IGNORECASE)
 # words that end the run before a headed noun phrase ("further propose | feature gating")
 _NOT_IN_PHRASE = frozenset("""propose proposes proposed present presents introduce introduces design designs develop
 develops devise devises build builds use uses using adopt adopts apply applies employ employs called named termed
@@ -68,8 +67,7 @@ def _not_a_method(doc: Document, cand: ProposalCandidate) -> bool:
     Interpolation".)"""
     if doc.vocab.lookup(cand.name, kind="task") is not None:
         return True
-    introduced = introduced_dataset_names(doc)
-    return bool(introduced) and any(_DATA_NOUN_AFTER.sub("", n).casefold() in introduced for n in cand.names)
+    return names_an_introduced_dataset(doc, cand.names)
 
 
 def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
