@@ -91,6 +91,16 @@ def test_definition_keeps_long_form_as_alias():
     assert e.object == "GTP" and "Gated Token Pooling" in e.object_aliases
 
 
+def test_an_acronym_with_a_lower_case_initial_spells_its_long_form():
+    # "mLSTM" is multiplicative LSTM; the LSTM it builds on is no alias of it
+    p = paper("Multiplicative LSTM for sequence modelling",
+              "We introduce multiplicative LSTM (mLSTM), an architecture that combines the long short-term memory "
+              "(LSTM) and multiplicative RNNs. mLSTM outperforms standard LSTM on character level language modelling.")
+    e = next(e for e in extract(p) if e.predicate == "proposes")
+    assert e.object == "mLSTM" and "multiplicative LSTM" in e.object_aliases, e
+    assert not {"LSTM", "long short-term memory"} & set(e.object_aliases), e.object_aliases
+
+
 def test_unnamed_contribution_is_not_a_method():
     p = paper("Better features for everyone", "We propose a novel adaptive mechanism that improves features.")
     assert objects(p, "proposes") == []
@@ -160,6 +170,16 @@ def test_our_method_resolves_to_primary():
 def test_improvement_over_names_the_loser():
     p = paper("ZebraNet: Stripes Help", "ZebraNet gives a +1.3% improvement over LionNet-B2.")
     assert ("ZebraNet", "LionNet-B2", "outperforms") in pairs(p)
+
+
+def test_cost_advantages_and_similar_with_are_cues():
+    # "fewer labels than", "less memory than", "performance over", "similar FLOPs with"
+    p = paper("ZebraNet: Stripes Help", "ZebraNet needs substantially fewer labels than LionNet. "
+              "ZebraNet uses less memory than TigerNet. ZebraNet achieves state-of-the-art performance over "
+              "Vision Transformers. ZebraNet-T has similar FLOPs with CatNet-50.")
+    got = pairs(p)
+    assert {("ZebraNet", o, "outperforms") for o in ("LionNet", "TigerNet", "Vision Transformers")} <= got, got
+    assert any(b == "CatNet-50" and o == "comparable" for a, b, o in got), got
 
 
 def test_underperforms_and_negation():

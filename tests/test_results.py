@@ -290,3 +290,12 @@ def test_drops_and_a_previous_best_are_not_results():
         "Fréchet Inception Distance (FID) of 7.4, improving over the previous best IS of 52.52 and FID of 18.65. "
         "Its accuracy on ImageNet is decreased by only 0.3% and the top-5 accuracy drop is only 0.07% on ImageNet.")))}
     assert {"166.5", "7.4"} <= found and not {"52.52", "18.65", "0.3", "0.07"} & found, found
+
+
+def test_numbers_coordinated_with_their_metrics_share_the_dataset_named_after_them():
+    # "53.8 box AP and 46.4 mask AP on COCO": COCO, not the video dataset named before
+    found = {(r[1], r[2], r[3]) for r in _results(Paper(title="UniFormer: Unifying Convolution and Self-attention", abstract=(
+        "We propose UniFormer. It obtains 71.2 top-1 accuracy on Something-Something V2, "
+        "53.8 box AP and 46.4 mask AP on COCO object detection, and 50.8 mIoU on ADE20K.")))}
+    assert {("COCO", "box AP", "53.8"), ("COCO", "mask AP", "46.4")} <= found, found
+    assert ("Something-Something V2", "top-1 accuracy", "71.2") in found, found

@@ -85,19 +85,26 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
     True
     >>> acronym_matches("EWA", "random uniform partition")
     False
+
+    A phrase that holds the acronym as a word qualifies it rather than spelling it out:
+
+    >>> acronym_matches("LSTM", "Multiplicative LSTM")
+    False
     """
     letters = acronym_letters(acronym)
     parts = [p.lower() for p in _PHRASE_SEP.split(phrase) if p]
-    if not letters or not parts:
+    if not letters or not parts or acronym.lower() in parts:
         return False
     return spells(letters, parts)
 
 
 def acronym_letters(acronym: str) -> tuple[str, ...]:
-    """The letters (lower case) ``acronym`` spells a phrase with: "EfficientViM" → e, v, m."""
+    """The letters (lower case) ``acronym`` spells a phrase with: "EfficientViM" → e, v, m;
+    "mLSTM" → m, l, s, t, m (a lower-case first letter is the initial of a word of its own)."""
     core = "".join(filter(str.isalnum, acronym))
     if any(map(str.islower, core)) and sum(map(str.isupper, core)) >= 2:
-        core = "".join(c for c in core if c.isupper() or c.isdigit())  # "EfficientViM" spells E-V-M
+        lead = core[0] if core[0].islower() else ""
+        core = lead + "".join(c for c in core if c.isupper() or c.isdigit())  # "EfficientViM" spells E-V-M
         if core[-1:].isdigit():
             core = core[:-1]
     return tuple(core.lower()) if core.isascii() else tuple(c.lower() for c in core)

@@ -114,6 +114,7 @@ _POINTS_AFTER = re.compile(r"^\s*(?:\\?%)?\s*(?:[\w-]+\s+){1,2}(?:points?|pts|pp
 _RESTATED = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:\\?%|percent)?\s*\(\s*$")
 _PRETRAINING = re.compile(r"(?:pre-?train\w*|trained)\s+(?:\w+\s+){0,3}?on\s*$|^\s*pre-?train", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|vs\.?|/|\|)\s*$", re.IGNORECASE)
+_COORDINATED_GAP = re.compile(r"\s*(?:%|\\%)?\s+(?:,\s*)?(?:and|,)\s*", re.IGNORECASE)
 _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
 _METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
                                 r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
@@ -319,7 +320,7 @@ def _metric_for(n: Number, run: list[Number], text: str, metrics: list[Span],
 
 
 def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], metric: Span | None,
-                 numbers: list[Number], respectively: bool) -> tuple[Span | None, float]:
+                 numbers: list[Number], respectively: bool, metrics: list[Span] = ()) -> tuple[Span | None, float]:
     usable = [d for d in datasets if not _PRETRAINING.search(text[max(0, d.start - 40):d.start])]
     if not usable:
         return None, 0.0
@@ -350,6 +351,17 @@ def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], 
     for ft in _FROM_TO.finditer(text):
         if ft.start() <= n.start < ft.end():
             anchor = max(anchor, ft.end())
+    # "53.8 box AP and 46.4 mask AP on COCO": a number coordinated with the next, each with its
+    # metric, shares the dataset named after the last
+    while True:
+        x = next((x for x in numbers if x.start >= anchor and x.group != n.group), None)
+        gap = text[anchor:x.start] if x is not None else ""
+        for m in metrics:
+            if anchor <= m.start and m.end <= (x.start if x is not None else anchor):
+                gap = gap.replace(text[m.start:m.end], " ", 1)
+        if x is None or not _COORDINATED_GAP.fullmatch(gap):
+            break
+        anchor = x.end
     nxt = next((x.start for x in numbers if x.start >= anchor and x.group != n.group), len(text))
     for d in usable:
         if anchor <= d.start < nxt:
@@ -483,7 +495,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                         continue
                     metric = Span("accuracy", n.start, n.end, "accuracy")
                     confidence -= 0.15
-                dataset, dconf = _dataset_for(n, run, text, datasets, metric, scores, respectively)
+                dataset, dconf = _dataset_for(n, run, text, datasets, metric, scores, respectively, metrics)
                 if dataset is None:
                     known = _abstract_datasets(doc)
                     if len(known) != 1:

@@ -38,14 +38,15 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
         (r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed(?:s|ed|ing)?|outrun\w*|eclips\w*|supersed\w*|"
          r"dominat\w*\s+over|"
          r"superior\s+(?:performance\s+)?(?:to|over)|better\s+(?:[\w-]+\s+){0,4}?than|favou?rable\s+to|"
-         r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|lower\s+(?:latency|cost|"
-         r"complexity|memory|flops|error)\w*)\s+(?:[\w-]+\s+){0,4}?than|"
-         r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
+         r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|fewer|lower\s+(?:latency|cost|"
+         r"complexity|memory|flops|error)\w*|less\s+(?:memory|comput\w+|training|time|data|energy|latency))"
+         r"\s+(?:[\w-]+\s+){0,4}?than|"
+         r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase|performance)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
          "outperforms", 0.85, "outperform|surpass|beat|exceed|outrun|eclips|supersed|dominat|superior|than| over|"
          " upon| against|favo|improv|enhanc|boost"),
-        (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?to|"
+        (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?(?:to|with)|"
          r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|well|fast|efficient)\s+as|"
          r"match(?:es|ing)?|rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to)|"
          r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",

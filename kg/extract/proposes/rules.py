@@ -334,7 +334,7 @@ def trim_long(long_: str, short: str) -> str:
     for k in range(len(ws), 0, -1):
         if ws[-k].lower() not in STOPWORDS:
             parts = list(chain.from_iterable(pieces[-k:]))
-            if parts and spells(letters, parts):
+            if parts and short.lower() not in parts and spells(letters, parts):
                 return " ".join(ws[-k:])
     return ""
 
