@@ -98,3 +98,19 @@ def test_a_dataset_described_in_passing_is_not_created():
         "We present a residual learning framework. We evaluate on ImageNet, a large-scale dataset, and on the "
         "CIFAR-10 dataset. FYI: Flip Your Images for Dataset Distillation is related work."))
     assert not introduced_dataset_names(Document(paper, default_vocabulary()))
+
+
+def test_a_title_says_where_its_means_stand_and_a_name_with_its_kind_noun_is_one_candidate():
+    # "Photographic Image Synthesis with Cascaded Refinement Networks": the means after "with",
+    # the problem before it; "Squeeze-and-Excitation" and "... Networks" are one contribution
+    from kg.extract import Document
+    from kg.extract.proposes.learned import proposal_candidates, proposal_features
+    vocab = default_vocabulary()
+    papers = {a.paper.title: a for a in _papers("scirex") + _papers("train")}
+    crn = Document(papers["Photographic Image Synthesis with Cascaded Refinement Networks"].paper, vocab)
+    feats = {c.name: proposal_features(crn, c, i) for i, c in enumerate(proposal_candidates(crn))}
+    assert "title-after-means" in feats["Cascaded Refinement Networks"], sorted(feats)
+    assert "title-before-means" in feats["Photographic Image Synthesis"], sorted(feats)
+    se = Document(papers["Squeeze-and-Excitation Networks"].paper, vocab)
+    holding = [c.names for c in proposal_candidates(se) if "Squeeze-and-Excitation" in c.names]
+    assert len(holding) == 1 and "Squeeze-and-Excitation Networks" in holding[0], holding

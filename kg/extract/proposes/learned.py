@@ -59,6 +59,10 @@ _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
 
 
+_MEANS_BEFORE = re.compile(r"\b(?:with|using|via|by|through|based\s+on)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_MEANS_AFTER = re.compile(r"\s+(?:with|using|via|by|through|based\s+on)\b", re.IGNORECASE)
+
+
 def _not_a_method(doc: Document, cand: ProposalCandidate) -> bool:
     """Whether the candidate names what a paper works on or creates as data, never what it
     proposes, however proposal-like the sentence: a task the vocabulary knows ("super-resolution
@@ -155,9 +159,18 @@ def _shape_of(name: str, shapes: dict) -> tuple[bool, str, frozenset[str]]:
     return shape
 
 
+_KIND_NOUN = re.compile(r"\s+(?:networks?|nets?|models?|modules?|blocks?|layers?|architectures?|frameworks?)$",
+                        re.IGNORECASE)
+
+
 def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict, vocab) -> bool:
     keys = {k.casefold() for k in p.names}
     if any(k.casefold() in keys for k in q.names):
+        return True
+    # "Squeeze-and-Excitation" and "Squeeze-and-Excitation Networks": one contribution, named
+    # with and without its kind noun
+    if (_KIND_NOUN.sub("", p.name).casefold() == q.name.casefold()
+            or _KIND_NOUN.sub("", q.name).casefold() == p.name.casefold()):
         return True
     if namey(vocab, q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
         return True     # "Next-ViT-S" is a variant of Next-ViT
@@ -240,6 +253,13 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         colon = doc.paper.title.find(":")
         if colon > 0 and in_title[0].end <= colon:
             f["title-before-colon"] = 1.0
+        # "Photographic Image Synthesis with Cascaded Refinement Networks": in a title, the means
+        # follows "with / using / by" and the problem stands before it
+        title = doc.paper.title
+        if _MEANS_BEFORE.search(title, 0, in_title[0].start):
+            f["title-after-means"] = 1.0
+        if _MEANS_AFTER.match(title, in_title[0].end):
+            f["title-before-means"] = 1.0
     f["mentions:" + bucket(len(abstract), 4)] = 1.0
     if abstract:
         first = abstract[0].index
