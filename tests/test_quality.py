@@ -114,3 +114,23 @@ def test_a_title_says_where_its_means_stand_and_a_name_with_its_kind_noun_is_one
     se = Document(papers["Squeeze-and-Excitation Networks"].paper, vocab)
     holding = [c.names for c in proposal_candidates(se) if "Squeeze-and-Excitation" in c.names]
     assert len(holding) == 1 and "Squeeze-and-Excitation Networks" in holding[0], holding
+
+
+def test_a_name_the_paper_gives_its_own_method_is_no_dataset():
+    # "Scattering Vision Transformer (SVT)" is not Street View Text; "Twins-SVT", "SVT-H-S" are
+    # models' names holding a dataset's
+    from kg.extract import Document
+    from kg.extract.datasets.learned import dataset_candidates
+    from kg.records import Paper
+    vocab = default_vocabulary()
+    svt = next(a for a in _papers("train") if a.paper.title.startswith("Scattering Vision Transformer"))
+    doc = Document(svt.paper, vocab, model=load_model())
+    proposed = [n for e in extract(svt.paper, vocab, names=["proposes"], model=load_model())
+                for n in (e.object, *e.object_aliases)]
+    assert "SVT" in proposed, proposed
+    surfaces = [c.surface for c in dataset_candidates(doc)]
+    assert surfaces and "SVT" not in surfaces, surfaces
+    twins = Paper(title="Twins: Revisiting Spatial Attention",
+                  abstract="We propose two architectures, Twins-PCPVT and Twins-SVT, and evaluate them on ImageNet.")
+    surfaces = [c.surface for c in dataset_candidates(Document(twins, vocab, model=load_model()))]
+    assert surfaces == ["ImageNet"], surfaces

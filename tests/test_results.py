@@ -275,6 +275,13 @@ def test_items_of_a_list_of_improvements_are_gains():
     assert "91.2" in values and not {"4.6", "5.8", "13.4"} & values, values
 
 
+def test_a_share_of_another_models_size_is_not_a_result():
+    found = {r[3] for r in _results(Paper(title="CCT: Compact Transformers", abstract=(
+        "We propose CCT. Our best model can reach 98% accuracy on CIFAR-10 with only 3.7M parameters, "
+        "and is 15% the size of ResNet50 while achieving similar performance.")))}
+    assert found == {"98"}, found
+
+
 def test_an_efficiency_percentage_is_not_a_result():
     values = {r[3] for r in _results(Paper(title="GroupMamba: Parameter-Efficient and Accurate Group Visual State Space Model", abstract=(
         "We propose GroupMamba. Our tiny variant achieves a top-1 accuracy of 83.3% on ImageNet-1K, while "

@@ -61,7 +61,8 @@ _NOT_SCORE_AFTER = re.compile(
     r"slower|higher|lower|better|worse|smaller|larger|bigger|efficient|cheaper|improvements?|improved|relative|absolute|"
     r"reductions?|gains?|speed|speedup|increases?|decreases?|drops?|boosts?|margins?|as\s+many|bits?(?![/-]|\s+per\b)|"
     r"px|pixels?|resolution|mb|gb|w|watts?|mj|j|hz|ghz|cm|mm|m|km|years?|subjects|patients|participants|"
-    r"users|people|persons|languages|tasks|datasets|benchmarks|times|of\s+(?:the|its|their|all|each|"
+    r"users|people|persons|languages|tasks|datasets|benchmarks|times|"
+    r"the\s+(?:size|cost|latency|memory|comput\w*|param\w*|flops|macs|number)|of\s+(?:the|its|their|all|each|"
     r"pixels?|param\w*|comput\w*|flops|macs|memory|data|train\w*|label\w*))\b|"
     r"\^|\*\s*\d|×\s*\d|[-–]\s*\d|:\s*\d|/\s*[a-z])",
     re.IGNORECASE)

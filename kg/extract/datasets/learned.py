@@ -28,13 +28,25 @@ class DatasetCandidate:
     mentions: list[tuple[Sentence, int, int]] = field(default_factory=list)   # sentence, start, end (in doc.text)
 
 
+# "Twins-SVT", "SVT-H-S": a dataset's name joined by a hyphen to a name part is a model's name
+_JOINED_BEFORE = re.compile(r"[A-Za-z0-9]-$")
+_JOINED_AFTER = re.compile(r"-[A-Z0-9]")
+
+
 def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
-    """Every dataset mention, whatever its context, one candidate per dataset."""
+    """Every dataset mention, whatever its context, one candidate per dataset; not a name the
+    paper gives its own method ("Scattering Vision Transformer (SVT)" is no Street View Text),
+    nor a dataset's name inside a model's hyphenated one."""
     kept_by_rules = {e.object.casefold() for e in rule_datasets(doc)}
+    own = {n.casefold() for n in own_names(doc)}
     by_key: dict[str, DatasetCandidate] = {}
+    text = doc.text
     for sentence in doc.abstract_sentences:
         found = [(m.surface, m.start, m.end, m.concept.label, "vocab")
-                 for m in doc.find(sentence.text, kind="dataset", offset=sentence.start)]
+                 for m in doc.find(sentence.text, kind="dataset", offset=sentence.start)
+                 if m.surface.casefold() not in own
+                 and not _JOINED_BEFORE.search(text, max(0, m.start - 2), m.start)
+                 and not _JOINED_AFTER.match(text, m.end)]
         covered = [(s, e) for _, s, e, _, _ in found]
         unknown = [(n, s, e, "pattern") for n, s, e in unknown_dataset_names(sentence, doc)]
         unknown += [(n, s, e, "after-on") for n, s, e in names_after_on(sentence, doc)]
