@@ -42,6 +42,7 @@ class Concept:
     is_family: bool = False
     area: str = ""
     higher_is_better: bool | None = None   # metrics: which way is better (None: not a metric)
+    benchmark_for: tuple[str, ...] = ()    # datasets: keys of the tasks it is a standard benchmark for
 
 
 # What a lookup or find without a kind may answer: the entities extractors name (tasks and metrics
@@ -294,9 +295,10 @@ def load_vocabulary(directory: str | Path | None = None) -> Vocabulary:
             families = tuple(sorted(_local(str(b)) for b in graph.objects(node, SKOS.broader)))
             area = graph.value(node, kgo.area)
             higher = graph.value(node, kgo.higherIsBetter)
+            tasks = tuple(sorted(_local(str(t)) for t in graph.objects(node, kgo.benchmarkFor)))
             vocab.add(Concept(_local(str(node)), kind, str(label), aliases, families, is_family,
                               str(area) if area else "",
-                              bool(higher.toPython()) if higher is not None else None))
+                              bool(higher.toPython()) if higher is not None else None, tasks))
     return vocab
 
 

@@ -96,6 +96,27 @@ def test_tasks_from_title_and_own_work_not_background(train_papers):
     assert "generation" not in tasks
 
 
+def test_a_general_task_beside_a_benchmark_is_named_by_the_benchmarks_task():
+    # kgo:benchmarkFor (ontology/vocab/dataset_tasks.ttl): ImageNet-1K is an image classification
+    # benchmark, so the paper's "classification" is image classification; "segmentation" beside
+    # COCO (instance) and ADE20K (semantic) stays as written
+    from kg.extract import Document
+    from kg.extract.tasks import _benchmark_name, benchmark_tasks, task_candidates
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    assert "image-classification" in vocab.lookup("ImageNet", kind="dataset").benchmark_for
+    doc = Document(Paper(title="ZebraNet", abstract=(
+        "We propose ZebraNet. It improves classification accuracy on ImageNet-1K and CIFAR-100, and "
+        "segmentation on COCO and ADE20K.")), vocab)
+    exact, broader = benchmark_tasks(doc)
+    assert {"image-classification", "semantic-segmentation", "instance-segmentation"} <= exact
+    assert {"classification", "segmentation"} <= broader
+    names = {c.surfaces[0]: _benchmark_name(doc, c) for c in task_candidates(doc)}
+    assert names["classification"] == "image classification", names
+    assert names["segmentation"] is None, names
+
+
 def test_vocabularies_aliases_directions_and_broader():
     from kg.vocab import default_vocabulary
 

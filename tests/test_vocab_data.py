@@ -41,6 +41,17 @@ def test_broader_points_at_families():
         assert fam in families, fam
 
 
+def test_benchmark_for_links_a_vocabulary_dataset_to_a_vocabulary_task():
+    g = rdflib.Graph()
+    for name in ("datasets.ttl", "tasks.ttl", "dataset_tasks.ttl"):
+        g.parse(VOCAB / name)
+    links = list(g.subject_objects(rdflib.URIRef(KGO + "benchmarkFor")))
+    assert len(links) > 500
+    for dataset, task in links:
+        assert (dataset, RDF.type, rdflib.URIRef(KGO + "Dataset")) in g, dataset
+        assert (task, RDF.type, rdflib.URIRef(KGO + "Task")) in g, task
+
+
 @pytest.mark.parametrize("surface,label", [
     ("ViT", "Vision Transformer"), ("ViTs", "Vision Transformer"), ("vision transformers", "Vision Transformer"),
     ("Vision Transformer", "Vision Transformer"),

@@ -171,6 +171,41 @@ def _fold_general(kept: list[tuple[TaskCandidate, float]], doc: Document) -> lis
     return out
 
 
+def benchmark_tasks(doc: Document) -> tuple[frozenset[str], frozenset[str]]:
+    """The tasks the datasets a paper names are standard benchmarks for (vocabulary keys,
+    ``kgo:benchmarkFor``), and the broader tasks of those ("classification" for ImageNet-1K's
+    image classification)."""
+    memo = doc.cache.get("benchmark_tasks")
+    if memo is None:
+        exact = {t for s in doc.sentences for m in doc.find(s.text, kind="dataset") for t in m.concept.benchmark_for}
+        broader = set().union(*(_broader_tasks(doc.vocab, t) for t in exact))
+        memo = doc.cache["benchmark_tasks"] = (frozenset(exact), frozenset(broader - exact))
+    return memo
+
+
+def _broader_tasks(vocab, key: str) -> set[str]:
+    """Every task above ``key`` by skos:broader."""
+    found: set[str] = set()
+    stack = [key]
+    while stack:
+        concept = vocab.concepts.get(stack.pop())
+        for broader in concept.families if concept is not None else ():
+            if broader not in found:
+                found.add(broader)
+                stack.append(broader)
+    return found
+
+
+def _benchmark_name(doc: Document, cand: TaskCandidate) -> str | None:
+    """The one task of the paper's datasets a general task stands for: "classification" beside
+    ImageNet-1K is image classification (None when no or several tasks fit)."""
+    exact, broader = benchmark_tasks(doc)
+    if cand.concept is None or cand.concept.key not in broader:
+        return None
+    narrower = [t for t in sorted(exact) if cand.concept.key in _broader_tasks(doc.vocab, t)]
+    return doc.vocab.concepts[narrower[0]].label if len(narrower) == 1 else None
+
+
 def task_features(doc: Document, cand: TaskCandidate) -> Features:
     """Features of a :class:`kg.extract.tasks.TaskCandidate`."""
     f: Features = {"known" if cand.concept is not None else "unknown": 1.0}
@@ -193,6 +228,15 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     f["first-sentence:" + bucket(index, 6)] = 1.0
     if cand.concept is not None and cand.concept.families:
         f["has-broader"] = 1.0
+    exact, broader = benchmark_tasks(doc)
+    if exact and cand.concept is not None:
+        # a task the paper's datasets are benchmarks for ("classification" beside ImageNet) is
+        # what it reports on; another known task is more often background
+        key = cand.concept.key
+        how = ("exact" if key in exact else "broader" if key in broader
+               else "narrower" if exact & set(cand.concept.families) else None)
+        if how:
+            f["benchmark:" + how] = 1.0
     texts = [s.text for s in cand.sentences]
     if any(cue_in_sentence(doc, "eval_sentence", t) for t in texts):
         f["sentence:eval"] = 1.0
@@ -218,9 +262,11 @@ def extract_tasks(doc: Document) -> Iterator[Extraction]:
         sentence = next((s for s in cand.sentences if s.start == 0), None) or cand.sentences[0]
         if not cand.in_title:   # the first sentence about the paper's own work
             sentence = next((s for s in cand.sentences if _OWN_WORK.search(s.text)), sentence)
+        specific = _benchmark_name(doc, cand)
+        names = [specific, *cand.surfaces] if specific and specific not in cand.surfaces else cand.surfaces
         yield Extraction(
             paper_key=doc.paper.key, subject=doc.paper.title, subject_kind="paper",
-            predicate="addressesTask", object=cand.surfaces[0], object_kind="task",
+            predicate="addressesTask", object=names[0], object_kind="task",
             evidence=doc.evidence(sentence),
             extractor="tasks/title" if cand.in_title else ("tasks/vocabulary" if cand.concept else "tasks/phrase"),
-            confidence=conf, object_aliases=tuple(cand.surfaces[1:]))
+            confidence=conf, object_aliases=tuple(names[1:]))
