@@ -48,6 +48,9 @@ _NOT_ABSOLUTE_BEFORE = re.compile(
     r"\bfirst|\blast|\btop|\bonly\s+the|\bby\s+(?:only|just|merely)|"
     r"\b(?:drop|decrease|degradation|loss|gain|improvement|increase|reduction)s?\s+(?:is|was|are|were|of)\s+"
     r"(?:only|just|merely)?)\s*$", re.IGNORECASE)
+# "VAN-B2 surpasses Swin-T 4% mIoU": the number right after the one surpassed is the margin
+_MARGIN_BEFORE = re.compile(r"\b(?:surpass\w*|outperform\w*|beat(?:s|ing)?|exceed\w*)\s+(?:the\s+)?"
+                            r"[\w.-]+(?:\s+[\w.-]+){0,2}?\s*$", re.IGNORECASE)
 # "improving over the previous best IS of 52.52 and FID of 18.65": an unnamed baseline's numbers
 _PREVIOUS_BEST_BEFORE = re.compile(
     r"\b(?:previous|prior)\s+(?:best|state[- ]of[- ]the[- ]art|sota)\b(?:[^.;:]|\.(?=\d)){0,40}$", re.IGNORECASE)
@@ -107,8 +110,10 @@ _ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?(?:achieved|obtained
                           r"set|held)\s+by\s+(?:the\s+)?", re.IGNORECASE)
 _FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{_NUM})(?:\s+[A-Za-z^{{}}_\-]+){{0,3}}\s+to\s+(?P<b>{_NUM})",
                       re.IGNORECASE)
-# "VAN-B2 surpasses Swin-T 4% mIoU (50.1 vs. 46.1)": the subject's number, then the baseline's
-_VERSUS = re.compile(rf"\(\s*(?P<b>{_NUM})\s*(?:vs\.?|versus)\s*(?P<a>{_NUM})\s*\)", re.IGNORECASE)
+# "VAN-B2 surpasses Swin-T 4% mIoU (50.1 vs. 46.1)", "improving the accuracy of YOLOv3 (34.4% AP
+# at 30 ms compared to 33.0% AP at 39 ms)": the subject's number, then the baseline's
+_VERSUS = re.compile(rf"\(\s*(?P<b>{_NUM})[^()]{{0,45}}?\s(?:vs\.?|versus|compared\s+(?:to|with))\s*"
+                     rf"(?P<a>{_NUM})[^()]{{0,40}}\)", re.IGNORECASE)
 # "3.3 mAP points", "2 AP pts": a difference in points of a metric
 _POINTS_AFTER = re.compile(r"^\s*(?:\\?%)?\s*(?:[\w-]+\s+){1,2}(?:points?|pts|pp)\b", re.IGNORECASE)
 # "by up to 5.7% (3.3 mAP)": a number in brackets right after another restates it
@@ -259,7 +264,8 @@ def _is_score(n: Number, text: str, numbers: list[Number]) -> bool:
     if after[:1].isalpha() and not n.percent:
         return False     # "3rd", "5x", "1.5B"
     if (_NOT_ABSOLUTE_BEFORE.search(before[-40:]) or _GAIN_RANGE_BEFORE.search(before[-220:])
-            or _GAIN_ITEMS_BEFORE.search(before[-220:]) or _PREVIOUS_BEST_BEFORE.search(before[-80:])):
+            or _GAIN_ITEMS_BEFORE.search(before[-220:]) or _PREVIOUS_BEST_BEFORE.search(before[-80:])
+            or _MARGIN_BEFORE.search(before[-60:])):
         return False
     if _NOT_SCORE_AFTER.match(after) or _GAIN_AFTER.match(after):
         return False
