@@ -182,6 +182,15 @@ def test_cost_advantages_and_similar_with_are_cues():
     assert any(b == "CatNet-50" and o == "comparable" for a, b, o in got), got
 
 
+def test_capitalised_words_before_a_name_belong_to_it_and_citation_keys_are_no_sides():
+    p = paper("The Reactor: A fast agent", "We present a new agent architecture, called Reactor, with higher "
+              "sample-efficiency than Prioritized Dueling DQN wang2017sample and Categorical DQN "
+              "bellemare2017distributional, and better run-time performance than A3C mnih2016asynchronous.")
+    got = {(a, b) for a, b, _ in pairs(p)}
+    assert {("Reactor", "Prioritized Dueling DQN"), ("Reactor", "Categorical DQN"), ("Reactor", "A3C")} <= got, got
+    assert not any(b in ("DQN", "wang2017sample", "mnih2016asynchronous") for _, b in got), got
+
+
 def test_underperforms_and_negation():
     p = paper("A study of nets", "Surprisingly, PlainNet does not outperform DeepNet2 on small images.")
     assert ("PlainNet", "DeepNet2", "underperforms") in pairs(p)

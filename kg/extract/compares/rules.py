@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from kg.extract import Document
 from kg.extract.datasets import dataset_names
-from kg.extract.names import NOT_NAMES, WORD, is_namey
+from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
 from kg.extract.proposes.rules import PROPOSER, PROPOSER_HEADS
 from kg.records import Extraction
@@ -77,6 +77,8 @@ _OUR_REF = Caseless.compile(
 )
 _OUR_REF_HEADS = frozenset(("our", "this", "prop"))
 _NAMEY_TOKEN = re.compile(WORD)
+_TITLECASE_LEAD = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{2,}\s+){1,2}$")
+_CITATION_KEY = re.compile(r"[a-z]+\d{4}[a-z]*")                # "wang2017sample": a LaTeX citation key
 _NUMBERISH = re.compile(r"[\d.x×%-]+[A-Za-z]{0,2}")          # "3x", "12.5M": sizes, not names
 _LETTER_INDEX = re.compile(r"[A-Z]\d*")                       # "K", "N2": variables
 _LATEX_GLUE = re.compile(r"(?:approx|sim|times|pm|leq?|geq?|mathrm|textbf)\d")
@@ -166,9 +168,20 @@ def _side_name(token: str) -> str | None:
     word = token.rstrip(".")
     if not (is_namey(word) and word.casefold() not in NOT_NAMES
             and not _NUMBERISH.fullmatch(word) and not _LETTER_INDEX.fullmatch(word)
+            and not _CITATION_KEY.fullmatch(word)
             and not _LATEX_GLUE.match(word)):
         word = None
     return word
+
+
+def _name_start(text: str, start: int) -> int:
+    """Where a name starting at ``start`` really starts: capitalised words before it, mid-sentence,
+    are part of it ("than Prioritized Dueling DQN and Categorical DQN")."""
+    lead = _TITLECASE_LEAD.search(text, max(0, start - 40), start)
+    if lead and lead.start() > 0 and not any(w.lower() in STOPWORDS or w.lower() in NOT_NAMES
+                                             for w in lead.group().split()):
+        return lead.start()
+    return start
 
 
 def method_mentions(doc: Document, text: str) -> list[MethodMention]:
@@ -185,12 +198,17 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
             found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
     # a dataset or a metric ("62.2% mean IU") is never a side: their spans block the names in them
     datasets = doc.find(text, kind="dataset") + doc.find(text, kind="metric")
+    in_abstract = text != doc.paper.title    # (a title capitalises every word)
     data_names = dataset_names(doc)
     for m in doc.find(text, kind="method"):
         if m.concept.area == "technique":
             # generic techniques (dropout, fine-tuning) are not comparison sides; the span still
             # blocks name-shaped words inside it
             found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key, 0.0))
+            continue
+        start = _name_start(text, m.start) if in_abstract else m.start
+        if start < m.start:   # "Categorical DQN" is not DQN
+            found.append(MethodMention(text[start:m.end], start, m.end, "name:" + text[start:m.end].casefold(), 0.95))
             continue
         found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
     side_names = doc.vocab.memo("side_names")
@@ -200,7 +218,9 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
         if word is _UNSEEN:
             word = side_names.put(token, _side_name(token))
         if word is not None:
-            found.append(MethodMention(word, m.start(), m.start() + len(word), "name:" + word.casefold(), 0.7))
+            start = _name_start(text, m.start()) if in_abstract else m.start()
+            name = text[start:m.start()] + word
+            found.append(MethodMention(name, start, m.start() + len(word), "name:" + name.casefold(), 0.7))
     # drop overlaps (stronger, then longer, wins) and anything inside a dataset name
     found.sort(key=lambda x: (-x.strength, -(x.end - x.start), x.start))
     kept: list[MethodMention] = []
