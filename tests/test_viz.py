@@ -109,8 +109,13 @@ def test_importance_colour_and_shape_follow_the_data(seeds_page):
     assert by_name["ImageNet-1K"]["size"] > by_name["CIFAR-100"]["size"]           # 100 papers vs 12
     assert by_name["ImageNet-1K"]["deg"] >= 100
     colours = {(e["rel"], e["outcome"]): e["color"] for e in data["edges"]}
-    assert colours[("comparesTo", "outperforms")] != colours[("comparesTo", "underperforms")]
+    assert colours[("comparesTo", "outperforms")] != colours[("comparesTo", "comparable")]
     assert colours[("proposes", "")] != colours[("evaluatesOn", "")]
+    # a loss is drawn apart from a win wherever a pair's papers mostly report one (on the seeds,
+    # every pair with a reported loss has more papers reporting the win)
+    from kg.viz.network import EDGE_STYLE
+    assert len({EDGE_STYLE[o][0] for o in ("outperforms", "underperforms", "comparable", "mixed")}) == 4
+    assert all(e["color"] == EDGE_STYLE[e["outcome"]][0] for e in data["edges"] if e["rel"] == "comparesTo")
     comparisons = [e for e in data["edges"] if e["rel"] == "comparesTo"]
     assert all(e["outcome"] in ("outperforms", "comparable", "underperforms", "mixed", "compared") for e in comparisons)
     assert all(e["papers"] and e["evidence"] for e in comparisons)                  # tooltips have both
