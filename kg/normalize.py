@@ -67,6 +67,11 @@ def normalise(paper: Paper, extractions: Iterable[Extraction], vocab: Vocabulary
             # the paper's own name decides; an alias ("Efficient Vision Mamba") must not turn a
             # new method into a known one it merely resembles
             entity = resolve(ex.object, "method", vocab)
+            bare = _KIND_NOUN.sub("", ex.object)
+            if not entity.in_vocabulary and bare != ex.object:
+                known = vocab.lookup(bare, kind="method")
+                if known is not None and not known.is_family:
+                    entity = resolve(bare, "method", vocab)   # "NASNet architecture" is NASNet
             for name in (ex.object, *ex.object_aliases):
                 local.setdefault(match_key(name), entity)
 
@@ -103,6 +108,8 @@ def normalise(paper: Paper, extractions: Iterable[Extraction], vocab: Vocabulary
     return facts
 
 
+# A kind noun after a name ("NASNet architecture", "U-Net model"): the name is the method
+_KIND_NOUN = re.compile(r"\s+(?:architectures?|networks?|models?|framework)$", re.IGNORECASE)
 # A model variant's suffix: size letters and names, depths, patch sizes ("-S", "-Tiny", "-B/16", "-D3")
 _VARIANT_SUFFIX = re.compile(
     r"(?:[-\s](?:T|S|M|B|L|H|G|N|X|XS|XL|XXL|Ti|Tiny|Small|Base|Medium|Large|Huge|Giant|Gaint|Nano|Mini|Micro|"

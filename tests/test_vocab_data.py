@@ -81,3 +81,20 @@ def test_families_of_well_known_methods():
     assert "cnn" in v.lookup("ResNet").families and "cnn" in v.lookup("ConvNeXt").families
     assert "vision-transformer" in v.lookup("DeiT").families
     assert "vision-transformer" in v.lookup("Swin Transformer").families
+
+
+def test_an_own_name_with_a_kind_noun_is_the_known_method_it_names():
+    # "the NASNet architecture" is NASNet (and so a CNN); "a new Vision Transformer architecture"
+    # stays the paper's own: a family is never what a proposal resolves to
+    from kg.normalize import normalise
+    from kg.records import Evidence, Extraction, Paper
+
+    paper = Paper(title="Learning Transferable Architectures", abstract="We propose the NASNet architecture.")
+
+    def proposed(name: str):
+        ex = Extraction(paper.key, paper.title, "paper", "proposes", name, "method", Evidence("x", 0, 1), "t", 0.9)
+        return normalise(paper, [ex], default_vocabulary())[0].object
+
+    nasnet = proposed("NASNet architecture")
+    assert nasnet.in_vocabulary and nasnet.label == "NASNet" and nasnet.family_keys, nasnet
+    assert not proposed("Vision Transformer architecture").in_vocabulary
