@@ -46,12 +46,21 @@ def _is_boundary(text: str, dot: int, after: int) -> bool:
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
-    """Split ``text`` into sentences with character spans (shifted by ``offset``).
+    """Split ``text`` into sentences with character spans (shifted by ``offset``); a blank line
+    ends one too.
 
     >>> [s.text for s in split_sentences("We use ViTs, e.g. DeiT. It gets 81.3% vs. 79.8%. Done.")]
     ['We use ViTs, e.g. DeiT.', 'It gets 81.3% vs. 79.8%.', 'Done.']
     """
-    sentences: list[Sentence] = []
+    if "\n" in text and _PARAGRAPH_BREAK.search(text):
+        # a blank line ends a sentence, punctuated or not ("... outperforms\n\nWe propose X.")
+        sentences: list[Sentence] = []
+        start = 0
+        for m in _PARAGRAPH_BREAK.finditer(text):
+            sentences += split_sentences(text[start:m.start()], offset + start)
+            start = m.end()
+        return sentences + split_sentences(text[start:], offset + start)
+    sentences = []
     start = 0
     size = len(text)
     for dot, end in _boundaries(text):
@@ -64,6 +73,9 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
         start = after
     _append(sentences, text, start, size, offset)
     return sentences
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 
 
 def _word_before(before: str) -> str | None:
