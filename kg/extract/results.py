@@ -362,11 +362,14 @@ def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], 
     # metric, shares the dataset named after the last
     while True:
         x = next((x for x in numbers if x.start >= anchor and x.group != n.group), None)
-        gap = text[anchor:x.start] if x is not None else ""
+        if x is None:
+            break
+        # the text between, its metrics cut out
+        gap, at = "", anchor
         for m in metrics:
-            if anchor <= m.start and m.end <= (x.start if x is not None else anchor):
-                gap = gap.replace(text[m.start:m.end], " ", 1)
-        if x is None or not _COORDINATED_GAP.fullmatch(gap):
+            if at <= m.start and m.end <= x.start:
+                gap, at = gap + text[at:m.start] + " ", m.end
+        if not _COORDINATED_GAP.fullmatch(gap + text[at:x.start]):
             break
         anchor = x.end
     nxt = next((x.start for x in numbers if x.start >= anchor and x.group != n.group), len(text))
