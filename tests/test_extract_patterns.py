@@ -191,6 +191,13 @@ def test_capitalised_words_before_a_name_belong_to_it_and_citation_keys_are_no_s
     assert not any(b in ("DQN", "wang2017sample", "mnih2016asynchronous") for _, b in got), got
 
 
+def test_a_patch_size_tail_makes_a_known_method_a_variant():
+    # DataComp's abstract: "ViT-L/14" and "ViT-g/14" are two models, not ViT against itself
+    p = paper("DataComp: In search of the next generation of multimodal datasets",
+              "Our new ViT-L/14 model outperforms a larger ViT-g/14 trained on LAION-2B by 0.7 percentage points.")
+    assert ("ViT-L/14", "ViT-g/14", "outperforms") in pairs(p), pairs(p)
+
+
 def test_underperforms_and_negation():
     p = paper("A study of nets", "Surprisingly, PlainNet does not outperform DeepNet2 on small images.")
     assert ("PlainNet", "DeepNet2", "underperforms") in pairs(p)

@@ -117,6 +117,24 @@ def test_a_general_task_beside_a_benchmark_is_named_by_the_benchmarks_task():
     assert names["segmentation"] is None, names
 
 
+def test_tasks_coordinated_with_a_known_task_are_candidates():
+    # sentences from SciREX abstracts: a list that holds a known task names tasks the
+    # vocabulary does not know; a verb phrase before the list is not one ("can jointly handle")
+    from kg.extract import Document
+    from kg.extract.tasks import task_candidates, task_features
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    doc = Document(Paper(title="MultiPoseNet", abstract=(
+        "MultiPoseNet can jointly handle person detection, keypoint detection, person segmentation and "
+        "pose estimation problems. Our proposed method contributes to two application tasks: machine "
+        "translation and headline generation.")), vocab)
+    cands = {c.surfaces[0]: c for c in task_candidates(doc)}
+    assert {"person segmentation", "headline generation"} <= set(cands), sorted(cands)
+    assert not any("handle" in s for s in cands), sorted(cands)
+    assert "found:coordinated" in task_features(doc, cands["headline generation"])
+
+
 def test_vocabularies_aliases_directions_and_broader():
     from kg.vocab import default_vocabulary
 

@@ -115,6 +115,12 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
                    and not any(match_key(m.surface) in match_key(phrase) for m in mentions)]
         if not mentions and not phrases:
             continue
+        if not is_title and shaped:
+            anchors = [(m.start, m.end) for m in mentions] + [
+                (i, i + len(phrase)) for phrase, _ in phrases if (i := text.casefold().find(phrase.casefold())) >= 0]
+            known = {match_key(m.surface) for m in mentions} | {match_key(p) for p, _ in phrases}
+            phrases += [(phrase, ("coordinated",)) for phrase in _coordinated(text, anchors)
+                        if match_key(phrase) not in known and doc.vocab.lookup(phrase, kind="task") is None]
         own = bool(_OWN_WORK.search(text))
         background = not is_title and bool(_BACKGROUND.search(text)) and not re.search(
             r"\b(?:we|our)\b", text, re.IGNORECASE)
@@ -137,6 +143,48 @@ def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, .
         how = ("title-start" if m.start() == 0 or text[m.start()] in ":?!-–—" or text[m.start():m.start() + 1].isspace()
                else "title") if is_title else "abstract"
         yield phrase, (how, "then-task-word") if _TASK_WORD_AFTER.match(text, m.end()) else (how,)
+
+
+_SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+# words that end a list item's name on its left ("five tasks from tagging": tagging)
+_ITEM_STOP = frozenset("""
+a an the and or of for from in on to with via by at as its their our is are was were be tasks task
+problems problem including include includes namely such e.g. i.e. like both also two three four five
+several various different multiple many applications benchmarks datasets we this these
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _item_patterns() -> tuple[re.Pattern, re.Pattern]:
+    item = r"(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,3}?(?:" + _heads() + r"))(?![\w-])"
+    # an item on the left must be the whole list item: after a list mark or a function word
+    boundary = r"(?:^|[,;:(]\s*|\b(?:" + "|".join(re.escape(w) for w in sorted(_ITEM_STOP)) + r")\s+)"
+    return (re.compile(_SEPARATOR + item, re.IGNORECASE),
+            re.compile(boundary + item + _SEPARATOR + r"$", re.IGNORECASE))
+
+
+def _coordinated(text: str, anchors: list[tuple[int, int]]) -> Iterator[str]:
+    """Task-shaped items coordinated with a task mention ("machine translation and headline
+    generation", "person detection, keypoint detection and person segmentation"): a list of
+    tasks names each one."""
+    after, before = _item_patterns()
+    seen = set(anchors)
+    todo = list(anchors)
+    while todo:
+        start, end = todo.pop()
+        for m in filter(None, (after.match(text, end), before.search(text[:start]))):
+            words = m.group("np").split()
+            cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in _ITEM_STOP), default=0)
+            words = words[cut:]
+            if not words:
+                continue
+            span = (m.end("np") - len(" ".join(words)), m.end("np"))
+            if span in seen:
+                continue
+            seen.add(span)
+            todo.append(span)
+            phrase = " ".join(words)
+            yield phrase if any(w.isupper() and len(w) > 1 for w in words) else phrase.casefold()
 
 
 def addressed(candidate: TaskCandidate) -> float:
@@ -206,6 +254,22 @@ def _benchmark_name(doc: Document, cand: TaskCandidate) -> str | None:
     return doc.vocab.concepts[narrower[0]].label if len(narrower) == 1 else None
 
 
+_TITLE_PURPOSE = re.compile(r"\b(?:for|towards?|in|on)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _title_mentions(doc: Document, cand: TaskCandidate) -> Iterator[re.Match]:
+    title = doc.sentences[0].text
+    for surface in cand.surfaces:
+        yield from re.finditer(re.escape(surface), title, re.IGNORECASE)
+
+
+def task_names(doc: Document, cand: TaskCandidate) -> list[str]:
+    """The names a task is written under: the specific one its benchmark gives, if any, then the
+    paper's own surfaces."""
+    specific = _benchmark_name(doc, cand)
+    return [specific, *cand.surfaces] if specific and specific not in cand.surfaces else list(cand.surfaces)
+
+
 def task_features(doc: Document, cand: TaskCandidate) -> Features:
     """Features of a :class:`kg.extract.tasks.TaskCandidate`."""
     f: Features = {"known" if cand.concept is not None else "unknown": 1.0}
@@ -214,6 +278,8 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     # (no feature per last word: "last:learning" and the like overfit a few hundred papers)
     if cand.in_title:
         f["in-title"] = 1.0
+        if any(_TITLE_PURPOSE.search(doc.sentences[0].text[:m.start()]) for m in _title_mentions(doc, cand)):
+            f["title:for"] = 1.0   # "... for Visual Recognition": the problem the title names
     # the linear model cannot combine these itself: a known multi-word task in the title is
     # nearly always addressed, a bare one in a background sentence rarely
     where = "title" if cand.in_title else ("own" if cand.own_work else "other")
@@ -246,6 +312,8 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
         f["sentence:we"] = 1.0
     if any(re.search(r"\b(?:such as|e\.g\.|including|like|various|many|numerous)\b", t, re.IGNORECASE) for t in texts):
         f["sentence:examples"] = 1.0
+        # a list in a sentence about the paper's own results names what it is evaluated on
+        f["sentence:examples&" + ("own" if cand.own_work else "other")] = 1.0
     return f
 
 
@@ -262,8 +330,7 @@ def extract_tasks(doc: Document) -> Iterator[Extraction]:
         sentence = next((s for s in cand.sentences if s.start == 0), None) or cand.sentences[0]
         if not cand.in_title:   # the first sentence about the paper's own work
             sentence = next((s for s in cand.sentences if _OWN_WORK.search(s.text)), sentence)
-        specific = _benchmark_name(doc, cand)
-        names = [specific, *cand.surfaces] if specific and specific not in cand.surfaces else cand.surfaces
+        names = task_names(doc, cand)
         yield Extraction(
             paper_key=doc.paper.key, subject=doc.paper.title, subject_kind="paper",
             predicate="addressesTask", object=names[0], object_kind="task",

@@ -18,7 +18,7 @@ from kg.extract.datasets.learned import dataset_candidates, dataset_features
 from kg.extract.features import candidate_group
 from kg.extract.proposes import find_proposals, own_names
 from kg.extract.proposes.learned import proposal_candidates, proposal_features
-from kg.extract.tasks import task_candidates, task_features
+from kg.extract.tasks import task_candidates, task_features, task_names
 from kg.learn.gold import AnnotatedPaper, norm
 from kg.learn.linear import LogisticModel, best_group_thresholds, train_logistic
 from kg.learn.model import ExtractionModel
@@ -123,7 +123,7 @@ def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, in
         gold = ann.entity_names("tasks")
         covered: set[int] = set()
         for c in task_candidates(doc):
-            keys = {norm(s) for s in c.surfaces}
+            keys = {norm(s) for s in task_names(doc, c)}
             if c.concept is not None:
                 keys |= {norm(a) for a in (c.concept.label, *c.concept.aliases)}
             hits = [i for i, g in enumerate(gold) if keys & g]

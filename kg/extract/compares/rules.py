@@ -78,6 +78,8 @@ _OUR_REF = Caseless.compile(
 _OUR_REF_HEADS = frozenset(("our", "this", "prop"))
 _NAMEY_TOKEN = re.compile(WORD)
 _TITLECASE_LEAD = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{2,}\s+){1,2}$")
+# a size or patch tail that makes a known method's name a variant of it ("ViT-L/14", "Mixer-B/16")
+_VARIANT_TAIL = re.compile(r"(?:-[A-Za-z]{1,2}\d?)?/\d{1,2}(?![\w/])")
 _CITATION_KEY = re.compile(r"[a-z]+\d{4}[a-z]*")                # "wang2017sample": a LaTeX citation key
 _NUMBERISH = re.compile(r"[\d.x×%-]+[A-Za-z]{0,2}")          # "3x", "12.5M": sizes, not names
 _LETTER_INDEX = re.compile(r"[A-Z]\d*")                       # "K", "N2": variables
@@ -207,8 +209,10 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
             found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key, 0.0))
             continue
         start = _name_start(text, m.start) if in_abstract else m.start
-        if start < m.start:   # "Categorical DQN" is not DQN
-            found.append(MethodMention(text[start:m.end], start, m.end, "name:" + text[start:m.end].casefold(), 0.95))
+        tail = _VARIANT_TAIL.match(text, m.end)
+        end = tail.end() if tail else m.end
+        if start < m.start or end > m.end:   # "Categorical DQN" is not DQN, nor "ViT-L/14" ViT
+            found.append(MethodMention(text[start:end], start, end, "name:" + text[start:end].casefold(), 0.95))
             continue
         found.append(MethodMention(m.surface, m.start, m.end, "vocab:" + m.concept.key, 0.95))
     side_names = doc.vocab.memo("side_names")
