@@ -134,3 +134,18 @@ def test_a_name_the_paper_gives_its_own_method_is_no_dataset():
                   abstract="We propose two architectures, Twins-PCPVT and Twins-SVT, and evaluate them on ImageNet.")
     surfaces = [c.surface for c in dataset_candidates(Document(twins, vocab, model=load_model()))]
     assert surfaces == ["ImageNet"], surfaces
+
+
+def test_a_leading_article_is_not_part_of_a_name_and_a_new_name_on_a_known_one_is_no_variant():
+    # "A Point Set Generation Network for 3D Object Reconstruction ...": the network's name has
+    # no article; "ViT-ResNAS" builds on ViT but is the paper's own model, not a ViT variant
+    from kg.extract import Document
+    from kg.extract.proposes.learned import proposal_candidates
+    vocab = default_vocabulary()
+    papers = {a.paper.title: a for a in _papers("scirex") + _papers("train")}
+    psg = next(a for t, a in papers.items() if t.startswith("A Point Set Generation Network"))
+    names = [c.name for c in proposal_candidates(Document(psg.paper, vocab))]
+    assert "Point Set Generation Network" in names and not any(n.startswith("A ") for n in names), names
+    nas = next(a for t, a in papers.items() if t.startswith("Searching for Efficient Multi-Stage Vision"))
+    holding = {c.name: c.names for c in proposal_candidates(Document(nas.paper, vocab))}
+    assert "ViT-ResNAS" in holding and "ViT-ResNAS" not in holding.get("ViT", []), holding

@@ -59,8 +59,19 @@ _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
 
 
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.IGNORECASE)
 _MEANS_BEFORE = re.compile(r"\b(?:with|using|via|by|through|based\s+on)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _MEANS_AFTER = re.compile(r"\s+(?:with|using|via|by|through|based\s+on)\b", re.IGNORECASE)
+# "ByteFormer achieves an ImageNet top-1 accuracy of 77.33%": a method the abstract gives a score
+# to, as the subject of a result verb, is the one the paper measures (its own, mostly)
+_SCORED_AFTER = re.compile(
+    r"(?:\s*\([^()]{0,30}\))?(?:\s*,[^,.;]{0,50},)?\s+(?:\w+\s+){0,2}?(?:achiev|obtain|reach|attain|hit|yield|"
+    r"deliver|score|set)\w*\b[^.;]{0,80}?\d+(?:\.\d+)?\s*%?", re.IGNORECASE)
+# "The ByteNet is a one-dimensional convolutional neural network": the abstract defines it
+_DEFINED_AFTER = re.compile(
+    r"(?:\s*\([^()]{0,30}\))?\s+(?:is|are)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?:networks?|models?|architectures?|"
+    r"frameworks?|methods?|approach|algorithms?|modules?|mechanisms?|blocks?|layers?|backbones?|family)\b",
+    re.IGNORECASE)
 
 
 def _not_a_method(doc: Document, cand: ProposalCandidate) -> bool:
@@ -83,6 +94,7 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
 
     def add(name: str, aliases: Iterable[str], sentence: Sentence | None, origin: str) -> None:
         name = " ".join(name.split()).strip(" \t\"'“”‘’-,.:;()")
+        name = _ARTICLE.sub("", name)   # "A Point Set Generation Network" names the network
         if not name or len(name) > 80 or len(words(name)) > 6 or not any(c.isalpha() for c in name):
             return
         if all(w.lower() in STOPWORDS for w in words(name)):
@@ -159,6 +171,8 @@ def _shape_of(name: str, shapes: dict) -> tuple[bool, str, frozenset[str]]:
     return shape
 
 
+_VARIANT_SUFFIX = re.compile(r"(?:[A-Za-z]{1,2}\d*|\d+[A-Za-z]?|v\d+(?:\.\d+)?|tiny|small|base|medium|large|huge|giant|"
+                             r"lite|mini|nano|nets?)(?:/\d+)?", re.IGNORECASE)
 _KIND_NOUN = re.compile(r"\s+(?:networks?|nets?|models?|modules?|blocks?|layers?|architectures?|frameworks?)$",
                         re.IGNORECASE)
 
@@ -172,8 +186,9 @@ def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict, vocab) -> bo
     if (_KIND_NOUN.sub("", p.name).casefold() == q.name.casefold()
             or _KIND_NOUN.sub("", q.name).casefold() == p.name.casefold()):
         return True
-    if namey(vocab, q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-"):
-        return True     # "Next-ViT-S" is a variant of Next-ViT
+    if (namey(vocab, q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-")
+            and _VARIANT_SUFFIX.fullmatch(p.name[len(q.name) + 1:])):
+        return True     # "Next-ViT-S" is a variant of Next-ViT; "ViT-ResNAS" is not one of ViT
     p_single, p_first, p_initials = _shape_of(p.name, shapes)
     q_single, q_first, q_initials = _shape_of(q.name, shapes)
     if p_single and q_single:
@@ -261,6 +276,10 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         if _MEANS_AFTER.match(title, in_title[0].end):
             f["title-before-means"] = 1.0
     f["mentions:" + bucket(len(abstract), 4)] = 1.0
+    if any(_SCORED_AFTER.match(m.sentence.text, m.end) for m in abstract):
+        f["scored-after"] = 1.0
+    if any(_DEFINED_AFTER.match(m.sentence.text, m.end) for m in abstract):
+        f["defined-after"] = 1.0
     if abstract:
         first = abstract[0].index
         f["first-sentence:" + bucket(first, 5)] = 1.0
