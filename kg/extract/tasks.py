@@ -257,10 +257,14 @@ def _benchmark_name(doc: Document, cand: TaskCandidate) -> str | None:
 _TITLE_PURPOSE = re.compile(r"\b(?:for|towards?|in|on)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 
 
-def _title_mentions(doc: Document, cand: TaskCandidate) -> Iterator[re.Match]:
-    title = doc.sentences[0].text
+def _title_mentions(title: str, cand: TaskCandidate) -> Iterator[int]:
+    """Where the candidate's surfaces start in the title."""
+    low = title.casefold()
     for surface in cand.surfaces:
-        yield from re.finditer(re.escape(surface), title, re.IGNORECASE)
+        at = low.find(surface.casefold())
+        while at >= 0:
+            yield at
+            at = low.find(surface.casefold(), at + 1)
 
 
 def task_names(doc: Document, cand: TaskCandidate) -> list[str]:
@@ -278,7 +282,8 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     # (no feature per last word: "last:learning" and the like overfit a few hundred papers)
     if cand.in_title:
         f["in-title"] = 1.0
-        if any(_TITLE_PURPOSE.search(doc.sentences[0].text[:m.start()]) for m in _title_mentions(doc, cand)):
+        title = doc.sentences[0].text
+        if any(_TITLE_PURPOSE.search(title[:at]) for at in _title_mentions(title, cand)):
             f["title:for"] = 1.0   # "... for Visual Recognition": the problem the title names
     # the linear model cannot combine these itself: a known multi-word task in the title is
     # nearly always addressed, a bare one in a background sentence rarely

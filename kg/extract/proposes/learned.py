@@ -161,61 +161,73 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     return merged
 
 
-def _shape_of(name: str, shapes: dict) -> tuple[bool, str, frozenset[str]]:
-    """(one word?, its first letter, the initials of its words), worked out once per merge."""
-    shape = shapes.get(name)
-    if shape is None:
-        parts = name.replace("-", " ").split()
-        first = next((c.lower() for c in name if c.isalnum()), "")
-        shape = shapes[name] = (" " not in name, first, frozenset(w[:1].lower() for w in parts))
-    return shape
-
-
 _VARIANT_SUFFIX = re.compile(r"(?:[A-Za-z]{1,2}\d*|\d+[A-Za-z]?|v\d+(?:\.\d+)?|tiny|small|base|medium|large|huge|giant|"
                              r"lite|mini|nano|nets?)(?:/\d+)?", re.IGNORECASE)
 _KIND_NOUN = re.compile(r"\s+(?:networks?|nets?|models?|modules?|blocks?|layers?|architectures?|frameworks?)$",
                         re.IGNORECASE)
 
 
-def _same(p: ProposalCandidate, q: ProposalCandidate, shapes: dict, vocab) -> bool:
-    keys = {k.casefold() for k in p.names}
-    if any(k.casefold() in keys for k in q.names):
-        return True
+@dataclass(frozen=True)
+class _NameShape:
+    """What :func:`_same` compares of a candidate's name, worked out once per name and merge."""
+
+    fold: str                     # case-folded
+    bare: str                     # case-folded, without a trailing kind noun ("... networks")
+    single: bool                  # one word
+    first: str                    # its first letter or digit
+    initials: frozenset[str]      # the first letters of its words
+    known: bool                   # the vocabulary knows it
+    namey: bool
+
+    @classmethod
+    def of(cls, name: str, vocab) -> _NameShape:
+        return cls(name.casefold(), _KIND_NOUN.sub("", name).casefold(), " " not in name,
+                   next((c.lower() for c in name if c.isalnum()), ""),
+                   frozenset(w[:1].lower() for w in name.replace("-", " ").split()),
+                   vocab.lookup(name) is not None, namey(vocab, name))
+
+
+def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
+    """Whether names ``p`` and ``q`` (shapes ``sp``, ``sq``) name one contribution."""
     # "Squeeze-and-Excitation" and "Squeeze-and-Excitation Networks": one contribution, named
     # with and without its kind noun
-    if (_KIND_NOUN.sub("", p.name).casefold() == q.name.casefold()
-            or _KIND_NOUN.sub("", q.name).casefold() == p.name.casefold()):
+    if sp.bare == sq.fold or sq.bare == sp.fold:
         return True
-    if (namey(vocab, q.name) and " " not in p.name and p.name.casefold().startswith(q.name.casefold() + "-")
-            and _VARIANT_SUFFIX.fullmatch(p.name[len(q.name) + 1:])):
+    if (sq.namey and sp.single and sp.fold.startswith(sq.fold + "-")
+            and _VARIANT_SUFFIX.fullmatch(p[len(q) + 1:])):
         return True     # "Next-ViT-S" is a variant of Next-ViT; "ViT-ResNAS" is not one of ViT
-    p_single, p_first, p_initials = _shape_of(p.name, shapes)
-    q_single, q_first, q_initials = _shape_of(q.name, shapes)
-    if p_single and q_single:
+    if sp.single and sq.single:
         return False
-    if vocab.lookup(p.name) is not None or vocab.lookup(q.name) is not None:
+    if sp.known or sq.known:
         return False     # "ViT" spells "Novel ViT" loosely, but ViT is a known family, not its acronym
     # an acronym and a long form: "VOLO" / "Vision Outlooker" (the acronym's first letter must
     # start a word of the long form: a cheap test before the full one)
-    return ((q_first in p_initials and acronym_matches(q.name, p.name))
-            or (p_first in q_initials and acronym_matches(p.name, q.name)))
+    return ((sq.first in sp.initials and acronym_matches(q, p))
+            or (sp.first in sq.initials and acronym_matches(p, q)))
 
 
 def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCandidate]:
     out: list[ProposalCandidate] = []
     owner: dict[str, ProposalCandidate] = {}      # a name (case-folded) → the candidate holding it
-    shapes: dict = {}
+    shapes: dict[str, _NameShape] = {}
+
+    def shape(name: str) -> _NameShape:
+        if name not in shapes:
+            shapes[name] = _NameShape.of(name, vocab)
+        return shapes[name]
+
     for p in found:
         same = next((owner[k.casefold()] for k in p.names if k.casefold() in owner), None)
-        for q in ([same] if same is not None else out):
-            if same is not None or _same(p, q, shapes, vocab):
-                known = {k.casefold() for k in q.names}
-                q.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
-                q.origins |= p.origins
-                if q.sentence is None:
-                    q.sentence = p.sentence
-                owner.update((k.casefold(), q) for k in q.names)
-                break
+        if same is None:   # (no name of p is one of a kept candidate's: compare the main names)
+            sp = shape(p.name)
+            same = next((q for q in out if _same(p.name, q.name, sp, shape(q.name))), None)
+        if same is not None:
+            known = {k.casefold() for k in same.names}
+            same.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
+            same.origins |= p.origins
+            if same.sentence is None:
+                same.sentence = p.sentence
+            owner.update((k.casefold(), same) for k in same.names)
         else:
             out.append(ProposalCandidate(p.name, list(p.aliases), p.sentence, set(p.origins)))
             owner.update((k.casefold(), out[-1]) for k in p.names)
