@@ -136,6 +136,17 @@ def test_a_name_the_paper_gives_its_own_method_is_no_dataset():
     assert surfaces == ["ImageNet"], surfaces
 
 
+def test_a_known_method_or_a_sized_variant_of_one_is_no_dataset():
+    # T-TAME's abstract: "three popular deep learning classifier architectures, VGG-16, ResNet-50,
+    # and ViT-B-16, trained on the ImageNet dataset"
+    from kg.extract import Document
+    from kg.extract.datasets.learned import dataset_candidates
+    vocab = default_vocabulary()
+    tame = next(a for a in _papers("train") if a.paper.title.startswith("T-TAME"))
+    surfaces = [c.surface for c in dataset_candidates(Document(tame.paper, vocab))]
+    assert "ImageNet" in surfaces and not {"ResNet-50", "ViT-B-16"} & set(surfaces), surfaces
+
+
 def test_a_leading_article_is_not_part_of_a_name_and_a_new_name_on_a_known_one_is_no_variant():
     # "A Point Set Generation Network for 3D Object Reconstruction ...": the network's name has
     # no article; "ViT-ResNAS" builds on ViT but is the paper's own model, not a ViT variant
@@ -149,3 +160,6 @@ def test_a_leading_article_is_not_part_of_a_name_and_a_new_name_on_a_known_one_i
     nas = next(a for t, a in papers.items() if t.startswith("Searching for Efficient Multi-Stage Vision"))
     holding = {c.name: c.names for c in proposal_candidates(Document(nas.paper, vocab))}
     assert "ViT-ResNAS" in holding and "ViT-ResNAS" not in holding.get("ViT", []), holding
+    # ByteNet's abstract: "on the English-to-German WMT translation task" names a direction, not data
+    from kg.extract.datasets.rules import plausible_dataset_name
+    assert not plausible_dataset_name("English-to-German") and plausible_dataset_name("Caltech-UCSD")

@@ -33,6 +33,19 @@ _JOINED_BEFORE = re.compile(r"[A-Za-z0-9]-$")
 _JOINED_AFTER = re.compile(r"-[A-Z0-9]")
 
 
+# a size or patch tail after a known method's name: "SWIN-Small", "ViT-B-16", "DeiT-Base"
+_SIZE_TAIL = re.compile(r"(?:[-\s]?(?:[A-Za-z]{1,2}|\d{1,3}|tiny|small|base|medium|large|huge))+(?:/\d+)?", re.IGNORECASE)
+
+
+def _names_a_known_method(doc: Document, name: str) -> bool:
+    """Whether a name found by a dataset pattern is a method the vocabulary knows, or a sized
+    variant of one ("ResNet-50", "SWIN-Small" in "... on ResNet-50 and SWIN-Small")."""
+    if doc.vocab.lookup(name, kind="method") is not None:
+        return True
+    head = next((m for m in doc.vocab.find(name, kind="method") if m.start == 0), None)
+    return head is not None and bool(_SIZE_TAIL.fullmatch(name, head.end))
+
+
 def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
     """Every dataset mention, whatever its context, one candidate per dataset; not a name the
     paper gives its own method ("Scattering Vision Transformer (SVT)" is no Street View Text),
@@ -51,7 +64,8 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
         unknown = [(n, s, e, "pattern") for n, s, e in unknown_dataset_names(sentence, doc)]
         unknown += [(n, s, e, "after-on") for n, s, e in names_after_on(sentence, doc)]
         for name, s, e, origin in unknown:
-            if any(cs <= s < ce or cs < e <= ce for cs, ce in covered) or not plausible_dataset_name(name):
+            if (any(cs <= s < ce or cs < e <= ce for cs, ce in covered) or not plausible_dataset_name(name)
+                    or _names_a_known_method(doc, name)):
                 continue
             covered.append((s, e))
             found.append((name, s, e, name, origin))

@@ -161,6 +161,7 @@ _ON_NAMES_HEADS = frozenset(("on", "acro", "over"))   # (case-sensitive: its wor
 
 _NAME_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")    # (compiled once: used per sentence)
 _NOT_A_DATASET = re.compile(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+|(?:approx|sim|times|pm)\d.*", re.IGNORECASE)
+_DIRECTION = re.compile(r"[A-Z][a-z]+-to-[A-Z][a-z]+")
 _WORD_RE = re.compile(WORD)
 
 
@@ -170,6 +171,8 @@ def plausible_dataset_name(name: str) -> bool:
         return False
     if _NOT_A_DATASET.fullmatch(core):
         return False  # "2D", "4K", "top-1"
+    if _DIRECTION.fullmatch(core):
+        return False  # "English-to-German" (a translation direction), "Image-to-Image"
     return True
 
 
