@@ -163,3 +163,18 @@ def test_a_leading_article_is_not_part_of_a_name_and_a_new_name_on_a_known_one_i
     # ByteNet's abstract: "on the English-to-German WMT translation task" names a direction, not data
     from kg.extract.datasets.rules import plausible_dataset_name
     assert not plausible_dataset_name("English-to-German") and plausible_dataset_name("Caltech-UCSD")
+
+
+def test_names_listed_with_a_known_dataset_are_dataset_candidates():
+    # SciREX abstracts: "benchmarks like WiderFace and MAFA", "NYUDv2, SIFT Flow, and
+    # PASCAL-Context"; "On ImageNet, ELU networks ..." lists nothing
+    from kg.extract import Document
+    from kg.extract.datasets.learned import dataset_candidates
+    from kg.records import Paper
+    vocab = default_vocabulary()
+    paper = Paper(title="Face detection", abstract=(
+        "We obtain state-of-art results on public face detection benchmarks like WiderFace and MAFA. "
+        "On ImageNet, ELU networks considerably speed up learning."))
+    found = {c.surface: c.origins for c in dataset_candidates(Document(paper, vocab))}
+    assert found.get("MAFA") == {"coordinated"}, found
+    assert "ELU" not in found, found

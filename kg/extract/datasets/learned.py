@@ -46,6 +46,36 @@ def _names_a_known_method(doc: Document, name: str) -> bool:
     return head is not None and bool(_SIZE_TAIL.fullmatch(name, head.end))
 
 
+_LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
+# a name-shaped list item: capitalised words or words with digits ("YouTube Face", "Celebrity-1000")
+_NAME_WORD = r"(?:[A-Z][\w'-]*|\d[\w-]*[A-Za-z][\w-]*)(?:\.\d[\w-]*)?"
+_NAME_ITEM = _NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + r"|\d+(?:\.\d+)?|v\d+)){0,2}(?<!-based)(?<!-like)"
+# an item ends the list or goes on with it ("ELU networks" after "On ImageNet," is no item)
+_ITEM_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|&|datasets?|benchmarks?|data\s+sets?|collections?|corpora|"
+             r"respectively)\b)")
+_ITEM_AFTER = re.compile(_LIST_SEPARATOR + r"(?:the\s+)?(?P<name>" + _NAME_ITEM + r")" + _ITEM_END)
+_ITEM_BEFORE = re.compile(r"(?:[,(:]\s*|\b(?:on|and|or|the|of|as|like|including)\s+)(?P<name>" + _NAME_ITEM + r")"
+                          + _LIST_SEPARATOR + r"$")
+
+
+def _coordinated_names(text: str, anchors: list[tuple[int, int]], end: int) -> Iterator[tuple[str, int, int]]:
+    """Name-shaped items listed with a dataset mention ("Caltech, INRIA, and ETH", "WiderFace and
+    MAFA"): a list of benchmarks names each one. Spans in ``text`` (the document's), within the
+    sentence that ends at ``end``."""
+    seen = set(anchors)
+    todo = list(anchors)
+    while todo:
+        start, stop = todo.pop()
+        lo = text.rfind(". ", 0, start) + 2 if text.rfind(". ", 0, start) >= 0 else 0
+        for m in filter(None, (_ITEM_AFTER.match(text[:end], stop), _ITEM_BEFORE.search(text[lo:start]))):
+            offset = 0 if m.re is _ITEM_AFTER else lo
+            span = (m.start("name") + offset, m.end("name") + offset)
+            if span not in seen:
+                seen.add(span)
+                todo.append(span)
+                yield m.group("name"), span[0], span[1]
+
+
 def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
     """Every dataset mention, whatever its context, one candidate per dataset; not a name the
     paper gives its own method ("Scattering Vision Transformer (SVT)" is no Street View Text),
@@ -69,6 +99,10 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
                 continue
             covered.append((s, e))
             found.append((name, s, e, name, origin))
+        for name, s, e in _coordinated_names(text, covered, sentence.end):
+            if plausible_dataset_name(name) and not _names_a_known_method(doc, name) and name.casefold() not in own:
+                covered.append((s, e))
+                found.append((name, s, e, name, "coordinated"))
         for surface, s, e, label, origin in found:
             c = by_key.get(label.casefold())
             if c is None:
