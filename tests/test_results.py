@@ -353,3 +353,11 @@ def test_numbers_coordinated_with_their_metrics_share_the_dataset_named_after_th
         "53.8 box AP and 46.4 mask AP on COCO object detection, and 50.8 mIoU on ADE20K.")))}
     assert {("COCO", "box AP", "53.8"), ("COCO", "mask AP", "46.4")} <= found, found
     assert ("Something-Something V2", "top-1 accuracy", "71.2") in found, found
+
+
+def test_a_decimal_point_with_a_space_after_it_is_one_number():
+    # SpaRTAN's abstract (dev set), as scraped: "SpaRTAN achieves 77. 7% accuracy"
+    papers = _papers(ANNOTATED / "dev_papers.txt")
+    paper = next(p for t, p in papers.items() if t.startswith("SpaRTAN"))
+    values = {v for _, _, _, v in _results(paper)}
+    assert "77.7" in values and "7" not in values, values

@@ -34,7 +34,8 @@ from kg.text import Sentence, match_key
 
 # A number, or a slash / bar group of numbers ("82.9/84.8", "75.15%|82.03%"), each with an
 # optional percent sign; not inside a word or a name ("ResNet-50", "v2", "224^2", "1.5B").
-_NUM = r"\d+(?:\.\d+)?(?:\s?(?:\\?%|percent\b))?"
+# ("77. 7%": a decimal point a scraped page set a space after)
+_NUM = r"\d+(?:\.\d+|\.\s\d+(?=\s?(?:\\?%|percent\b)))?(?:\s?(?:\\?%|percent\b))?"
 _GROUP = re.compile(rf"(?<![\w.\-+/|^=±~≈$<>−])(?P<g>{_NUM}(?:\s?[/|]\s?{_NUM})*)(?![\w.]*\d)(?!\.\d)")
 _VALUE = re.compile(r"\d+(?:\.\d+)?")
 
@@ -250,7 +251,7 @@ def _numbers(text: str) -> list[Number]:
     for gi, m in enumerate(_GROUP.finditer(text)):
         for slot, v in enumerate(re.finditer(rf"{_NUM}", m.group("g"))):
             raw = v.group(0)
-            value = _VALUE.match(raw).group(0)
+            value = _VALUE.match(raw.replace(". ", ".")).group(0)
             start = m.start("g") + v.start()
             out.append(Number(value, start, start + len(raw), "%" in raw or "percent" in raw, gi, slot))
     return out
