@@ -178,3 +178,15 @@ def test_names_listed_with_a_known_dataset_are_dataset_candidates():
     found = {c.surface: c.origins for c in dataset_candidates(Document(paper, vocab))}
     assert found.get("MAFA") == {"coordinated"}, found
     assert "ELU" not in found, found
+
+
+def test_capitalised_words_listed_after_on_with_a_name_are_dataset_names():
+    # a SciREX abstract: "our method achieves state-of-the-art performance on Caltech, INRIA, and ETH"
+    from kg.extract import Document
+    from kg.extract.datasets.rules import names_after_on
+    from kg.records import Paper
+    doc = Document(Paper(title="SAF R-CNN", abstract=(
+        "Our method achieves state-of-the-art performance on Caltech, INRIA, and ETH. "
+        "It runs on Linux machines.")), default_vocabulary())
+    found = [n for s in doc.abstract_sentences for n, _, _ in names_after_on(s, doc)]
+    assert found == ["Caltech", "INRIA", "ETH"], found

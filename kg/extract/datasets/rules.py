@@ -186,11 +186,13 @@ def _scan_names_after_on(sentence: Sentence, doc: Document) -> Iterator[tuple[st
     if not may_start(doc.word_heads(text), _ON_NAMES_HEADS):
         return
     for m in _ON_NAMES.finditer(text):
-        for part in _WORD_RE.finditer(m.group("names")):
+        items = [p for p in _WORD_RE.finditer(m.group("names")) if p.group().lower() not in ("and", "the")]
+        # the names run to the first word that is not one; a capitalised word counts when it is
+        # listed with one that is ("on Caltech, INRIA, and ETH")
+        listed = len(items) > 1 and any(is_namey(p.group()) for p in items)
+        for part in items:
             word = part.group()
-            if word.lower() in ("and", "the"):
-                continue
-            if not is_namey(word):
+            if not (is_namey(word) or (listed and word[:1].isupper() and word[1:].islower())):
                 break
             start = m.start("names") + part.start()
             yield word, sentence.start + start, sentence.start + start + len(word)
