@@ -24,9 +24,9 @@ POOL = {"dev": ("gold_dev.json", "dev_papers.txt"), "train": ("gold_train.json",
 # F1 floors (and main-method recall) a little under the figures at the time of writing, for a
 # model trained on the other sets and scored on this one (never trained on it)
 HELD_OUT = {
-    "sample2": {"proposes": 0.76, "evaluatesOn": 0.95, "comparesTo": 0.66, "main": 0.86},
-    "train": {"proposes": 0.65, "evaluatesOn": 0.87, "comparesTo": 0.57, "main": 0.81,
-              "addressesTask": 0.78, "results": 0.70},
+    "sample2": {"proposes": 0.76, "evaluatesOn": 0.95, "comparesTo": 0.64, "main": 0.86},
+    "train": {"proposes": 0.64, "evaluatesOn": 0.88, "comparesTo": 0.59, "main": 0.82,
+              "addressesTask": 0.78, "results": 0.71},
 }
 # the shipped model on the dev set (the floors: it was tuned on for a long time)
 SHIPPED_DEV = {"proposes": 0.85, "evaluatesOn": 0.92, "comparesTo": 0.75}

@@ -28,6 +28,9 @@ def test_violations_are_found_and_named(seeds_graph):
     direct = (g.value(st, RDF.subject), KGO.comparesTo, g.value(st, RDF.object))
     g.remove(direct)
     g.add((paper, KGO.proposes, URIRef("https://w3id.org/kgpaper/id/dataset/imagenet-1k")))
+    result = next(g.subjects(RDF.type, KGO.Result))
+    g.remove((result, KGO.value, None))
+    g.add((result, KGO.value, Literal("12.345")))
     report = validate(g)
     text = "\n".join(map(str, report.violations))
     assert not report.conforms
@@ -36,6 +39,7 @@ def test_violations_are_found_and_named(seeds_graph):
     assert "a comparesTo statement has an outcome" in text
     assert "the statement's triple (its rdf:subject, this predicate, this object) is not in the graph" in text
     assert "proposes points at a Method" in text
+    assert "a result's value is written in its evidence sentence" in text
 
 
 def test_validate_command(seeds_build):

@@ -172,7 +172,8 @@ def _coordinated(text: str, anchors: list[tuple[int, int]]) -> Iterator[str]:
     todo = list(anchors)
     while todo:
         start, end = todo.pop()
-        for m in filter(None, (after.match(text, end), before.search(text[:start]))):
+        lo = max(0, start - 120)   # (bounded: a list item is short)
+        for m in filter(None, (after.match(text, end), before.search(text, lo, start))):
             words = m.group("np").split()
             cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in _ITEM_STOP), default=0)
             words = words[cut:]

@@ -58,18 +58,20 @@ _ITEM_BEFORE = re.compile(r"(?:[,(:]\s*|\b(?:on|and|or|the|of|as|like|including)
                           + _LIST_SEPARATOR + r"$")
 
 
-def _coordinated_names(text: str, anchors: list[tuple[int, int]], end: int) -> Iterator[tuple[str, int, int]]:
+_ITEM_WINDOW = 120
+
+
+def _coordinated_names(text: str, anchors: list[tuple[int, int]], sentence: Sentence) -> Iterator[tuple[str, int, int]]:
     """Name-shaped items listed with a dataset mention ("Caltech, INRIA, and ETH", "WiderFace and
-    MAFA"): a list of benchmarks names each one. Spans in ``text`` (the document's), within the
-    sentence that ends at ``end``."""
+    MAFA"): a list of benchmarks names each one. Spans in ``text`` (the document's), within
+    ``sentence``."""
     seen = set(anchors)
     todo = list(anchors)
     while todo:
         start, stop = todo.pop()
-        lo = text.rfind(". ", 0, start) + 2 if text.rfind(". ", 0, start) >= 0 else 0
-        for m in filter(None, (_ITEM_AFTER.match(text[:end], stop), _ITEM_BEFORE.search(text[lo:start]))):
-            offset = 0 if m.re is _ITEM_AFTER else lo
-            span = (m.start("name") + offset, m.end("name") + offset)
+        lo = max(sentence.start, start - _ITEM_WINDOW)   # (bounded: a list item is short)
+        for m in filter(None, (_ITEM_AFTER.match(text, stop, sentence.end), _ITEM_BEFORE.search(text, lo, start))):
+            span = m.span("name")
             if span not in seen:
                 seen.add(span)
                 todo.append(span)
@@ -99,7 +101,7 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
                 continue
             covered.append((s, e))
             found.append((name, s, e, name, origin))
-        for name, s, e in _coordinated_names(text, covered, sentence.end):
+        for name, s, e in _coordinated_names(text, covered, sentence):
             if plausible_dataset_name(name) and not _names_a_known_method(doc, name) and name.casefold() not in own:
                 covered.append((s, e))
                 found.append((name, s, e, name, "coordinated"))
