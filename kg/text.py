@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
@@ -271,3 +271,34 @@ def may_start(heads: set[str] | None, *groups: frozenset[str]) -> bool:
         if heads.isdisjoint(group):
             return False
     return True
+
+
+# Lists: "A, B, and C", "A and B", "A & B"
+LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
+_LIST_WINDOW = 120    # how far before an item the one listed before it is looked for (items are short)
+
+
+def listed_spans(text: str, anchors: Iterable[tuple[int, int]], after: re.Pattern, before: re.Pattern,
+                 bounds: tuple[int, int], item: Callable[[re.Match], tuple[int, int] | None]) -> Iterator[tuple[int, int]]:
+    """Spans of what is listed with ``anchors`` (spans in ``text``), one item after another:
+    ``after`` is matched right after a span, ``before`` searched in a short window ending where it
+    starts, both within ``bounds`` (a sentence); ``item`` gives a match's item span, or None. Each
+    item found is an anchor in turn, so a list is read from any of its members.
+
+    >>> after = re.compile(LIST_SEPARATOR + r"(?P<item>[A-Z]\\w*)")
+    >>> before = re.compile(r"(?P<item>[A-Z]\\w*)" + LIST_SEPARATOR + "$")
+    >>> text = "We test on Caltech, INRIA, and ETH."
+    >>> [text[s:e] for s, e in listed_spans(text, [(20, 25)], after, before, (0, len(text)), lambda m: m.span("item"))]
+    ['ETH', 'Caltech']
+    """
+    low, high = bounds
+    todo = list(anchors)
+    seen = set(todo)
+    while todo:
+        start, end = todo.pop()
+        for m in filter(None, (after.match(text, end, high), before.search(text, max(low, start - _LIST_WINDOW), start))):
+            span = item(m)
+            if span is not None and span not in seen:
+                seen.add(span)
+                todo.append(span)
+                yield span

@@ -22,7 +22,7 @@ from functools import lru_cache
 from kg.extract import Document, register_extractor
 from kg.extract.features import Features, bucket, cue_in_sentence, cue_words
 from kg.records import Extraction
-from kg.text import Sentence, heads_of, match_key, may_contain, may_start
+from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
 from kg.vocab import Concept
 
 # Sentences about the paper's own work, its experiments or results.
@@ -145,7 +145,6 @@ def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, .
         yield phrase, (how, "then-task-word") if _TASK_WORD_AFTER.match(text, m.end()) else (how,)
 
 
-_SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
 # words that end a list item's name on its left ("five tasks from tagging": tagging)
 _ITEM_STOP = frozenset("""
 a an the and or of for from in on to with via by at as its their our is are was were be tasks task
@@ -159,8 +158,8 @@ def _item_patterns() -> tuple[re.Pattern, re.Pattern]:
     item = r"(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,3}?(?:" + _heads() + r"))(?![\w-])"
     # an item on the left must be the whole list item: after a list mark or a function word
     boundary = r"(?:^|[,;:(]\s*|\b(?:" + "|".join(re.escape(w) for w in sorted(_ITEM_STOP)) + r")\s+)"
-    return (re.compile(_SEPARATOR + item, re.IGNORECASE),
-            re.compile(boundary + item + _SEPARATOR + r"$", re.IGNORECASE))
+    return (re.compile(LIST_SEPARATOR + item, re.IGNORECASE),
+            re.compile(boundary + item + LIST_SEPARATOR + r"$", re.IGNORECASE))
 
 
 def _coordinated(text: str, anchors: list[tuple[int, int]]) -> Iterator[str]:
@@ -168,24 +167,20 @@ def _coordinated(text: str, anchors: list[tuple[int, int]]) -> Iterator[str]:
     generation", "person detection, keypoint detection and person segmentation"): a list of
     tasks names each one."""
     after, before = _item_patterns()
-    seen = set(anchors)
-    todo = list(anchors)
-    while todo:
-        start, end = todo.pop()
-        lo = max(0, start - 120)   # (bounded: a list item is short)
-        for m in filter(None, (after.match(text, end), before.search(text, lo, start))):
-            words = m.group("np").split()
-            cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in _ITEM_STOP), default=0)
-            words = words[cut:]
-            if not words:
-                continue
-            span = (m.end("np") - len(" ".join(words)), m.end("np"))
-            if span in seen:
-                continue
-            seen.add(span)
-            todo.append(span)
-            phrase = " ".join(words)
-            yield phrase if any(w.isupper() and len(w) > 1 for w in words) else phrase.casefold()
+    for start, end in listed_spans(text, anchors, after, before, (0, len(text)), _task_item):
+        words = text[start:end].split()
+        phrase = " ".join(words)
+        yield phrase if any(w.isupper() and len(w) > 1 for w in words) else phrase.casefold()
+
+
+def _task_item(m: re.Match) -> tuple[int, int] | None:
+    """The item a list match holds, without the words before its last function word ("five
+    tasks from tagging": tagging)."""
+    words = list(re.finditer(r"\S+", m.group("np")))
+    cut = max((i + 1 for i, w in enumerate(words) if w.group().casefold() in _ITEM_STOP), default=0)
+    if cut == len(words):
+        return None
+    return m.start("np") + words[cut].start(), m.end("np")
 
 
 def addressed(candidate: TaskCandidate) -> float:

@@ -17,7 +17,7 @@ from kg.extract.features import (Decision, Features, bucket, candidate_group, cu
 from kg.extract.introduced import introduced_dataset_names
 from kg.extract.proposes import own_names
 from kg.records import Extraction
-from kg.text import Sentence
+from kg.text import LIST_SEPARATOR, Sentence, listed_spans
 
 
 @dataclass
@@ -46,36 +46,24 @@ def _names_a_known_method(doc: Document, name: str) -> bool:
     return head is not None and bool(_SIZE_TAIL.fullmatch(name, head.end))
 
 
-_LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
 # a name-shaped list item: capitalised words or words with digits ("YouTube Face", "Celebrity-1000")
 _NAME_WORD = r"(?:[A-Z][\w'-]*|\d[\w-]*[A-Za-z][\w-]*)(?:\.\d[\w-]*)?"
 _NAME_ITEM = _NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + r"|\d+(?:\.\d+)?|v\d+)){0,2}(?<!-based)(?<!-like)"
 # an item ends the list or goes on with it ("ELU networks" after "On ImageNet," is no item)
 _ITEM_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|&|datasets?|benchmarks?|data\s+sets?|collections?|corpora|"
              r"respectively)\b)")
-_ITEM_AFTER = re.compile(_LIST_SEPARATOR + r"(?:the\s+)?(?P<name>" + _NAME_ITEM + r")" + _ITEM_END)
+_ITEM_AFTER = re.compile(LIST_SEPARATOR + r"(?:the\s+)?(?P<name>" + _NAME_ITEM + r")" + _ITEM_END)
 _ITEM_BEFORE = re.compile(r"(?:[,(:]\s*|\b(?:on|and|or|the|of|as|like|including)\s+)(?P<name>" + _NAME_ITEM + r")"
-                          + _LIST_SEPARATOR + r"$")
-
-
-_ITEM_WINDOW = 120
+                          + LIST_SEPARATOR + r"$")
 
 
 def _coordinated_names(text: str, anchors: list[tuple[int, int]], sentence: Sentence) -> Iterator[tuple[str, int, int]]:
     """Name-shaped items listed with a dataset mention ("Caltech, INRIA, and ETH", "WiderFace and
     MAFA"): a list of benchmarks names each one. Spans in ``text`` (the document's), within
     ``sentence``."""
-    seen = set(anchors)
-    todo = list(anchors)
-    while todo:
-        start, stop = todo.pop()
-        lo = max(sentence.start, start - _ITEM_WINDOW)   # (bounded: a list item is short)
-        for m in filter(None, (_ITEM_AFTER.match(text, stop, sentence.end), _ITEM_BEFORE.search(text, lo, start))):
-            span = m.span("name")
-            if span not in seen:
-                seen.add(span)
-                todo.append(span)
-                yield m.group("name"), span[0], span[1]
+    for start, end in listed_spans(text, anchors, _ITEM_AFTER, _ITEM_BEFORE, (sentence.start, sentence.end),
+                                   lambda m: m.span("name")):
+        yield text[start:end], start, end
 
 
 def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
