@@ -5,7 +5,8 @@ Candidates, then decisions (so that a learned classifier can later replace the r
 - candidates: every mention of a task the vocabulary knows (``ontology/vocab/tasks.ttl``: "object
   detection", "COCO detection", "NAS"), and task-shaped noun phrases it does not know, in the
   title only ("... for Text-independent Writer Identification": a phrase ending in a task head
-  such as segmentation, detection, estimation, recognition, classification, generation);
+  such as segmentation, detection, estimation, recognition, classification, generation), and
+  task-shaped items listed beside a task mention ("machine translation and headline generation");
 - decisions: a mention in the title, or in a sentence about the paper's own work or experiments
   ("we", "our", "experiments", "achieves", "on COCO"), is addressed; one in a background
   sentence ("CNNs dominate many tasks such as ...", "has been widely used in ...") is not;

@@ -67,9 +67,10 @@ def _coordinated_names(text: str, anchors: list[tuple[int, int]], sentence: Sent
 
 
 def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
-    """Every dataset mention, whatever its context, one candidate per dataset; not a name the
-    paper gives its own method ("Scattering Vision Transformer (SVT)" is no Street View Text),
-    nor a dataset's name inside a model's hyphenated one."""
+    """Every dataset mention, whatever its context, and every name listed beside one ("benchmarks
+    like WiderFace and MAFA"), one candidate per dataset; not a method the vocabulary knows, nor
+    a name the paper gives its own method ("Scattering Vision Transformer (SVT)" is no Street
+    View Text), nor a dataset's name inside a model's hyphenated one."""
     kept_by_rules = {e.object.casefold() for e in rule_datasets(doc)}
     own = {n.casefold() for n in own_names(doc)}
     by_key: dict[str, DatasetCandidate] = {}
