@@ -6,6 +6,10 @@ import re
 # One word of a name: letters/digits joined by - + . ' / (Next-ViT, SeiT++, YOLOv8, NEVIS'22).
 WORD = r"[A-Za-z0-9][A-Za-z0-9\-+'’./]*[A-Za-z0-9+]|[A-Za-z0-9]"
 _WORD_RE = re.compile(WORD)
+# a size, version or patch tail that makes a model's name a variant of it: "-S", "-B-16", "-Small",
+# "-v2", "-Net", "/14" (matched whole, after the name: "Next-ViT" + "-S", "SWIN" + "-Small")
+VARIANT_TAIL = re.compile(r"(?:[-\s](?:[A-Za-z]{1,2}\d*|\d+[A-Za-z]?|v\d+(?:\.\d+)?|tiny|small|base|medium|large|huge|"
+                          r"giant|lite|mini|nano|nets?)(?![A-Za-z0-9]))+(?:/\d+)?", re.IGNORECASE)
 
 # Words that never start or make up a coined name on their own.
 STOPWORDS = frozenset("""

@@ -15,6 +15,7 @@ from kg.extract.datasets.rules import names_after_on, plausible_dataset_name, ru
 from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
                                  shape_features)
 from kg.extract.introduced import introduced_dataset_names
+from kg.extract.names import VARIANT_TAIL
 from kg.extract.proposes import own_names
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, listed_spans
@@ -33,17 +34,14 @@ _JOINED_BEFORE = re.compile(r"[A-Za-z0-9]-$")
 _JOINED_AFTER = re.compile(r"-[A-Z0-9]")
 
 
-# a size or patch tail after a known method's name: "SWIN-Small", "ViT-B-16", "DeiT-Base"
-_SIZE_TAIL = re.compile(r"(?:[-\s]?(?:[A-Za-z]{1,2}|\d{1,3}|tiny|small|base|medium|large|huge))+(?:/\d+)?", re.IGNORECASE)
-
-
 def _names_a_known_method(doc: Document, name: str) -> bool:
-    """Whether a name found by a dataset pattern is a method the vocabulary knows, or a sized
-    variant of one ("ResNet-50", "SWIN-Small" in "... on ResNet-50 and SWIN-Small")."""
+    """Whether a name found by a dataset pattern is a method the vocabulary knows, a variant of
+    one or a name built on one ("ResNet-50", "SWIN-Small", "CLIP-ViT")."""
     if doc.vocab.lookup(name, kind="method") is not None:
         return True
     head = next((m for m in doc.vocab.find(name, kind="method") if m.start == 0), None)
-    return head is not None and bool(_SIZE_TAIL.fullmatch(name, head.end))
+    # (a known method's name and a hyphen start a model's name: "CLIP-ViT", "CNN-based")
+    return head is not None and (name.startswith("-", head.end) or bool(VARIANT_TAIL.fullmatch(name, head.end)))
 
 
 # a name-shaped list item: capitalised words or words with digits ("YouTube Face", "Celebrity-1000")

@@ -15,7 +15,7 @@ from kg.extract import Document
 from kg.extract.features import (Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
                                  cue_words,
                                  mentions_of, namey, namey_words, proposer_end, shape_features, vocab_features)
-from kg.extract.names import NOT_NAMES, STOPWORDS, acronym_matches, is_namey, words
+from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_matches, is_namey, words
 from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.text import Sentence
@@ -161,8 +161,6 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     return merged
 
 
-_VARIANT_SUFFIX = re.compile(r"(?:[A-Za-z]{1,2}\d*|\d+[A-Za-z]?|v\d+(?:\.\d+)?|tiny|small|base|medium|large|huge|giant|"
-                             r"lite|mini|nano|nets?)(?:/\d+)?", re.IGNORECASE)
 _KIND_NOUN = re.compile(r"\s+(?:networks?|nets?|models?|modules?|blocks?|layers?|architectures?|frameworks?)$",
                         re.IGNORECASE)
 
@@ -194,7 +192,7 @@ def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
     if sp.bare == sq.fold or sq.bare == sp.fold:
         return True
     if (sq.namey and sp.single and sp.fold.startswith(sq.fold + "-")
-            and _VARIANT_SUFFIX.fullmatch(p[len(q) + 1:])):
+            and VARIANT_TAIL.fullmatch(p, len(q))):
         return True     # "Next-ViT-S" is a variant of Next-ViT; "ViT-ResNAS" is not one of ViT
     if sp.single and sq.single:
         return False
