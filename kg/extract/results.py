@@ -220,6 +220,8 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
     low = text.casefold()
     for names in own_methods(doc):
         for name in sorted(names, key=len, reverse=True):
+            if name.casefold() not in low:
+                continue      # (most own names are not in most sentences: no pattern to compile)
             for m in re.finditer(rf"(?<![\w-]){re.escape(name.casefold())}(?:[-\s]?[\w/]+(?:-\w+)?)?", low):
                 # "our iFormer-S", "Sequencer2D-L": the own name with a variant tail (kept when name-shaped)
                 end = m.start() + len(name)
@@ -470,11 +472,14 @@ def _abstract_datasets(doc: Document) -> list[Span]:
     return doc.cache["results.abstract_datasets"]
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Span, Span, float]]:
     """(sentence, number, method, dataset, metric, confidence) for every number decided a result."""
     for sentence in doc.abstract_sentences:
         text = sentence.text
-        if not any(c.isdigit() for c in text):
+        if not _DIGIT.search(text):
             continue
         numbers = [n for n in _numbers(text)]
         differences = {id(n) for run in _lists(numbers, text) if len(run) > 1

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.extract import Document, register_extractor
-from kg.extract.features import Features, bucket, cue_in_sentence, cue_words
+from kg.extract.features import Features, bucket, candidate_group, cue_in_sentence, cue_words
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
 from kg.vocab import Concept
@@ -324,8 +324,12 @@ def extract_tasks(doc: Document) -> Iterator[Extraction]:
     """paper addressesTask task, from vocabulary mentions and task-shaped title phrases."""
     decide = doc.model.get("addressesTask") if doc.model is not None else None
     if decide is not None:
-        kept = [(c, round(p, 2)) for c in task_candidates(doc)
-                if (p := decide.probability(task_features(doc, c))) >= decide.threshold]
+        kept = []
+        for c in task_candidates(doc):
+            features = task_features(doc, c)
+            p = decide.probability(features)
+            if p >= decide.cut(candidate_group("addressesTask", features)):
+                kept.append((c, round(p, 2)))
     else:
         kept = [(c, conf) for c in task_candidates(doc) if (conf := addressed(c)) > 0]
     for cand, conf in _fold_general(kept, doc):

@@ -16,6 +16,7 @@ from kg.extract import Document
 from kg.extract.compares.rules import (
     PARTICIPLE,
     VERBAL,
+    with_described,
     method_mentions,
     raw_cues,
     rule_comparisons,
@@ -51,14 +52,15 @@ def comparison_candidates(doc: Document) -> list[ComparisonCandidate]:
         raw = raw_cues(text, doc.word_heads(text))
         if not raw:
             continue
-        mentions = method_mentions(doc, text)
+        # (techniques too: "Lion outperforms Adam", "EvoNorms ... outperforming BatchNorm")
+        mentions = method_mentions(doc, text, techniques=True)
         if not mentions:
             continue
         for cue, outcome, confidence in sentence_cues(raw, mentions):
             if outcome == "compared":
                 outcome = verdict(text[:cue.start()]) or outcome
             left = [m for m in mentions if m.end <= cue.start()]
-            right = [m for m in mentions if m.start >= cue.end()]
+            right = [m for m in with_described(doc, text, mentions, cue.end()) if m.start >= cue.end()]
             subjects = [(m, "left") for m in left[-3:]]
             if primary is not None and not any(m.key.startswith("own:") for m in left):
                 subjects.append((None, "primary"))
@@ -88,6 +90,8 @@ def comparison_candidates(doc: Document) -> list[ComparisonCandidate]:
                             f["subject-first-left"] = 1.0
                         f["subject-strength"] = subj.strength
                     f["object-strength"] = r.strength
+                    if r.key.startswith("described:"):
+                        f["o:described"] = 1.0
                     if VERBAL.match(cue.group().lower()):
                         f["cue-verbal"] = 1.0
                     if PARTICIPLE.match(cue.group()):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from kg.extract import Document
 from kg.extract.datasets import dataset_names
-from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
+from kg.extract.features import cue_words
+from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
 from kg.extract.proposes.rules import PROPOSER, PROPOSER_HEADS
 from kg.records import Extraction
@@ -186,8 +188,37 @@ def _name_start(text: str, start: int) -> int:
     return start
 
 
-def method_mentions(doc: Document, text: str) -> list[MethodMention]:
-    """Methods and method families named in ``text`` (one sentence)."""
+def _compound(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a new name built on a known one at [start, end): "CV-CNN", "ViT-ResNAS",
+    "Flatten-Swin" (a capitalised part joined by a hyphen), or [start, end) itself. A size tail
+    ("DeiT-S", "ResNet-50") keeps the known name (a variant of it), and so does a lower-case
+    part ("CNN-based", "non-Transformer"): a modifier, not a name."""
+    def word_char(at: int) -> bool:
+        return text[at].isalnum() or text[at] in "-_"
+
+    s, e = start, end
+    while s > 0 and word_char(s - 1):
+        s -= 1
+    while e < len(text) and word_char(e):
+        e += 1
+    while e > end and text[e - 1] == "-":
+        e -= 1
+    before, after = text[s:start], text[end:e]
+    if before and before.endswith("-") and before[0].isupper():
+        # "CV-CNN models": the name is the hyphenated word, not the known phrase it starts
+        e = start
+        while e < len(text) and word_char(e):
+            e += 1
+        return s, e
+    if after and after.startswith("-") and after[1:2].isupper() and not VARIANT_TAIL.fullmatch(after):
+        return start, e
+    return start, end
+
+
+def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[MethodMention]:
+    """Methods and method families named in ``text`` (one sentence); with ``techniques``, the
+    generic techniques too (dropout, Adam: a side only when a paper compares its own technique
+    with one), at strength 0."""
     found: list[MethodMention] = []
     primary = primary_method(doc)
     own = [(n, p) for p in find_proposals(doc) for n in (p.name, *p.aliases)]
@@ -211,6 +242,8 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
         start = _name_start(text, m.start) if in_abstract else m.start
         tail = _VARIANT_TAIL.match(text, m.end)
         end = tail.end() if tail else m.end
+        if start == m.start and end == m.end:
+            start, end = _compound(text, m.start, m.end)
         if start < m.start or end > m.end:   # "Categorical DQN" is not DQN, nor "ViT-L/14" ViT
             found.append(MethodMention(text[start:end], start, end, "name:" + text[start:end].casefold(), 0.95))
             continue
@@ -255,7 +288,38 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
     # "the strong CNN model ConvNeXt": the first name only says what kind the second is
     kept = [k for k, nxt in zip(kept, kept[1:] + [None])
             if nxt is None or not _KIND_BEFORE_NAME.fullmatch(text[k.end:nxt.start])]
-    return [k for k in kept if k.strength > 0]
+    return kept if techniques else [k for k in kept if k.strength > 0]
+
+@lru_cache(maxsize=1)
+def _described_side() -> re.Pattern:
+    """A side named by its kind right after a cue: "than other tree-structured models", "over
+    all previous bottom-up methods", "with real-valued CNNs" (the ``np`` group, without the
+    words that only point at it: ``side_fillers`` of ``ontology/cues.json``)."""
+    fillers = "|".join(re.escape(w) for w in sorted(cue_words("side_fillers"), key=len, reverse=True))
+    heads = "|".join(re.escape(w) for w in sorted(cue_words("side_heads"), key=len, reverse=True))
+    return re.compile(rf"[\s,:(]*(?:(?:{fillers})\s+)*(?P<np>(?!(?:{fillers})\s)[\w-]+(?:\s+[\w-]+){{0,3}}?"
+                      rf"\s+(?:{heads})(?:s|es)?)(?![\w-])", re.IGNORECASE)
+
+
+def with_described(doc: Document, text: str, mentions: list[MethodMention], at: int) -> list[MethodMention]:
+    """``mentions`` with the side named by its kind right after a cue at ``at``, if there is
+    one: as a weak mention of its own, or instead of the family it qualifies ("real-valued
+    CNNs", "audio transformers" are the side, not CNNs); a named method inside it stays the side
+    ("the DeiT models" compare with DeiT)."""
+    m = _described_side().match(text, at)
+    if m is None or any(w.lower() in STOPWORDS for w in m.group("np").split()[:-1]):
+        return mentions
+    np = m.group("np")
+    if any(k.start > m.end("np") and not text[m.end("np"):k.start].strip() for k in mentions):
+        return mentions     # "the strong CNN model ConvNeXt": the kind of the name that follows
+    described = MethodMention(np, m.start("np"), m.end("np"), "described:" + np.casefold(), 0.3)
+    inside = [k for k in mentions if described.start < k.end and k.start < described.end]
+    for k in inside:
+        concept = doc.vocab.lookup(k.name)
+        if not (described.start < k.start and k.end <= described.end and concept is not None and concept.is_family):
+            return mentions
+    return sorted([*(k for k in mentions if k not in inside), described], key=lambda k: k.start)
+
 
 # compiled once (re.search(source, …) looks its source up in re's cache on every call)
 _CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|our|they)|thus|leading|"
@@ -340,7 +404,8 @@ def rule_comparisons(doc: Document) -> Iterator[Extraction]:
             continue
         objects: list[MethodMention] = []   # mentions already used as objects in this sentence
         for cue, outcome, confidence in sentence_cues(raw, mentions):
-            yield from _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects)
+            yield from _pairs(doc, sentence, text, with_described(doc, text, mentions, cue.end()), cue, outcome,
+                              confidence, primary, seen, objects)
 
 
 def raw_cues(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:

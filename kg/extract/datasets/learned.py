@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract import Document
-from kg.extract.datasets.rules import names_after_on, plausible_dataset_name, rule_datasets, unknown_dataset_names
+from kg.extract.datasets.rules import (dataset_mentions, names_after_on, plausible_dataset_name, rule_datasets,
+                                      unknown_dataset_names)
 from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
                                  shape_features)
 from kg.extract.introduced import introduced_dataset_names
@@ -75,7 +76,7 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
     text = doc.text
     for sentence in doc.abstract_sentences:
         found = [(m.surface, m.start, m.end, m.concept.label, "vocab")
-                 for m in doc.find(sentence.text, kind="dataset", offset=sentence.start)
+                 for m in dataset_mentions(doc, sentence)
                  if m.surface.casefold() not in own
                  and not _JOINED_BEFORE.search(text, max(0, m.start - 2), m.start)
                  and not _JOINED_AFTER.match(text, m.end)]

@@ -14,6 +14,7 @@ from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.extract.proposes import own_names
 from kg.records import Extraction
 from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
+from kg.vocab import Mention
 
 _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
@@ -215,6 +216,38 @@ def dataset_names(doc: Document) -> set[str]:
     return doc.cache["dataset_names"]
 
 
+# "CIFAR-10/100", "Kinetics-400/600", "Something-Something V1/V2", "VOC2007/2012": a known name's
+# last part and, after a slash, the part that names its sibling
+_SLASH_SIBLING = re.compile(r"/(?P<part>[A-Za-z]{0,2}\d+[A-Za-z]?)(?![\w/])")
+_LAST_PART = re.compile(r"(?:(?<=[\s_-])[A-Za-z]{1,2})?\d+[A-Za-z]?$")
+
+
+def dataset_mentions(doc: Document, sentence: Sentence) -> list[Mention]:
+    """The known datasets a sentence names (spans in the document), each sibling written after a
+    slash too ("CIFAR-10/100" names CIFAR-100, at "100") when the vocabulary knows it.
+
+    >>> from kg.records import Paper
+    >>> from kg.vocab import default_vocabulary
+    >>> doc = Document(Paper(title="T", abstract="We test on CIFAR10/100, Kinetics-400/600 and "
+    ...                                              "Something-Something V1/V2."), default_vocabulary())
+    >>> [m.concept.label for m in dataset_mentions(doc, doc.abstract_sentences[0])]
+    ['CIFAR-10', 'CIFAR-100', 'Kinetics-400', 'Kinetics-600', 'Something-Something V1', 'Something-Something V2']
+    """
+    found = doc.find(sentence.text, kind="dataset", offset=sentence.start)
+    out = []
+    for m in found:
+        out.append(m)
+        sibling = _SLASH_SIBLING.match(doc.text, m.end)
+        last = _LAST_PART.search(m.surface)
+        if sibling is None or last is None or not m.surface[:last.start()].strip():
+            continue
+        name = m.surface[:last.start()] + sibling.group("part")
+        concept = doc.vocab.lookup(name, kind="dataset")
+        if concept is not None and concept.key != m.concept.key:
+            out.append(Mention(concept, name, sibling.start("part"), sibling.end("part")))
+    return out
+
+
 def rule_datasets(doc: Document) -> Iterator[Extraction]:
     """The datasets the rules keep: evaluation context, no pre-training (the learned decision's
     strongest feature)."""
@@ -222,7 +255,7 @@ def rule_datasets(doc: Document) -> Iterator[Extraction]:
     proposals = {p.casefold() for p in own_names(doc)}
     for sentence in doc.abstract_sentences:
         text = doc.text
-        mentions = doc.find(sentence.text, kind="dataset", offset=sentence.start)
+        mentions = dataset_mentions(doc, sentence)
         cue = _has_eval_cue(sentence, doc)
         candidates = [(m.surface, m.start, m.end, m.concept.label, 0.9 if cue else 0.75) for m in mentions]
         covered = [(m.start, m.end) for m in mentions]
