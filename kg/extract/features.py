@@ -227,7 +227,8 @@ def shape_features(f: Features, prefix: str, name: str) -> None:
         f[f"{prefix}last:{last}"] = 1.0
         if first.endswith("ing"):
             f[f"{prefix}first-ing"] = 1.0
-        if first in ("a", "an", "the", "on", "towards", "toward", "when", "how", "why", "what", "is", "are"):
+        if first in ("a", "an", "the", "on", "towards", "toward", "when", "how", "why", "what", "which", "who", "where",
+                     "is", "are", "do", "does", "can", "could", "should", "will", "would", "may"):
             f[f"{prefix}first-function-word"] = 1.0
         if any(w.lower() in STOPWORDS for w in ws[1:-1]):
             f[f"{prefix}inner-stopword"] = 1.0

@@ -58,14 +58,20 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(text)
 
 
-def is_namey(word: str) -> bool:
-    """A word that can only be a name: CamelCase, an acronym, letters mixed with digits, ``++``.
+# "CNN-based", "ResNet-like", "Mask2Former-style", "MPC-aware": a name made an adjective
+_MODIFIER_SUFFIX = re.compile(r"-(?:like|based|style|inspired|type|oriented|driven|guided|specific|agnostic|aware|"
+                              r"free|friendly)$", re.IGNORECASE)
 
-    >>> [is_namey(w) for w in ["VOLO", "DiffDis", "Next-ViT", "YOLOv8", "SeiT++", "Transformer", "a"]]
-    [True, True, True, True, True, False, False]
+
+def is_namey(word: str) -> bool:
+    """A word that can only be a name: CamelCase, an acronym, letters mixed with digits, ``++``;
+    not a name made an adjective ("CNN-based", "ResNet-like").
+
+    >>> [is_namey(w) for w in ["VOLO", "DiffDis", "Next-ViT", "YOLOv8", "SeiT++", "Transformer", "a", "CNN-based"]]
+    [True, True, True, True, True, False, False, False]
     """
     core = word.strip("-'’./")
-    if len(core) < 2:
+    if len(core) < 2 or _MODIFIER_SUFFIX.search(core):
         return False
     if "++" in core:
         return True
