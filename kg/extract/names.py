@@ -48,7 +48,7 @@ CER EER AUC ROC F1 F1-score F-score F1-measure top-1 top-5 Top1 Top-1 top1 GPU G
 TensorRT CoreML ONNX PyTorch TensorFlow JAX CUDA GB MB KB TB ms TFLOPs SOTA SoTA SoA MAE MSE RMSE
 IoT AI ML DL NLP CV AR VR LiDAR RGB RGB-D 2D 3D 4D HD 4K 1080p COVID-19 COVID ID OOD URL API
 GitHub NeurIPS CVPR ICCV ECCV ICLR ICML AAAI IJCAI arXiv SoTA-level NVIDIA Jetson Raspberry INT8 FP16 FP32
-GPUs TPUv3 iPhone Android iOS
+GPUs TPUv3 iPhone iPhones Android iOS JPEG JPG PNG TIFF BMP GIF WAV MP3 MP4 PDF CSV JSON HTML
 """.split())
 _HYPHEN_SLASH = re.compile(r"[-/]")       # (compiled once: the functions below are hot)
 _PHRASE_SEP = re.compile(r"[\s\-]+")
