@@ -59,6 +59,7 @@ _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
 
 
+_NAME_PAIR = re.compile(r"(?P<a>\S+)\s+and\s+(?P<b>\S+)")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=\S)", re.IGNORECASE)
 _MEANS_BEFORE = re.compile(r"\b(?:with|using|via|by|through|based\s+on)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _MEANS_AFTER = re.compile(r"\s+(?:with|using|via|by|through|based\s+on)\b", re.IGNORECASE)
@@ -95,6 +96,11 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     def add(name: str, aliases: Iterable[str], sentence: Sentence | None, origin: str) -> None:
         name = " ".join(name.split()).strip(" \t\"'“”‘’-,.:;()")
         name = _ARTICLE.sub("", name)   # "A Point Set Generation Network" names the network
+        pair = _NAME_PAIR.fullmatch(name)
+        if pair and namey(doc.vocab, pair["a"]) and namey(doc.vocab, pair["b"]):
+            add(pair["a"], [], sentence, origin)    # "called GHM-C and GHM-R": two names
+            add(pair["b"], [], sentence, origin)
+            return
         if not name or len(name) > 80 or len(words(name)) > 6 or not any(c.isalpha() for c in name):
             return
         if all(w.lower() in STOPWORDS for w in words(name)):
