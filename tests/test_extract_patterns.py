@@ -371,6 +371,28 @@ def test_comparison_sides_skip_metrics_relative_clauses_and_kind_words():
     assert pairs(relative) == {("ConvFoo", "ConvNeXt", "outperforms")}
 
 
+def test_a_new_name_built_on_a_known_one_is_a_side_of_its_own():
+    from kg.extract.compares.rules import method_mentions
+    doc = Document(paper("A study", "A study."), default_vocabulary())
+    text = ("The CV-FOO models and ViT-Bar beat the Swin-Foo, DeiT-S, ResNet-50 and CNN-based models.")
+    names = [m.name for m in method_mentions(doc, text)]
+    # a capitalised part joined by a hyphen makes a new name; a size tail or a modifier does not
+    assert names[:3] == ["CV-FOO", "ViT-Bar", "Swin-Foo"], names
+    assert "DeiT-S" in names and "ResNet-50" in names and "CNN-based" not in names, names
+
+
+def test_a_side_named_by_its_kind_after_a_cue():
+    rules = lambda p: {(e.subject, e.object) for e in extract(p, model=None) if e.predicate == "comparesTo"}
+    kind = paper("FooWalk: walking graphs", "FooWalk learns better policies than other RL-based methods, "
+                 "and outperforms all previous bottom-up methods.")
+    assert {("FooWalk", "RL-based methods"), ("FooWalk", "bottom-up methods")} <= rules(kind), rules(kind)
+    # a family the words before it qualify is the side ("real-valued CNNs"); words that only point
+    # at it ("other", "the naive") are not part of its name, and a kind alone names nothing
+    qualified = paper("FooNet", "FooNet is more accurate than real-valued CNNs. FooNet beats the naive "
+                      "aggregation methods. FooNet outperforms existing methods.")
+    assert rules(qualified) == {("FooNet", "real-valued CNNs"), ("FooNet", "aggregation methods")}, rules(qualified)
+
+
 def test_title_case_dataset_names_in_a_coordinated_list():
     p = paper("FooDA: Adapting to Fog", "Our method improves by 4.3% mIoU on the Foggy Driving, and Foggy Town "
               "benchmarks, respectively.")

@@ -24,12 +24,17 @@ POOL = {"dev": ("gold_dev.json", "dev_papers.txt"), "train": ("gold_train.json",
 # F1 floors (and main-method recall) a little under the figures at the time of writing, for a
 # model trained on the other sets and scored on this one (never trained on it)
 HELD_OUT = {
-    "sample2": {"proposes": 0.76, "evaluatesOn": 0.95, "comparesTo": 0.64, "main": 0.86},
-    "train": {"proposes": 0.64, "evaluatesOn": 0.88, "comparesTo": 0.59, "main": 0.82,
-              "addressesTask": 0.78, "results": 0.71},
+    "sample2": {"proposes": 0.76, "evaluatesOn": 0.95, "comparesTo": 0.66, "main": 0.86},
+    "train": {"proposes": 0.64, "evaluatesOn": 0.90, "comparesTo": 0.58, "main": 0.80,
+              "addressesTask": 0.78, "results": 0.73},
 }
 # the shipped model on the dev set (the floors: it was tuned on for a long time)
 SHIPPED_DEV = {"proposes": 0.85, "evaluatesOn": 0.92, "comparesTo": 0.75}
+# the shipped model on SciREX abstracts annotated blind after it was trained and never trained on
+# (examples/annotated/gold_heldout.json): the nearest thing here to the hidden papers
+BLIND = ("gold_heldout.json", "heldout_papers.jsonl")
+SHIPPED_BLIND = {"proposes": 0.64, "evaluatesOn": 0.81, "comparesTo": 0.48, "addressesTask": 0.58, "results": 0.55,
+                 "main": 0.70}
 
 
 def _papers(name: str):
@@ -59,6 +64,28 @@ def test_held_out_quality(held_out):
 def test_shipped_model_on_dev():
     scores = _score(load_model(), _papers("dev"))
     assert all(scores[k] >= v for k, v in SHIPPED_DEV.items()), scores
+
+
+def test_shipped_model_on_papers_it_never_saw():
+    blind = load_annotated([ANNOTATED / BLIND[0]], [ANNOTATED / BLIND[1]])
+    titles = {a.paper.title for name in POOL for a in _papers(name)}
+    assert len(blind) == 106 and not titles & {a.paper.title for a in blind}
+    scores = _score(load_model(), blind)
+    assert all(scores[k] >= v for k, v in SHIPPED_BLIND.items()), scores
+
+
+def test_slash_siblings_and_two_coined_names_in_one_phrase():
+    # "on CIFAR-10/100" names CIFAR-100 too; "two loss functions called GHM-C and GHM-R": two names
+    from kg.extract import Document
+    from kg.extract.proposes.learned import proposal_candidates
+    from kg.records import Paper
+    doc = Document(Paper(title="Gradient Harmonized Detectors", abstract=(
+        "Two novel loss functions called GHM-C and GHM-R are designed. "
+        "We test them on CIFAR-10/100 and Kinetics-400/600.")), default_vocabulary())
+    names = [c.name for c in proposal_candidates(doc)]
+    assert "GHM-C" in names and "GHM-R" in names and "GHM-C and GHM-R" not in names, names
+    datasets = {e.object for e in extract(doc.paper, default_vocabulary(), model=None) if e.predicate == "evaluatesOn"}
+    assert {"CIFAR-100", "Kinetics-600"} <= datasets, datasets
 
 
 def test_a_task_named_in_a_proposal_sentence_is_not_proposed():

@@ -52,8 +52,7 @@ def comparison_candidates(doc: Document) -> list[ComparisonCandidate]:
         raw = raw_cues(text, doc.word_heads(text))
         if not raw:
             continue
-        # (techniques too: "Lion outperforms Adam", "EvoNorms ... outperforming BatchNorm")
-        mentions = method_mentions(doc, text, techniques=True)
+        mentions = method_mentions(doc, text)
         if not mentions:
             continue
         for cue, outcome, confidence in sentence_cues(raw, mentions):

@@ -215,10 +215,8 @@ def _compound(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[MethodMention]:
-    """Methods and method families named in ``text`` (one sentence); with ``techniques``, the
-    generic techniques too (dropout, Adam: a side only when a paper compares its own technique
-    with one), at strength 0."""
+def method_mentions(doc: Document, text: str) -> list[MethodMention]:
+    """Methods and method families named in ``text`` (one sentence)."""
     found: list[MethodMention] = []
     primary = primary_method(doc)
     own = [(n, p) for p in find_proposals(doc) for n in (p.name, *p.aliases)]
@@ -288,7 +286,7 @@ def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[
     # "the strong CNN model ConvNeXt": the first name only says what kind the second is
     kept = [k for k, nxt in zip(kept, kept[1:] + [None])
             if nxt is None or not _KIND_BEFORE_NAME.fullmatch(text[k.end:nxt.start])]
-    return kept if techniques else [k for k in kept if k.strength > 0]
+    return [k for k in kept if k.strength > 0]
 
 @lru_cache(maxsize=1)
 def _described_side() -> re.Pattern:
