@@ -71,7 +71,7 @@ def is_namey(word: str) -> bool:
     [True, True, True, True, True, False, False, False]
     """
     core = word.strip("-'’./")
-    if len(core) < 2 or _MODIFIER_SUFFIX.search(core):
+    if len(core) < 2 or ("-" in core and _MODIFIER_SUFFIX.search(core)):
         return False
     if "++" in core:
         return True

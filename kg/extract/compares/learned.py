@@ -16,12 +16,12 @@ from kg.extract import Document
 from kg.extract.compares.rules import (
     PARTICIPLE,
     VERBAL,
-    with_described,
     method_mentions,
     raw_cues,
     rule_comparisons,
     sentence_cues,
     verdict,
+    with_described,
 )
 from kg.extract.features import Decision, Features, bucket, candidate_group, shape_features, vocab_features
 from kg.extract.proposes import own_names, primary_method

@@ -288,6 +288,7 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
             if nxt is None or not _KIND_BEFORE_NAME.fullmatch(text[k.end:nxt.start])]
     return [k for k in kept if k.strength > 0]
 
+
 @lru_cache(maxsize=1)
 def _described_side() -> re.Pattern:
     """A side named by its kind right after a cue: "than other tree-structured models", "over
