@@ -141,7 +141,8 @@ class Mention:
     end: int
 
 
-def _is_word_char(c: str) -> bool:
+def is_word_char(c: str) -> bool:
+    """A character of a name's word: a letter, a digit, "_" or "-"."""
     return c.isalnum() or c in "_-"
 
 
@@ -154,11 +155,11 @@ def _spans(name: str, low: str) -> Iterator[tuple[int, int]]:
     at = low.find(needle)
     while at >= 0:
         end = at + len(needle)
-        if low.startswith("es", end) and not (end + 2 < len(low) and _is_word_char(low[end + 2])):
+        if low.startswith("es", end) and not (end + 2 < len(low) and is_word_char(low[end + 2])):
             end += 2
-        elif low.startswith("s", end) and not (end + 1 < len(low) and _is_word_char(low[end + 1])):
+        elif low.startswith("s", end) and not (end + 1 < len(low) and is_word_char(low[end + 1])):
             end += 1
-        if (at == 0 or not _is_word_char(low[at - 1])) and (end == len(low) or not _is_word_char(low[end])):
+        if (at == 0 or not is_word_char(low[at - 1])) and (end == len(low) or not is_word_char(low[end])):
             yield at, end
         at = low.find(needle, at + 1)
 

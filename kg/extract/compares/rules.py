@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from kg.extract import Document
 from kg.extract.datasets import dataset_names
-from kg.extract.features import cue_words
+from kg.extract.features import cue_words, is_word_char
 from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
 from kg.extract.proposes.rules import PROPOSER, PROPOSER_HEADS
@@ -193,13 +193,10 @@ def _compound(text: str, start: int, end: int) -> tuple[int, int]:
     "Flatten-Swin" (a capitalised part joined by a hyphen), or [start, end) itself. A size tail
     ("DeiT-S", "ResNet-50") keeps the known name (a variant of it), and so does a lower-case
     part ("CNN-based", "non-Transformer"): a modifier, not a name."""
-    def word_char(at: int) -> bool:
-        return text[at].isalnum() or text[at] in "-_"
-
     s, e = start, end
-    while s > 0 and word_char(s - 1):
+    while s > 0 and is_word_char(text[s - 1]):
         s -= 1
-    while e < len(text) and word_char(e):
+    while e < len(text) and is_word_char(text[e]):
         e += 1
     while e > end and text[e - 1] == "-":
         e -= 1
@@ -207,7 +204,7 @@ def _compound(text: str, start: int, end: int) -> tuple[int, int]:
     if before and before.endswith("-") and before[0].isupper():
         # "CV-CNN models": the name is the hyphenated word, not the known phrase it starts
         e = start
-        while e < len(text) and word_char(e):
+        while e < len(text) and is_word_char(text[e]):
             e += 1
         return s, e
     if after and after.startswith("-") and after[1:2].isupper() and not VARIANT_TAIL.fullmatch(after):
