@@ -135,6 +135,45 @@ def test_tasks_coordinated_with_a_known_task_are_candidates():
     assert "found:coordinated" in task_features(doc, cands["headline generation"])
 
 
+def test_words_narrowing_a_known_task_make_a_candidate_of_their_own():
+    # titles of SciREX papers: the guideline keeps a task at the level the text names it, so the
+    # words before a known task ("Dense", "AMR-to-", "infant brain MRI") make a narrower
+    # candidate beside the known one; a verb, a number or an adverb is no part of a task's name
+    from kg.extract import Document
+    from kg.extract.tasks import task_candidates, task_features
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    doc = Document(Paper(title="Structural Neural Encoders for AMR-to-text Generation", abstract=(
+        "We study dense face alignment and infant brain MRI segmentation. We tackle cross-lingual text "
+        "classification. Results in 2012 on image classification, simultaneously image classification.")),
+        vocab)
+    cands = {c.surfaces[0].casefold(): c for c in task_candidates(doc)}
+    narrowed = {s: c.narrows.label for s, c in cands.items() if c.narrows is not None}
+    assert narrowed.keys() >= {"amr-to-text generation", "dense face alignment", "infant brain mri segmentation",
+                               "cross-lingual text classification"}, sorted(cands)
+    assert narrowed["dense face alignment"] == "face alignment"
+    assert not any(s.startswith(("study", "tackle", "2012", "simultaneously")) for s in narrowed), sorted(narrowed)
+    f = task_features(doc, cands["cross-lingual text classification"])
+    assert {"narrowed", "found:narrowed", "narrowed:hyphen"} <= set(f), sorted(f)
+
+
+def test_a_general_task_folds_into_the_most_specific_one_kept():
+    # "U-Net: Convolutional Networks for Biomedical Image Segmentation": with both the known
+    # "Image Segmentation" (also written "segmentation") and the narrower phrase kept, one task
+    # comes out, named as the title names it (the general one's surfaces as its aliases)
+    from kg.extract import Document
+    from kg.extract.tasks import TaskCandidate, _fold_general
+    from kg.vocab import default_vocabulary
+
+    doc = Document(Paper(title="U-Net", abstract="."), default_vocabulary())
+    general = TaskCandidate("image-segmentation", ["Image Segmentation", "segmentation"])
+    specific = TaskCandidate("biomedicalimagesegmentation", ["biomedical image segmentation"])
+    folded = _fold_general([(general, 0.85), (specific, 0.65)], doc)
+    assert [(c.surfaces, p) for c, p in folded] == [
+        (["biomedical image segmentation", "Image Segmentation", "segmentation"], 0.65)]
+
+
 def test_vocabularies_aliases_directions_and_broader():
     from kg.vocab import default_vocabulary
 

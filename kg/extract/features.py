@@ -108,11 +108,13 @@ def namey_words(vocab: Vocabulary, text: str) -> list[str]:
 def candidate_group(decision: str, features: Features) -> str:
     """The group whose cut applies to a candidate: for proposes, evaluatesOn and comparesTo,
     whether a precise rule found (or kept) it; for tasks, whether the title names it as its
-    purpose ("... for Visual Recognition": nine in ten are the paper's task)."""
+    purpose ("... for Visual Recognition": nine in ten are the paper's task), else whether it is a
+    known task narrowed by the words before it ("cross-lingual text classification": a kind of
+    candidate of its own, kept less often than the known task it narrows)."""
     if decision in ("proposes", "evaluatesOn", "comparesTo"):
         return "rule" if "o:rule" in features else "new"
     if decision == "addressesTask":
-        return "title-for" if "title:for" in features else "other"
+        return "title-for" if "title:for" in features else "narrowed" if "narrowed" in features else "other"
     return ""
 
 

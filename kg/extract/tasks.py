@@ -87,11 +87,14 @@ class TaskCandidate:
     background: int = 0                # mentions in background sentences
     concept: Concept | None = None
     found_by: set[str] = field(default_factory=set)   # vocabulary, title-start, title, abstract; then-task-word
+    narrows: Concept | None = None     # the known task this phrase narrows ("Dense | Face Alignment")
+    modifier: str = ""                 # the words that narrow it ("Dense")
 
 
 def _add(cands: dict[str, TaskCandidate], key: str, surface: str, sentence: Sentence, is_title: bool,
-         own: bool, background: bool, concept: Concept | None, found_by: tuple[str, ...] = ("vocabulary",)) -> None:
-    c = cands.setdefault(key, TaskCandidate(key, concept=concept))
+         own: bool, background: bool, concept: Concept | None, found_by: tuple[str, ...] = ("vocabulary",),
+         narrows: Concept | None = None, modifier: str = "") -> None:
+    c = cands.setdefault(key, TaskCandidate(key, concept=concept, narrows=narrows, modifier=modifier))
     c.found_by.update(found_by)
     if surface not in c.surfaces:
         c.surfaces.append(surface)
@@ -127,17 +130,60 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
             r"\b(?:we|our)\b", text, re.IGNORECASE)
         for m in mentions:
             _add(cands, m.concept.key, m.surface, sentence, is_title, own, background, m.concept)
+            modifier = _modifier(doc, text, m.start)
+            if modifier:
+                narrowed = modifier + ("" if modifier.endswith("-") else " ") + m.surface
+                if not any(w.isupper() and len(w) > 1 for w in narrowed.split()):
+                    narrowed = narrowed.casefold()
+                _add(cands, match_key(narrowed), narrowed, sentence, is_title, own, background, None,
+                     ("narrowed", "title" if is_title else "abstract"), m.concept, modifier)
         for phrase, how in phrases:
             _add(cands, match_key(phrase), phrase, sentence, is_title, own or is_title, background, None, how)
     return list(cands.values())
+
+
+# Up to three words joined to a task's name by single spaces, or a word joined by a hyphen
+# ("AMR-to-|text generation"), whole words on the left.
+_MODIFIERS = re.compile(r"(?<![\w'’-])(?:(?:[\w'’-]+ ){1,3}|[\w'’-]+-)$")
+_NO_MODIFIER = re.compile(r"[\w'’-]*(?:ly|ing)", re.IGNORECASE)   # "simultaneously", "performing"
+
+
+@lru_cache(maxsize=1)
+def _not_modifiers() -> frozenset[str]:
+    return _NOT_TASK_WORDS | _ITEM_STOP | frozenset(cue_words("task_modifier_stops"))
+
+
+def _ends_name(word: str) -> bool:
+    """Whether a task's name cannot reach left past ``word``: a function word, a verb ("we
+    study", "render"), a number ("2012 image classification")."""
+    bare = word.rstrip("-").casefold()
+    return bare in _not_modifiers() or bare.isdigit()
+
+
+def _modifier(doc: Document, text: str, start: int) -> str:
+    """The words before a known task mention at ``text[start]`` that narrow it:
+    "Dense | Face Alignment", "cross-lingual text classification", "AMR-to-text Generation". The
+    guideline keeps a task at the level the text names it; whether these words belong to the
+    task's name is the decision's to learn. A run stops at a function word, a verb ("we tackle",
+    ``task_modifier_stops`` in ``ontology/cues.json``), a number, an adverb or gerund
+    ("simultaneously", "performing"), and a name the vocabulary knows ("ImageNet
+    classification" is an alias already; "image classification object detection" a list)."""
+    run = _MODIFIERS.search(text, max(0, start - 60), start)
+    if run is None:
+        return ""
+    kept: list[str] = []
+    for word in reversed(run.group().split()):
+        if _ends_name(word) or _NO_MODIFIER.fullmatch(word) or doc.vocab.lookup(word.rstrip("-")) is not None:
+            break
+        kept.insert(0, word)
+    return " ".join(kept)
 
 
 def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, ...]]]:
     """Task-shaped noun phrases of a sentence, with how each was found."""
     for m in _phrase_pattern(_TITLE_LEAD if is_title else _ABSTRACT_LEAD).finditer(text):
         words = m.group("np").split()
-        while words and words[0].casefold() in _NOT_TASK_WORDS:
-            words.pop(0)
+        words = words[max((i + 1 for i, w in enumerate(words[:-1]) if _ends_name(w)), default=0):]
         if len(words) < _MIN_TITLE_WORDS or any(w.casefold() in ("and", "or") for w in words):
             continue
         phrase = " ".join(words).casefold() if not any(w.isupper() and len(w) > 1 for w in words) else " ".join(words)
@@ -175,10 +221,10 @@ def _coordinated(text: str, anchors: list[tuple[int, int]]) -> Iterator[str]:
 
 
 def _task_item(m: re.Match) -> tuple[int, int] | None:
-    """The item a list match holds, without the words before its last function word ("five
-    tasks from tagging": tagging)."""
+    """The item a list match holds, without the words before its last function word or verb
+    ("five tasks from tagging": tagging; "render 3D face reconstruction")."""
     words = list(re.finditer(r"\S+", m.group("np")))
-    cut = max((i + 1 for i, w in enumerate(words) if w.group().casefold() in _ITEM_STOP), default=0)
+    cut = max((i + 1 for i, w in enumerate(words) if _ends_name(w.group())), default=0)
     if cut == len(words):
         return None
     return m.start("np") + words[cut].start(), m.end("np")
@@ -198,21 +244,29 @@ def addressed(candidate: TaskCandidate) -> float:
 
 
 def _fold_general(kept: list[tuple[TaskCandidate, float]], doc: Document) -> list[tuple[TaskCandidate, float]]:
-    """A general task named beside a specific one of its kind becomes a surface form of it."""
+    """A general task named beside a specific one of its kind becomes a surface form of it (of the
+    most specific one: "segmentation" beside "image segmentation" and "biomedical image
+    segmentation" goes to the last). Keys are read before any folding, so that a candidate which
+    took a general one's surfaces does not look general in turn."""
+    keys = {id(c): [match_key(s) for s in c.surfaces] for c, _ in kept}
+
+    def narrower(other: TaskCandidate, cand: TaskCandidate) -> int:
+        """The length of ``other``'s longest key that ends with one of ``cand``'s (0: none)."""
+        return max((len(s) for s in keys[id(other)] for t in keys[id(cand)] if s != t and s.endswith(t)), default=0)
+
+    into: dict[int, int] = {}
+    for i, (cand, _) in enumerate(kept):
+        specific = max(((n, j) for j, (other, _) in enumerate(kept) if j != i and (n := narrower(other, cand))),
+                       default=None)
+        if specific is not None:
+            into[i] = specific[-1]
     out = []
-    for cand, conf in kept:
-        general = None
-        for other, _ in kept:
-            if other is cand:
-                continue
-            if any(match_key(s).endswith(match_key(t)) and match_key(s) != match_key(t)
-                                          for s in other.surfaces for t in cand.surfaces):
-                general = other
-                break
-        if general is None:
+    for i, (cand, conf) in enumerate(kept):
+        if i not in into or i in into.values():   # (a candidate others fold into stays)
             out.append((cand, conf))
         else:
-            general.surfaces.extend(s for s in cand.surfaces if s not in general.surfaces)
+            target = kept[into[i]][0]
+            target.surfaces.extend(s for s in cand.surfaces if s not in target.surfaces)
     return out
 
 
@@ -273,7 +327,9 @@ def task_names(doc: Document, cand: TaskCandidate) -> list[str]:
 
 def task_features(doc: Document, cand: TaskCandidate) -> Features:
     """Features of a :class:`kg.extract.tasks.TaskCandidate`."""
-    f: Features = {"known" if cand.concept is not None else "unknown": 1.0}
+    # (a phrase narrowing a known task is neither known nor a stranger)
+    known = "known" if cand.concept is not None else "narrowed" if cand.narrows is not None else "unknown"
+    f: Features = {known: 1.0}
     surface = cand.surfaces[0]
     f["words:" + bucket(len(surface.split()), 4)] = 1.0
     # (no feature per last word: "last:learning" and the like overfit a few hundred papers)
@@ -285,7 +341,7 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     # the linear model cannot combine these itself: a known multi-word task in the title is
     # nearly always addressed, a bare one in a background sentence rarely
     where = "title" if cand.in_title else ("own" if cand.own_work else "other")
-    f[f"{where}&{'known' if cand.concept is not None else 'unknown'}&{bucket(len(surface.split()), 3)}"] = 1.0
+    f[f"{where}&{known}&{bucket(len(surface.split()), 3)}"] = 1.0
     for how in cand.found_by:
         f["found:" + how] = 1.0
     f["own-work:" + bucket(cand.own_work, 3)] = 1.0
@@ -296,6 +352,8 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     f["first-sentence:" + bucket(index, 6)] = 1.0
     if cand.concept is not None and cand.concept.families:
         f["has-broader"] = 1.0
+    if cand.narrows is not None:
+        _narrowing_features(f, doc, cand)
     exact, broader = benchmark_tasks(doc)
     if exact and cand.concept is not None:
         # a task the paper's datasets are benchmarks for ("classification" beside ImageNet) is
@@ -317,6 +375,26 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
         # a list in a sentence about the paper's own results names what it is evaluated on
         f["sentence:examples&" + ("own" if cand.own_work else "other")] = 1.0
     return f
+
+
+def _narrowing_features(f: Features, doc: Document, cand: TaskCandidate) -> None:
+    """What tells a task's own narrower name ("Dense Face Alignment", "infant brain MRI
+    segmentation") from words that merely stand before it ("Extendable Long Video Generation")."""
+    words = cand.modifier.split()
+    f["narrowed:words:" + bucket(len(words), 3)] = 1.0
+    if all(w[:1].isupper() for w in words):
+        f["narrowed:capitalised"] = 1.0
+    if any(w.isupper() and len(w) > 1 for w in words):
+        f["narrowed:acronym"] = 1.0
+    if any(c.isdigit() for c in cand.modifier):
+        f["narrowed:digit"] = 1.0
+    if "-" in cand.modifier:
+        f["narrowed:hyphen"] = 1.0
+    # the paper also names the task without these words: they describe this mention only
+    key = cand.narrows.key
+    if any(s not in cand.sentences and any(m.concept.key == key for m in doc.find(s.text, kind="task"))
+           for s in doc.sentences):
+        f["narrowed:bare-elsewhere"] = 1.0
 
 
 @register_extractor("tasks", "addressesTask")
