@@ -26,7 +26,7 @@ POOL = {"dev": ("gold_dev.json", "dev_papers.txt"), "train": ("gold_train.json",
 HELD_OUT = {
     "sample2": {"proposes": 0.76, "evaluatesOn": 0.95, "comparesTo": 0.66, "main": 0.86},
     "train": {"proposes": 0.64, "evaluatesOn": 0.90, "comparesTo": 0.58, "main": 0.80,
-              "addressesTask": 0.77, "results": 0.73},
+              "addressesTask": 0.78, "results": 0.73},
 }
 # the shipped model on the dev set (the floors: it was tuned on for a long time)
 SHIPPED_DEV = {"proposes": 0.85, "evaluatesOn": 0.92, "comparesTo": 0.75}

@@ -115,6 +115,12 @@ def test_a_general_task_beside_a_benchmark_is_named_by_the_benchmarks_task():
     names = {c.surfaces[0]: _benchmark_name(doc, c) for c in task_candidates(doc)}
     assert names["classification"] == "image classification", names
     assert names["segmentation"] is None, names
+    # a task of more than one word is named at the level the paper names it (the guideline)
+    doc = Document(Paper(title="VOLO: Vision Outlooker for Visual Recognition", abstract=(
+        "VOLO achieves 87.1% top-1 accuracy on ImageNet-1K classification.")), vocab)
+    cands = {c.surfaces[0]: c for c in task_candidates(doc)}
+    assert "visual-recognition" in benchmark_tasks(doc)[1]
+    assert _benchmark_name(doc, cands["Visual Recognition"]) is None
 
 
 def test_tasks_coordinated_with_a_known_task_are_candidates():
