@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract import Document
-from kg.extract.datasets.rules import (dataset_mentions, names_after_on, plausible_dataset_name, rule_datasets,
-                                      unknown_dataset_names)
+from kg.extract.datasets.rules import (dataset_mentions, is_pretraining, names_after_on, plausible_dataset_name,
+                                      rule_datasets, unknown_dataset_names)
 from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
                                  shape_features)
 from kg.extract.introduced import introduced_dataset_names
@@ -130,6 +130,13 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
         f["pretrain-before"] = 1.0
         if all(pre):
             f["always-pretrain-before"] = 1.0
+    # the rules' reading of each mention (a wider window than the cue lists': "pretrained on larger
+    # datasets (e.g. ImageNet-22k)", "after ImageNet-22K pre-training")
+    pre = [is_pretraining(sent, s, e, text) for sent, s, e in cand.mentions]
+    if any(pre):
+        f["reads-pretraining"] = 1.0
+        if all(pre):
+            f["always-reads-pretraining"] = 1.0
     for key in ("eval_before", "used_before", "compare_before"):
         if any(cue_before(key, text[max(0, s - 40):s]) for _, s, _ in cand.mentions):
             f["before:" + key] = 1.0

@@ -20,7 +20,7 @@ _PRETRAIN_BEFORE = re.compile(
     r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
     r"initiali[sz]ed|collected|crawled|transfer(?:red)?\s+from)\b[^.;]{0,25}?"
     r"\b(?:on|with|using|from|of)\s+(?:the\s+)?(?:(?:large-scale|larger|large|bigger|extra|additional|external)\s+)*"
-    r"(?:(?:dataset|data|corpus)\s+)?$",
+    r"(?:(?:datasets?|data|corpus|corpora)\s+)?(?:\(\s*(?:e\.g\.|\\eg|such\s+as)[,\s]*)?$",
     re.IGNORECASE,
 )
 _PRETRAIN_AFTER = re.compile(r"^\W{0,3}(?:pre-?train(?:ed|ing)|pretrain|weights|initiali[sz]ation|-based pre)",
@@ -79,7 +79,9 @@ benchmark large scale common well-known famous proposed collected annotated labe
 """.split())
 
 
-def _is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool:
+def is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool:
+    """Whether the dataset mention at ``text[start:end]`` reads as pre-training data: "pretrained on
+    larger datasets (e.g. ImageNet-22k)", "after ImageNet-22K pre-training"."""
     before = text[max(0, start - 90):start]
     after = text[end:end + 25]
     if _PRETRAIN_BEFORE.search(before) or _PRETRAIN_AFTER.search(after):
@@ -271,7 +273,7 @@ def rule_datasets(doc: Document) -> Iterator[Extraction]:
             covered.append((start, end))
             candidates.append((name, start, end, name, confidence))
         for surface, start, end, label, confidence in candidates:
-            if _is_pretraining(sentence, start, end, text):
+            if is_pretraining(sentence, start, end, text):
                 continue
             key = label.casefold()
             if key in seen:
