@@ -132,9 +132,7 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
             _add(cands, m.concept.key, m.surface, sentence, is_title, own, background, m.concept)
             modifier = _modifier(doc, text, m.start)
             if modifier:
-                narrowed = modifier + ("" if modifier.endswith("-") else " ") + m.surface
-                if not any(w.isupper() and len(w) > 1 for w in narrowed.split()):
-                    narrowed = narrowed.casefold()
+                narrowed = _phrase_name((modifier + ("" if modifier.endswith("-") else " ") + m.surface).split())
                 _add(cands, match_key(narrowed), narrowed, sentence, is_title, own, background, None,
                      ("narrowed", "title" if is_title else "abstract"), m.concept, modifier)
         for phrase, how in phrases:
@@ -179,6 +177,13 @@ def _modifier(doc: Document, text: str, start: int) -> str:
     return " ".join(kept)
 
 
+def _phrase_name(words: list[str]) -> str:
+    """A task phrase the vocabulary does not know, as a name: lower case, unless an acronym in it
+    keeps the case as written ("infant brain MRI segmentation")."""
+    phrase = " ".join(words)
+    return phrase if any(w.isupper() and len(w) > 1 for w in words) else phrase.casefold()
+
+
 def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, ...]]]:
     """Task-shaped noun phrases of a sentence, with how each was found."""
     for m in _phrase_pattern(_TITLE_LEAD if is_title else _ABSTRACT_LEAD).finditer(text):
@@ -186,7 +191,7 @@ def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, .
         words = words[max((i + 1 for i, w in enumerate(words[:-1]) if _ends_name(w)), default=0):]
         if len(words) < _MIN_TITLE_WORDS or any(w.casefold() in ("and", "or") for w in words):
             continue
-        phrase = " ".join(words).casefold() if not any(w.isupper() and len(w) > 1 for w in words) else " ".join(words)
+        phrase = _phrase_name(words)
         how = ("title-start" if m.start() == 0 or text[m.start()] in ":?!-–—" or text[m.start():m.start() + 1].isspace()
                else "title") if is_title else "abstract"
         yield phrase, (how, "then-task-word") if _TASK_WORD_AFTER.match(text, m.end()) else (how,)
@@ -215,9 +220,7 @@ def _coordinated(text: str, anchors: list[tuple[int, int]]) -> Iterator[str]:
     tasks names each one."""
     after, before = _item_patterns()
     for start, end in listed_spans(text, anchors, after, before, (0, len(text)), _task_item):
-        words = text[start:end].split()
-        phrase = " ".join(words)
-        yield phrase if any(w.isupper() and len(w) > 1 for w in words) else phrase.casefold()
+        yield _phrase_name(text[start:end].split())
 
 
 def _task_item(m: re.Match) -> tuple[int, int] | None:
