@@ -138,7 +138,8 @@ def test_tasks_coordinated_with_a_known_task_are_candidates():
     cands = {c.surfaces[0]: c for c in task_candidates(doc)}
     assert {"person segmentation", "headline generation"} <= set(cands), sorted(cands)
     assert not any("handle" in s for s in cands), sorted(cands)
-    assert "found:coordinated" in task_features(doc, cands["headline generation"])
+    features = task_features(doc, cands["headline generation"])
+    assert {"found:coordinated", "coordinated&own"} <= set(features), sorted(features)
 
 
 def test_words_narrowing_a_known_task_make_a_candidate_of_their_own():

@@ -349,6 +349,10 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     f[f"{where}&{known}&{bucket(len(surface.split()), 3)}"] = 1.0
     for how in cand.found_by:
         f["found:" + how] = 1.0
+    if "coordinated" in cand.found_by:
+        # an item listed with a known task in a sentence about the paper's own results is one of
+        # its tasks as much as the known one ("results on tagging, parsing and entailment")
+        f["coordinated&" + where] = 1.0
     f["own-work:" + bucket(cand.own_work, 3)] = 1.0
     f["background:" + bucket(cand.background, 3)] = 1.0
     mentions = len(cand.sentences)
