@@ -140,6 +140,11 @@ def test_tasks_coordinated_with_a_known_task_are_candidates():
     assert not any("handle" in s for s in cands), sorted(cands)
     features = task_features(doc, cands["headline generation"])
     assert {"found:coordinated", "coordinated&own"} <= set(features), sorted(features)
+    # an item's head stays, even one that ends a name elsewhere ("learning" in "deep learning based")
+    doc = Document(Paper(title="ALE", abstract=(
+        "ALE presents challenges for reinforcement learning, model learning, model-based planning and "
+        "imitation learning.")), vocab)
+    assert "model learning" in {c.surfaces[0] for c in task_candidates(doc)}
 
 
 def test_words_narrowing_a_known_task_make_a_candidate_of_their_own():

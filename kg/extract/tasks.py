@@ -225,11 +225,10 @@ def _coordinated(text: str, anchors: list[tuple[int, int]]) -> Iterator[str]:
 
 def _task_item(m: re.Match) -> tuple[int, int] | None:
     """The item a list match holds, without the words before its last function word or verb
-    ("five tasks from tagging": tagging; "render 3D face reconstruction")."""
+    ("five tasks from tagging": tagging; "render 3D face reconstruction"). Its last word is the
+    task head, which stays ("imitation learning")."""
     words = list(re.finditer(r"\S+", m.group("np")))
-    cut = max((i + 1 for i, w in enumerate(words) if _ends_name(w.group())), default=0)
-    if cut == len(words):
-        return None
+    cut = max((i + 1 for i, w in enumerate(words[:-1]) if _ends_name(w.group())), default=0)
     return m.start("np") + words[cut].start(), m.end("np")
 
 
