@@ -58,11 +58,24 @@ class Mention:
     end: int
 
 
-def _case_sensitive(alias: str) -> bool:
-    """All-caps names ("IAM", "AID", "DROP", "PROTEINS") match only in capitals: "aid" is a word."""
-    letters = re.sub(r"[^A-Za-z]", "", alias)
-    return bool(letters) and letters.isupper()
+def _case_sensitive(alias: str, kind: str) -> bool:
+    """All-caps names ("IAM", "AID", "DROP", "PROTEINS") match only in capitals: "aid" is a word.
+    So do short method and dataset names spelled with inner capitals ("BiT", "PiT"): "8-bit" is
+    no Big Transfer. (Metrics keep matching in any case: "IOU" is IoU.)
 
+    >>> _case_sensitive("BiT", "method"), _case_sensitive("DeiT", "method"), _case_sensitive("mIoU", "metric")
+    (True, False, False)
+    """
+    letters = re.sub(r"[^A-Za-z]", "", alias)
+    if not letters:
+        return False
+    return letters.isupper() or (kind in ("method", "dataset") and len(letters) <= 3
+                                 and any(c.isupper() for c in letters[1:]) and not letters.islower())
+
+
+# the last word of a multi-word name that reads as a plural: "Faces", "Birds", "Networks" (not
+# "Glass", "Corpus", "Analysis")
+_PLURAL_TAIL = re.compile(r"[a-z]{3,}(?<![su]s)(?<!is)s$")
 
 _V = TypeVar("_V")
 
@@ -112,19 +125,22 @@ class Vocabulary:
             if not key:
                 continue
             alias_tokens = [t.text.casefold() for t in tokens(alias)]
-            exact = "".join(t.text for t in tokens(alias)) if _case_sensitive(alias) else ""
-            variants = {key}
+            exact = "".join(t.text for t in tokens(alias)) if _case_sensitive(alias, concept.kind) else ""
+            variants = {key: exact}
             firsts = {alias_tokens[0]}
             if not key.endswith("s") and not key[-1:].isdigit():
-                variants.add(key + "s")        # ViT → ViTs
+                variants[key + "s"] = exact + "s" if exact else ""        # ViT → ViTs
                 if len(alias_tokens) == 1:
                     firsts.add(alias_tokens[0] + "s")
+            elif concept.kind in ("dataset", "task") and len(alias_tokens) > 1 and _PLURAL_TAIL.search(alias_tokens[-1]):
+                # "YouTube Faces" → "YouTube Face" (not methods: "the CNN model ConvNeXt" names no CNN
+                # family, while "CNN models" does)
+                variants[key[:-1]] = exact[:-1]
             for first in firsts:
                 self.first_tokens[first] = max(self.first_tokens.get(first, 0), len(alias_tokens))
-            for k in variants:
+            for k, ex in variants.items():
                 self.key_prefixes.update(k[:j] for j in range(1, len(k) + 1))
                 entries = self.index.setdefault(k, [])
-                ex = exact if k == key else (exact + "s" if exact else "")
                 if (concept, ex) not in entries:
                     entries.append((concept, ex))
 

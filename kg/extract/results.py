@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract import Document, available_extractors, register_extractor
+from kg.extract.datasets.rules import joined_to_a_name
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.records import Extraction
 from kg.text import Sentence, match_key
@@ -167,7 +168,8 @@ def _dataset_spans(doc: Document, sentence: Sentence) -> list[Span]:
     """Datasets named in the sentence (vocabulary, and the names the datasets extractor found),
     with "Kinetics-400/600" read as two."""
     text = sentence.text
-    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="dataset")]
+    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="dataset")
+           if not joined_to_a_name(text, m.start, m.end)]
     for name in paper_dataset_names(doc):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             if not any(s.start <= m.start() < s.end or m.start() <= s.start < m.end() for s in out):

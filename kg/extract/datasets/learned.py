@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract import Document
-from kg.extract.datasets.rules import (dataset_mentions, is_pretraining, names_after_on, plausible_dataset_name,
+from kg.extract.datasets.rules import (dataset_mentions, is_pretraining, joined_to_a_name, names_after_on, plausible_dataset_name,
                                       rule_datasets, unknown_dataset_names)
 from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
                                  shape_features)
@@ -30,15 +30,13 @@ class DatasetCandidate:
     mentions: list[tuple[Sentence, int, int]] = field(default_factory=list)   # sentence, start, end (in doc.text)
 
 
-# "Twins-SVT", "SVT-H-S": a dataset's name joined by a hyphen to a name part is a model's name
-_JOINED_BEFORE = re.compile(r"[A-Za-z0-9]-$")
-_JOINED_AFTER = re.compile(r"-[A-Z0-9]")
 
 
 def _names_a_known_method(doc: Document, name: str) -> bool:
-    """Whether a name found by a dataset pattern is a method the vocabulary knows, a variant of
-    one or a name built on one ("ResNet-50", "SWIN-Small", "CLIP-ViT")."""
-    if doc.vocab.lookup(name, kind="method") is not None:
+    """Whether a name found by a dataset pattern is a method or task the vocabulary knows ("SR":
+    super-resolution), a variant of a method or a name built on one ("ResNet-50", "SWIN-Small",
+    "CLIP-ViT")."""
+    if doc.vocab.lookup(name, kind="method") is not None or doc.vocab.lookup(name, kind="task") is not None:
         return True
     head = next((m for m in doc.vocab.find(name, kind="method") if m.start == 0), None)
     # (a known method's name and a hyphen start a model's name: "CLIP-ViT", "CNN-based")
@@ -69,7 +67,8 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
     """Every dataset mention, whatever its context, and every name listed beside one ("benchmarks
     like WiderFace and MAFA"), one candidate per dataset; not a method the vocabulary knows, nor
     a name the paper gives its own method ("Scattering Vision Transformer (SVT)" is no Street
-    View Text), nor a dataset's name inside a model's hyphenated one."""
+    View Text), nor a dataset's name inside a model's hyphenated one, nor one named only as
+    pre-training data ("pretrained on ImageNet-22K")."""
     kept_by_rules = {e.object.casefold() for e in rule_datasets(doc)}
     own = {n.casefold() for n in own_names(doc)}
     by_key: dict[str, DatasetCandidate] = {}
@@ -78,8 +77,7 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
         found = [(m.surface, m.start, m.end, m.concept.label, "vocab")
                  for m in dataset_mentions(doc, sentence)
                  if m.surface.casefold() not in own
-                 and not _JOINED_BEFORE.search(text, max(0, m.start - 2), m.start)
-                 and not _JOINED_AFTER.match(text, m.end)]
+                 and not joined_to_a_name(text, m.start, m.end)]
         covered = [(s, e) for _, s, e, _, _ in found]
         unknown = [(n, s, e, "pattern") for n, s, e in unknown_dataset_names(sentence, doc)]
         unknown += [(n, s, e, "after-on") for n, s, e in names_after_on(sentence, doc)]
@@ -101,7 +99,10 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
             c.mentions.append((sentence, s, e))
             if surface.casefold() in kept_by_rules:
                 c.origins.add("rule")
-    return list(by_key.values())
+    # the guideline's rule, too rare in the annotations for a model to learn: a dataset named
+    # only as pre-training data is not evaluated on
+    return [c for c in by_key.values()
+            if not all(is_pretraining(sentence, s, e, text, explicit=True) for sentence, s, e in c.mentions)]
 
 
 def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Features:
@@ -114,6 +115,8 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
         f["area:" + concept.area] = 1.0
     if doc.vocab.lookup(cand.surface, kind="method"):
         f["also-method"] = 1.0
+    if doc.vocab.lookup(cand.surface, kind="task"):
+        f["also-task"] = 1.0   # "VQA": the dataset, or the task it is named after
     if cand.surface.casefold() in own or cand.label.casefold() in own:
         f["own-name"] = 1.0
     text = doc.text

@@ -16,13 +16,16 @@ from kg.records import Extraction
 from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
 from kg.vocab import Mention
 
-_PRETRAIN_BEFORE = re.compile(
-    r"(?:pre-?train(?:ed|ing)?|trained|training\s+(?:data|set)|learned|distill(?:ed)?\s+from|"
-    r"initiali[sz]ed|collected|crawled|transfer(?:red)?\s+from)\b[^.;]{0,25}?"
-    r"\b(?:on|with|using|from|of)\s+(?:the\s+)?(?:(?:large-scale|larger|large|bigger|extra|additional|external)\s+)*"
-    r"(?:(?:datasets?|data|corpus|corpora)\s+)?(?:\(\s*(?:e\.g\.|\\eg|such\s+as)[,\s]*)?$",
-    re.IGNORECASE,
-)
+# what stands between a training verb and the dataset: "pretrained on larger datasets (e.g. X)"
+_TRAINED_ON = (r"\b[^.;]{0,25}?\b(?:on|with|using|from|of)\s+(?:the\s+)?"
+               r"(?:(?:large-scale|larger|large|bigger|extra|additional|external)\s+)*"
+               r"(?:(?:datasets?|data|corpus|corpora)\s+)?(?:\(\s*(?:e\.g\.|\\eg|such\s+as)[,\s]*)?$")
+# words that say pre-training outright, and words that may also mean the training a paper
+# evaluates ("trained on ImageNet-1K from scratch")
+_PRETRAIN_WORDS = r"pre-?train(?:ed|ing)?|distill(?:ed)?\s+from|initiali[sz]ed|transfer(?:red)?\s+from"
+_PRETRAIN_BEFORE = re.compile(r"(?:" + _PRETRAIN_WORDS + r"|trained|training\s+(?:data|set)|learned|collected|crawled)"
+                              + _TRAINED_ON, re.IGNORECASE)
+_EXPLICIT_PRETRAIN_BEFORE = re.compile(r"(?:" + _PRETRAIN_WORDS + r")" + _TRAINED_ON, re.IGNORECASE)
 _PRETRAIN_AFTER = re.compile(r"^\W{0,3}(?:pre-?train(?:ed|ing)|pretrain|weights|initiali[sz]ation|-based pre)",
                              re.IGNORECASE)
 _EVAL_CUE = Caseless.compile(
@@ -79,14 +82,25 @@ benchmark large scale common well-known famous proposed collected annotated labe
 """.split())
 
 
-def is_pretraining(sentence: Sentence, start: int, end: int, text: str) -> bool:
+_JOINED_BEFORE = re.compile(r"[A-Za-z0-9]-$")
+_JOINED_AFTER = re.compile(r"-[A-Z0-9]")
+
+
+def joined_to_a_name(text: str, start: int, end: int) -> bool:
+    """Whether the dataset name at ``text[start:end]`` is joined by a hyphen to a name part:
+    "Twins-SVT", "SVT-H-S" name models, not the Street View Text dataset."""
+    return bool(_JOINED_BEFORE.search(text, max(0, start - 2), start) or _JOINED_AFTER.match(text, end))
+
+
+def is_pretraining(sentence: Sentence, start: int, end: int, text: str, explicit: bool = False) -> bool:
     """Whether the dataset mention at ``text[start:end]`` reads as pre-training data: "pretrained on
-    larger datasets (e.g. ImageNet-22k)", "after ImageNet-22K pre-training"."""
+    larger datasets (e.g. ImageNet-22k)", "after ImageNet-22K pre-training". ``explicit``: only
+    where the words say pre-training outright ("trained on X" may be the training of the model
+    evaluated on X)."""
     before = text[max(0, start - 90):start]
     after = text[end:end + 25]
-    if _PRETRAIN_BEFORE.search(before) or _PRETRAIN_AFTER.search(after):
-        return True
-    return False
+    pattern = _EXPLICIT_PRETRAIN_BEFORE if explicit else _PRETRAIN_BEFORE
+    return bool(pattern.search(before) or _PRETRAIN_AFTER.search(after))
 
 
 def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
@@ -268,7 +282,7 @@ def rule_datasets(doc: Document) -> Iterator[Extraction]:
             if any(s <= start < e or s < end <= e for s, e in covered):
                 continue
             if (name.casefold() in proposals or doc.vocab.lookup(name, kind="method")
-                    or not plausible_dataset_name(name)):
+                    or doc.vocab.lookup(name, kind="task") or not plausible_dataset_name(name)):
                 continue
             covered.append((start, end))
             candidates.append((name, start, end, name, confidence))
