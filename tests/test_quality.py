@@ -33,8 +33,8 @@ SHIPPED_DEV = {"proposes": 0.85, "evaluatesOn": 0.92, "comparesTo": 0.75}
 # the shipped model on SciREX abstracts annotated blind after it was trained and never trained on
 # (examples/annotated/gold_heldout.json): the nearest thing here to the hidden papers
 BLIND = ("gold_heldout.json", "heldout_papers.jsonl")
-SHIPPED_BLIND = {"proposes": 0.64, "evaluatesOn": 0.81, "comparesTo": 0.48, "addressesTask": 0.60, "results": 0.55,
-                 "main": 0.70}
+SHIPPED_BLIND = {"proposes": 0.64, "evaluatesOn": 0.83, "comparesTo": 0.48, "addressesTask": 0.60, "results": 0.58,
+                 "main": 0.73}
 
 
 def _papers(name: str):

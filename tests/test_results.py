@@ -134,11 +134,11 @@ def test_tasks_coordinated_with_a_known_task_are_candidates():
     doc = Document(Paper(title="MultiPoseNet", abstract=(
         "MultiPoseNet can jointly handle person detection, keypoint detection, person segmentation and "
         "pose estimation problems. Our proposed method contributes to two application tasks: machine "
-        "translation and headline generation.")), vocab)
+        "translation and lyrics generation.")), vocab)
     cands = {c.surfaces[0]: c for c in task_candidates(doc)}
-    assert {"person segmentation", "headline generation"} <= set(cands), sorted(cands)
+    assert {"person segmentation", "lyrics generation"} <= set(cands), sorted(cands)
     assert not any("handle" in s for s in cands), sorted(cands)
-    features = task_features(doc, cands["headline generation"])
+    features = task_features(doc, cands["lyrics generation"])
     assert {"found:coordinated", "coordinated&own"} <= set(features), sorted(features)
     # an item's head stays, even one that ends a name elsewhere ("learning" in "deep learning based")
     doc = Document(Paper(title="ALE", abstract=(
@@ -149,20 +149,20 @@ def test_tasks_coordinated_with_a_known_task_are_candidates():
 
 def test_words_narrowing_a_known_task_make_a_candidate_of_their_own():
     # titles of SciREX papers: the guideline keeps a task at the level the text names it, so the
-    # words before a known task ("Dense", "AMR-to-", "infant brain MRI") make a narrower
+    # words before a known task ("Dense", "SQL-to-", "infant brain MRI") make a narrower
     # candidate beside the known one; a verb, a number or an adverb is no part of a task's name
     from kg.extract import Document
     from kg.extract.tasks import task_candidates, task_features
     from kg.vocab import default_vocabulary
 
     vocab = default_vocabulary()
-    doc = Document(Paper(title="Structural Neural Encoders for AMR-to-text Generation", abstract=(
+    doc = Document(Paper(title="Structural Neural Encoders for SQL-to-text Generation", abstract=(
         "We study dense face alignment and infant brain MRI segmentation. We tackle cross-lingual text "
         "classification. Results in 2012 on image classification, simultaneously image classification.")),
         vocab)
     cands = {c.surfaces[0].casefold(): c for c in task_candidates(doc)}
     narrowed = {s: c.narrows.label for s, c in cands.items() if c.narrows is not None}
-    assert narrowed.keys() >= {"amr-to-text generation", "dense face alignment", "infant brain mri segmentation",
+    assert narrowed.keys() >= {"sql-to-text generation", "dense face alignment", "infant brain mri segmentation",
                                "cross-lingual text classification"}, sorted(cands)
     assert narrowed["dense face alignment"] == "face alignment"
     assert not any(s.startswith(("study", "tackle", "2012", "simultaneously")) for s in narrowed), sorted(narrowed)
