@@ -75,7 +75,7 @@ def _case_sensitive(alias: str, kind: str) -> bool:
 
 # the last word of a multi-word name that reads as a plural: "Faces", "Birds", "Networks" (not
 # "Glass", "Corpus", "Analysis")
-_PLURAL_TAIL = re.compile(r"[a-z]{3,}(?<![su]s)(?<!is)s$")
+_PLURAL_TAIL = re.compile(r"^[a-z]{3,}(?<![siu])s$")
 
 _V = TypeVar("_V")
 
@@ -129,10 +129,11 @@ class Vocabulary:
             variants = {key: exact}
             firsts = {alias_tokens[0]}
             if not key.endswith("s") and not key[-1:].isdigit():
-                variants[key + "s"] = exact + "s" if exact else ""        # ViT → ViTs
+                variants[key + "s"] = exact + "s" if exact else ""   # ViT → ViTs
                 if len(alias_tokens) == 1:
                     firsts.add(alias_tokens[0] + "s")
-            elif concept.kind in ("dataset", "task") and len(alias_tokens) > 1 and _PLURAL_TAIL.search(alias_tokens[-1]):
+            elif (concept.kind in ("dataset", "task") and len(alias_tokens) > 1
+                  and _PLURAL_TAIL.search(alias_tokens[-1])):
                 # "YouTube Faces" → "YouTube Face" (not methods: "the CNN model ConvNeXt" names no CNN
                 # family, while "CNN models" does)
                 variants[key[:-1]] = exact[:-1]

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract import Document
-from kg.extract.datasets.rules import (dataset_mentions, is_pretraining, joined_to_a_name, names_after_on, plausible_dataset_name,
-                                      rule_datasets, unknown_dataset_names)
+from kg.extract.datasets.rules import (dataset_mentions, is_pretraining, joined_to_a_name, names_after_on,
+                                      plausible_dataset_name, rule_datasets, unknown_dataset_names)
 from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
                                  shape_features)
 from kg.extract.introduced import introduced_dataset_names
@@ -28,8 +28,6 @@ class DatasetCandidate:
     label: str
     origins: set[str] = field(default_factory=set)
     mentions: list[tuple[Sentence, int, int]] = field(default_factory=list)   # sentence, start, end (in doc.text)
-
-
 
 
 def _names_a_known_method(doc: Document, name: str) -> bool:
