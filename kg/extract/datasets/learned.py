@@ -30,7 +30,7 @@ class DatasetCandidate:
     mentions: list[tuple[Sentence, int, int]] = field(default_factory=list)   # sentence, start, end (in doc.text)
 
 
-def _names_a_known_method(doc: Document, name: str) -> bool:
+def _names_a_known_method_or_task(doc: Document, name: str) -> bool:
     """Whether a name found by a dataset pattern is a method or task the vocabulary knows ("SR":
     super-resolution), a variant of a method or a name built on one ("ResNet-50", "SWIN-Small",
     "CLIP-ViT")."""
@@ -81,12 +81,13 @@ def dataset_candidates(doc: Document) -> list[DatasetCandidate]:
         unknown += [(n, s, e, "after-on") for n, s, e in names_after_on(sentence, doc)]
         for name, s, e, origin in unknown:
             if (any(cs <= s < ce or cs < e <= ce for cs, ce in covered) or not plausible_dataset_name(name)
-                    or _names_a_known_method(doc, name)):
+                    or _names_a_known_method_or_task(doc, name)):
                 continue
             covered.append((s, e))
             found.append((name, s, e, name, origin))
         for name, s, e in _coordinated_names(text, covered, sentence):
-            if plausible_dataset_name(name) and not _names_a_known_method(doc, name) and name.casefold() not in own:
+            if (plausible_dataset_name(name) and not _names_a_known_method_or_task(doc, name)
+                    and name.casefold() not in own):
                 covered.append((s, e))
                 found.append((name, s, e, name, "coordinated"))
         for surface, s, e, label, origin in found:
