@@ -80,9 +80,24 @@ def test_title_prefix_question_or_dataset_is_not_a_method():
     ("We design a new training recipe termed FlipMix for small data.", "FlipMix"),
     ("A module dubbed HaloGate is inserted into every stage.", "HaloGate"),
     ("We propose Gated Token Pooling (GTP), which removes redundant tokens.", "GTP"),
+    ("We propose to merge two ideas and present Kestrel-ViT, a fast hybrid network.", "Kestrel-ViT"),
+    ("Our model, QuillNet, reads handwriting at 90% accuracy on IAM.", "QuillNet"),
+    ("To this end, our method SkimViT drops half of the tokens.", "SkimViT"),
 ])
 def test_proposal_sentences(sentence, name):
-    assert name in objects(paper("On efficient recognition", sentence), "proposes")
+    from kg.extract.proposes.rules import rule_proposals
+
+    p = paper("On efficient recognition", sentence)
+    assert name in [r.name for r in rule_proposals(Document(p, default_vocabulary()))]
+    assert name in objects(p, "proposes")
+
+
+def test_our_followed_by_a_capitalised_word_is_no_name():
+    # "Our GG ViT": the name is two words; "GG" alone is none
+    from kg.extract.proposes.rules import rule_proposals
+
+    p = paper("Global Glow Vision Transformers", "Our GG ViT reaches 84.1% top-1 accuracy on ImageNet.")
+    assert "GG" not in [r.name for r in rule_proposals(Document(p, default_vocabulary()))]
 
 
 def test_definition_keeps_long_form_as_alias():

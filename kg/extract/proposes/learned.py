@@ -68,9 +68,10 @@ _MEANS_AFTER = re.compile(r"\s+(?:with|using|via|by|through|based\s+on)\b", re.I
 _SCORED_AFTER = re.compile(
     r"(?:\s*\([^()]{0,30}\))?(?:\s*,[^,.;]{0,50},)?\s+(?:\w+\s+){0,2}?(?:achiev|obtain|reach|attain|hit|yield|"
     r"deliver|score|set)\w*\b[^.;]{0,80}?\d+(?:\.\d+)?\s*%?", re.IGNORECASE)
-# "The ByteNet is a one-dimensional convolutional neural network": the abstract defines it
+# "The ByteNet is a one-dimensional convolutional neural network", "we derive SimPool, a simple
+# attention-based pooling mechanism": the abstract defines it
 _DEFINED_AFTER = re.compile(
-    r"(?:\s*\([^()]{0,30}\))?\s+(?:is|are)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?:networks?|models?|architectures?|"
+    r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:is|are)|\s*,)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?:networks?|models?|architectures?|"
     r"frameworks?|methods?|approach|algorithms?|modules?|mechanisms?|blocks?|layers?|backbones?|family)\b",
     re.IGNORECASE)
 

@@ -40,6 +40,10 @@ _PROPOSER_WORDS = ("propose", "present", "introduce", "develop", "design", "devi
 # Heads (kg.text.word_heads) of words every match holds, checked before the words above: one set
 # test instead of a substring search per word (tests/test_extract_patterns.py checks them too).
 PROPOSER_HEADS = heads_of(_PROPOSER_WORDS)
+# a second proposal verb in the same sentence: "we propose to incorporate two techniques and
+# present ViT-ResNAS, an efficient …" (the proposer pattern matches the first verb only)
+_AND_PROPOSE = re.compile(r"[^.;]*?(?:,\s*|\s)and\s+(?:then\s+|also\s+|further\s+|thus\s+)?" + _PROPOSE_VERB
+                          + r"(?:s|d|ed)?\b(?!\s+(?:up)?on\b)\s*", re.IGNORECASE)
 _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
                       r"(?:by|with)\s+(?:integrating|introducing|adding|incorporating)\b", re.IGNORECASE)
 _EXTENDS_WORDS = ("integrating", "introducing", "adding", "incorporating")
@@ -70,8 +74,13 @@ _DEFINITION_CHUNK = re.compile(r"\S*[A-Za-z0-9]")                         # a ch
 _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a|an)\s+(?:(?:set|family|series|class|suite)\s+of\s+)?"
                                r"(?:new|novel)\b")
 _NOVEL_APPOSITION_HEADS = (frozenset(("a", "an")), frozenset(("new", "nove")))
-_OUR_NAME = re.compile(r"\b(?:our|the\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?(?P<name>" + WORD + r")")
-_OUR_NAME_WORDS = ("our", "proposed")     # case-sensitive pattern: checked in the text as is
+# "our ViT-ResNAS", "the proposed MCW-Net", "Our model, ByteFormer,", "our method EViT"
+# (not "Our GC ViT": a name followed by a capitalised word is only the start of one)
+_OUR_KIND = r"(?:model|method|approach|network|framework|architecture|algorithm|system)s?"
+_OUR_NAME = re.compile(r"\b(?:our|[Tt]he\s+proposed|Our(?=\s+(?:proposed\s+)?" + _OUR_KIND + r"\b))\s+"
+                       r"(?:proposed\s+|novel\s+|new\s+)?(?:" + _OUR_KIND + r",?\s+)?"
+                       r"(?P<name>" + WORD + r")(?![\w\-+'’./])(?!\s+[A-Z])")
+_OUR_NAME_WORDS = ("our", "Our", "proposed")     # case-sensitive pattern: checked in the text as is
 _OUR_NAME_HEADS = frozenset(("our", "prop"))
 _VERSION = re.compile(r"[Vv]\d+(?:\.\d+)?")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
@@ -384,6 +393,9 @@ def rule_proposals(doc: Document) -> list[Proposal]:
         for m in proposer_hits:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
+                found.append(p)
+            elif (second := _AND_PROPOSE.match(text, m.end())) and (p := _from_phrase(text[second.end():], doc,
+                                                                                      sentence, strong=True)):
                 found.append(p)
             for item in _listed_items(text[m.end():]):
                 if _name_ok(item, doc, strong=False):
