@@ -83,6 +83,7 @@ def test_title_prefix_question_or_dataset_is_not_a_method():
     ("We propose to merge two ideas and present Kestrel-ViT, a fast hybrid network.", "Kestrel-ViT"),
     ("Our model, QuillNet, reads handwriting at 90% accuracy on IAM.", "QuillNet"),
     ("To this end, our method SkimViT drops half of the tokens.", "SkimViT"),
+    ("We propose a detector named QuokkaNet2.1 for face detection.", "QuokkaNet2.1"),
 ])
 def test_proposal_sentences(sentence, name):
     from kg.extract.proposes.rules import rule_proposals
@@ -90,6 +91,43 @@ def test_proposal_sentences(sentence, name):
     p = paper("On efficient recognition", sentence)
     assert name in [r.name for r in rule_proposals(Document(p, default_vocabulary()))]
     assert name in objects(p, "proposes")
+
+
+def test_a_known_name_with_a_kind_noun_is_no_proposal_when_the_sentence_names_it():
+    # "a KD method, called ScaleKD": the method is ScaleKD, not "KD method"
+    p = paper("On teaching", "We present a simple and effective KD method, called WombatKD, for any student.")
+    assert "WombatKD" in objects(p, "proposes")
+    assert not any("KD method" in o for o in objects(p, "proposes"))
+
+
+def test_a_task_in_the_title_is_no_alias_of_the_method():
+    from kg.extract.proposes.learned import proposal_candidates
+
+    p = paper("Face Detection Using Improved Region Proposals",
+              "We propose a detector named FDNet3.2 for face detection. It wins on WIDER FACE.")
+    cands = proposal_candidates(Document(p, default_vocabulary()))
+    assert any(c.name == "FDNet3.2" for c in cands), [c.name for c in cands]
+    assert not any("Face Detection" in c.aliases for c in cands), [(c.name, c.aliases) for c in cands]
+
+
+def test_an_infinitive_after_a_proposal_verb_is_no_candidate():
+    from kg.extract.proposes.learned import proposal_candidates
+
+    p = paper("Once and for all", "In this work, we propose to train a once-for-all network that supports many devices. OFANet is fast.")
+    names = [n for c in proposal_candidates(Document(p, default_vocabulary())) for n in c.names]
+    assert names and not any(n.lower().startswith("to ") for n in names), names
+
+
+def test_our_kind_noun_name_is_the_papers_own_even_when_the_vocabulary_knows_it():
+    # "our fast text classifier fastText": the paper introduces fastText; plain "our ResNet-50" uses one
+    from kg.extract.proposes.rules import rule_proposals
+
+    vocab = default_vocabulary()
+    p = paper("Tricks for text", "Our experiments show that our fast text classifier fastText is on par with "
+              "deep models.")
+    assert "fastText" in [r.name for r in rule_proposals(Document(p, vocab))]
+    p = paper("Tricks for text", "We fine-tune our ResNet-50 on receipts.")
+    assert "ResNet-50" not in [r.name for r in rule_proposals(Document(p, vocab))]
 
 
 def test_our_followed_by_a_capitalised_word_is_no_name():

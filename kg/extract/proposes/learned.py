@@ -41,6 +41,7 @@ _PROPOSER_NP = re.compile(
 _NP = re.compile(r"(?:(?:a|an|the|two|three|several)\s+)?(?:(?:novel|new|simple|effective|efficient|lightweight)\s+)*"
                  r"(?P<np>[\w-]+(?:\s+[\w-]+){0,5}?)(?=\s*(?:[,.;:()]|\s(?:to|that|which|for|with|by|as|in|on|based|"
                  r"using|where|via|from|is|and\s+(?:a|an|the))\b|$))", re.IGNORECASE)
+_INFINITIVE = re.compile(r"(?:to|and)\s", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r",\s*(?:and\s+)?(?:a|an|the)\s+|\s+and\s+(?:a|an|the)\s+", re.IGNORECASE)
 _TITLECASE_RUN = re.compile(r"(?<![\w-])(?:[A-Z][\w-]*\s+){1,4}[A-Z][\w-]*(?![\w-])")
 # the title's first segment: "Stacked Hourglass Networks | for Human Pose Estimation"
@@ -139,6 +140,8 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
         for cue in _PROPOSER_NP.finditer(text):
             rest = text[cue.end():cue.end() + 160]
             for item in _ITEM_SPLIT.split(rest)[:3]:
+                if _INFINITIVE.match(item):
+                    continue    # "we propose to train a once-for-all network": a verb phrase
                 np = _NP.match(item)
                 if np and 2 <= len(np.group("np").split()) <= 6:
                     # "feature gating and interaction aggregation layers": two contributions
@@ -163,6 +166,9 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             phrase = " ".join(ws)
             if ws[0].lower() not in STOPWORDS and not any(w.lower() in ("the", "a", "an", "of", "and") for w in ws):
                 add(phrase, [" ".join(ws[:-1])] if len(ws) > 2 else [], sentence, "np-headed")
+    # (a known task goes before the merge, so that no name of a method becomes its alias: "FDNet1.0"
+    # would take the title's "Face Detection" as its long form)
+    found = [c for c in found if doc.vocab.lookup(c.name, kind="task") is None]
     merged = [c for c in _merge_candidates(found, doc.vocab) if not _not_a_method(doc, c)]
     doc.cache["proposal_candidates"] = merged
     return merged

@@ -55,8 +55,8 @@ _PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed")
 _PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
-    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>[^,.;:()\"”’`]+?)"
-    r"(?:''|[\"”'’])?\s*(?=[,.;:(]|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|"
+    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>(?:[^,.;:()\"”’`]|\.(?=\d))+?)"
+    r"(?:''|[\"”'’])?\s*(?=[,;:(]|\.(?!\d)|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|"
     r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
@@ -74,11 +74,13 @@ _DEFINITION_CHUNK = re.compile(r"\S*[A-Za-z0-9]")                         # a ch
 _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a|an)\s+(?:(?:set|family|series|class|suite)\s+of\s+)?"
                                r"(?:new|novel)\b")
 _NOVEL_APPOSITION_HEADS = (frozenset(("a", "an")), frozenset(("new", "nove")))
-# "our ViT-ResNAS", "the proposed MCW-Net", "Our model, ByteFormer,", "our method EViT"
-# (not "Our GC ViT": a name followed by a capitalised word is only the start of one)
-_OUR_KIND = r"(?:model|method|approach|network|framework|architecture|algorithm|system)s?"
-_OUR_NAME = re.compile(r"\b(?:our|[Tt]he\s+proposed|Our(?=\s+(?:proposed\s+)?" + _OUR_KIND + r"\b))\s+"
-                       r"(?:proposed\s+|novel\s+|new\s+)?(?:" + _OUR_KIND + r",?\s+)?"
+# "our ViT-ResNAS", "the proposed MCW-Net", "Our model, ByteFormer,", "our method EViT", "our models
+# (BigGANs)", "our fast text classifier fastText" (not "Our GC ViT": a name followed by a capitalised
+# word is only the start of one)
+_OUR_KIND = (r"(?:[a-z][\w-]*\s+){0,3}?(?:model|method|approach|network|framework|architecture|algorithm|system|"
+             r"classifier|detector|tracker|module|block|layer|loss|optimizer|parser|encoder|decoder)s?")
+_OUR_NAME = re.compile(r"\b(?:our|[Tt]he\s+proposed|Our(?=\s+" + _OUR_KIND + r"\b))\s+"
+                       r"(?:proposed\s+|novel\s+|new\s+)?(?P<kind>" + _OUR_KIND + r"(?:,?\s+|\s*\())?"
                        r"(?P<name>" + WORD + r")(?![\w\-+'’./])(?!\s+[A-Z])")
 _OUR_NAME_WORDS = ("our", "Our", "proposed")     # case-sensitive pattern: checked in the text as is
 _OUR_NAME_HEADS = frozenset(("our", "prop"))
@@ -108,6 +110,7 @@ _ITEMS_END = re.compile(r",\s*(?:to|which|that|for|where|while)\b|\s+(?:to|which
 _ITEM_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _OWNED = re.compile(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$")
+_COINED_NEXT = re.compile(r"\s*,?\s*(?:called|named|termed|dubbed|coined)\b", re.IGNORECASE)
 _AS_NAME = re.compile(r"\s+as\s+(" + WORD + r")")
 _PAREN_NAME = re.compile(r"\s*\(([^()]{1,30})\)")
 _HEAD_PROPOSED = re.compile(r"\s*(?:(\w+)\s+)?(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)")
@@ -237,6 +240,8 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
             tail = []   # "TokenAdapt and ColorAdapt": the second name is recorded above
         if tail:
             if len(tail) == 1 and tail[0].lower() in GENERIC_HEADS and doc.vocab.lookup(name) is not None:
+                if _COINED_NEXT.match(phrase, phrase.find(tail[0]) + len(tail[0])):
+                    return None   # "a simple KD method, called ScaleKD": the coined rule names it
                 name = f"{name} {tail[0]}"   # "an efficient KAN block": the block is new, KAN is not
             elif len(tail) > 1 or tail[0].lower() not in GENERIC_HEADS:
                 return None  # "a novel BEV instance prediction architecture" describes, it does not name
@@ -464,7 +469,8 @@ def rule_proposals(doc: Document) -> list[Proposal]:
         for m in (_OUR_NAME.finditer(text)
                   if any(map(text.__contains__, _OUR_NAME_WORDS)) and may_start(heads, _OUR_NAME_HEADS) else ()):
             name = m.group("name")
-            if is_namey(name) and _name_ok(name, doc, strong=False):
+            # ("our text classifier fastText" is the paper's own even if the vocabulary knows it)
+            if is_namey(name) and _name_ok(name, doc, strong=m.group("kind") is not None):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
     found.extend(doc.cache.pop("coordinated", []))
     merged = _title_as_alias(_merge(found), doc)
