@@ -29,14 +29,18 @@ from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
 
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
+# "we address these issues by introducing the Stack-augmented ... Network (SPINN)"
+_PROPOSE_GERUND = (r"(?:proposing|presenting|introducing|developing|designing|devising|contributing|unveiling|"
+                   r"building|constructing|creating|formulating|establishing)")
 PROPOSER = Caseless.compile(
     r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study|article|letter|project|research)|"
-    r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b" + _PROPOSE_VERB + r"(?:s|d|ed)?\b(?!\s+(?:up)?on\b)\s*(?:with\s+|here\s+)?",  # "builds upon X" uses X
+    r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b(?:" + _PROPOSE_VERB + r"(?:s|d|ed)?|" + _PROPOSE_GERUND
+    + r")\b(?!\s+(?:up)?on\b)\s*(?:with\s+|here\s+)?",  # "builds upon X" uses X
 )
 # Words every match of a pattern contains (lower case): a sentence without any of them is not
 # scanned (kg.text.may_contain; tests/test_extract_patterns.py checks gated == ungated).
-_PROPOSER_WORDS = ("propose", "present", "introduce", "develop", "design", "devise", "put", "contribute",
-                   "unveil", "build", "construct", "create", "formulate", "establish")
+_PROPOSER_WORDS = ("propos", "present", "introduc", "develop", "design", "devis", "put", "contribut",
+                   "unveil", "build", "construct", "creat", "formulat", "establish")
 # Heads (kg.text.word_heads) of words every match holds, checked before the words above: one set
 # test instead of a substring search per word (tests/test_extract_patterns.py checks them too).
 PROPOSER_HEADS = heads_of(_PROPOSER_WORDS)
@@ -56,7 +60,7 @@ _PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
     r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>(?:[^,.;:()\"”’`]|\.(?=\d))+?)"
-    r"(?:''|[\"”'’])?\s*(?=[,;:(]|\.(?!\d)|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|"
+    r"(?:''|[\"”'’])?\s*(?=[,;:(]|\.(?!\d)|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|has|have|can|could|will|may|uses|provides|allows|enables|outperforms|improves|"
     r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
@@ -75,13 +79,22 @@ _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a
                                r"(?:new|novel)\b")
 _NOVEL_APPOSITION_HEADS = (frozenset(("a", "an")), frozenset(("new", "nove")))
 # "our ViT-ResNAS", "the proposed MCW-Net", "Our model, ByteFormer,", "our method EViT", "our models
-# (BigGANs)", "our fast text classifier fastText" (not "Our GC ViT": a name followed by a capitalised
-# word is only the start of one)
+# (BigGANs)", "our fast text classifier fastText", "Our GC ViT", "the proposed Hyena N-D layer" (a
+# name of two words at most, the second capitalised)
 _OUR_KIND = (r"(?:[a-z][\w-]*\s+){0,3}?(?:model|method|approach|network|framework|architecture|algorithm|system|"
              r"classifier|detector|tracker|module|block|layer|loss|optimizer|parser|encoder|decoder)s?")
 _OUR_NAME = re.compile(r"\b(?:our|[Tt]he\s+proposed|Our(?=\s+" + _OUR_KIND + r"\b))\s+"
                        r"(?:proposed\s+|novel\s+|new\s+)?(?P<kind>" + _OUR_KIND + r"(?:,?\s+|\s*\())?"
-                       r"(?P<name>" + WORD + r")(?![\w\-+'’./])(?!\s+[A-Z])")
+                       r"(?P<name>(?:" + WORD + r")(?:\s+(?=[A-Z])(?:" + WORD + r"))?)(?![\w\-+'’./])(?!\s+[A-Z])")
+# "The ByteNet is a one-dimensional convolutional neural network ...": a sentence that opens by
+# defining a name the vocabulary does not know
+_DEFINED_HERE = re.compile(r"(?:The\s+)?(?P<name>" + WORD + r")\s+(?:is|are)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?"
+                           r"(?:model|method|approach|network|framework|architecture|algorithm|module|mechanism|"
+                           r"block|layer|technique|scheme|operator|optimizer|backbone|transformer|loss|strategy|"
+                           r"system|family)s?\b")
+# "our Past Decode Regularization (PDR) method", "our Spatial Pyramid Network (SPyNet)"
+_OUR_DEFINED = re.compile(r"\b(?:[Oo]ur|[Tt]he\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?"
+                          r"(?P<long>(?:[A-Z][\w-]*\s+){1,6})\((?P<name>" + WORD + r")\)")
 _OUR_NAME_WORDS = ("our", "Our", "proposed")     # case-sensitive pattern: checked in the text as is
 _OUR_NAME_HEADS = frozenset(("our", "prop"))
 _VERSION = re.compile(r"[Vv]\d+(?:\.\d+)?")
@@ -466,11 +479,22 @@ def rule_proposals(doc: Document) -> list[Proposal]:
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.75, "apposition"))
-        for m in (_OUR_NAME.finditer(text)
-                  if any(map(text.__contains__, _OUR_NAME_WORDS)) and may_start(heads, _OUR_NAME_HEADS) else ()):
+        defined = _DEFINED_HERE.match(text)
+        if defined and is_namey(defined.group("name")) and _name_ok(defined.group("name"), doc, strong=False):
+            found.append(Proposal(defined.group("name"), [], sentence, 0.7, "defined"))
+        ours = any(map(text.__contains__, _OUR_NAME_WORDS)) and may_start(heads, _OUR_NAME_HEADS)
+        for m in _OUR_DEFINED.finditer(text) if ours else ():
             name = m.group("name")
-            # ("our text classifier fastText" is the paper's own even if the vocabulary knows it)
-            if is_namey(name) and _name_ok(name, doc, strong=m.group("kind") is not None):
+            if is_namey(name) and _name_ok(name, doc, strong=False):
+                found.append(Proposal(name, [trim_long(_clean(m.group("long")), name)], sentence, 0.8, "our-name"))
+        for m in _OUR_NAME.finditer(text) if ours else ():
+            name = m.group("name")
+            # ("our text classifier fastText", "the proposed GC ViT" are the paper's own even if the
+            # vocabulary knows them; a bare "our ResNet-50" may be a baseline)
+            strong = m.group("kind") is not None or not m.group(0).startswith(("our", "Our"))
+            first, *second = name.split()
+            if ((is_namey(first) if not second else first[:1].isupper() and any(map(is_namey, (first, *second))))
+                    and _name_ok(name, doc, strong=strong)):
                 found.append(Proposal(name, [], sentence, 0.7, "our-name"))
     found.extend(doc.cache.pop("coordinated", []))
     merged = _title_as_alias(_merge(found), doc)
