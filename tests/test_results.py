@@ -412,3 +412,14 @@ def test_a_decimal_point_with_a_space_after_it_is_one_number():
     paper = next(p for t, p in papers.items() if t.startswith("SpaRTAN"))
     values = {v for _, _, _, v in _results(paper)}
     assert "77.7" in values and "7" not in values, values
+
+
+def test_a_metric_named_before_a_list_of_dataset_scores_is_theirs_and_a_reference_group_owns_none():
+    # "the lowest error rate among ... NAS models, with 2.46% for CIFAR-10, 15.02% for CIFAR-100":
+    # the numbers are error rates (not a default accuracy), and they are EEEA-Net's, not NAS's
+    found = _results(Paper(title="Evolving compact networks", abstract=(
+        "Our experiments showed that HeronNet achieved the lowest error rate among state-of-the-art NAS models, "
+        "with 2.46% for CIFAR-10, 15.02% for CIFAR-100, and 23.8% for ImageNet dataset.")))
+    assert ("HeronNet", "CIFAR-100", "error rate", "15.02") in found, found
+    assert ("HeronNet", "ImageNet", "error rate", "23.8") in found, found
+    assert not any(r[0] == "NAS" or r[2] == "accuracy" for r in found), found

@@ -104,7 +104,7 @@ _PARTICIPLE = re.compile(r",\s*(?:achieving|reaching|obtaining|attaining|yieldin
 # "T2T-ViT with comparable size to ResNet50 ... can achieve 83.3%": a method named as a yardstick
 # inside the subject's clause is not the subject
 _REFERENCE_BEFORE = re.compile(
-    r"(?:\bthan|\bover|\bagainst|\bvs\.?|\bversus|\b(?:comparable|similar|compared|relative|equivalent|"
+    r"(?:\bthan|\bover|\bagainst|\bamong|\bvs\.?|\bversus|\b(?:comparable|similar|compared|relative|equivalent|"
     r"close|superior|inferior)\b[^,;()]{0,30}?\b(?:to|with))\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
@@ -126,6 +126,9 @@ _COORDINATED_GAP = re.compile(r"\s*(?:%|\\%)?\s+(?:,\s*)?(?:and|,)\s*", re.IGNOR
 _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
 _METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
                                 r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
+_METRIC_GAP_STOP = re.compile(r";|\b(?:by|than|over|improv\w*|gain\w*|increas\w*|reduc\w*|drop\w*)\b",
+                              re.IGNORECASE)
+_NUMBER_BEFORE_METRIC = re.compile(r"\d\s*(?:%|\\%)?\s*$")
 _CLASSIFICATION_CUE = re.compile(r"classif|recogni|accura|top-?1|imagenet|cifar", re.IGNORECASE)
 _WORD_RE = re.compile(WORD)
 _VARIANT_SUFFIX = re.compile(
@@ -328,6 +331,14 @@ def _metric_for(n: Number, run: list[Number], text: str, metrics: list[Span],
     for s in reversed(metrics):
         if s.end <= first.start and _METRIC_BEFORE_GAP.match(text[s.end:first.start]):
             return s
+    # "achieved the lowest error rate among state-of-the-art NAS models, with 2.46% for CIFAR-10,
+    # 15.02% for CIFAR-100": the sentence's last metric before a percentage, no gain or comparison
+    # between (else a percentage defaults to accuracy, and a bare count is no score)
+    before = next((s for s in reversed(metrics) if s.end <= first.start), None)
+    if (before is not None and n.percent and first.start - before.end <= 120
+            and not _METRIC_GAP_STOP.search(text, before.end, first.start)
+            and not _NUMBER_BEFORE_METRIC.search(text, 0, before.start)):   # ("3.3 mAP": another number's)
+        return before
     return None
 
 
@@ -457,6 +468,8 @@ def _subject_before(doc: Document, pos: int, text: str, methods: list[Span], pri
         own = list(_OWN_SUBJECT.finditer(text, 0, clause_start))
         if own and primary and (not earlier or own[-1].start() > earlier[-1].end):
             return primary, 0.65
+        # (not a reference: "EEEA-Net achieved the lowest error rate among ... NAS models, with ...")
+        earlier = [m for m in earlier if not _REFERENCE_BEFORE.search(text, max(0, m.start - 60), m.start)]
         if earlier:
             return earlier[-1].name, 0.6
     if primary:
