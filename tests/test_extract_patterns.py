@@ -122,6 +122,17 @@ def test_an_infinitive_after_a_proposal_verb_is_no_candidate():
     assert names and not any(n.lower().startswith("to ") for n in names), names
 
 
+def test_components_defined_and_developed_in_the_passive_are_proposed():
+    # "the A (AB) and B (BB) are respectively developed", "C (CS) is designed to ..."
+    from kg.extract.proposes.rules import rule_proposals
+
+    p = paper("Heron-ViT: fast hybrids", "In this work, the Heron Convolution Block (HCB) and Heron Transformer Block "
+              "(HTB) are respectively developed to capture local and global information. Then, Heron Hybrid Strategy "
+              "(HHS) is designed to stack them efficiently.")
+    names = [r.name for r in rule_proposals(Document(p, default_vocabulary()))]
+    assert {"HCB", "HTB", "HHS"} <= set(names), names
+
+
 def test_our_kind_noun_name_is_the_papers_own_even_when_the_vocabulary_knows_it():
     # "our fast text classifier fastText": the paper introduces fastText; plain "our ResNet-50" uses one
     from kg.extract.proposes.rules import rule_proposals

@@ -53,9 +53,11 @@ _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|im
 _EXTENDS_WORDS = ("integrating", "introducing", "adding", "incorporating")
 _EXTENDS_HEADS = (frozenset(("we",)), frozenset(("exte", "augm", "equi", "enha", "impr")),
                   heads_of(_EXTENDS_WORDS))
-_PASSIVE = re.compile(r"\b(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)\b",
-                      re.IGNORECASE)
-_PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed")
+# "... (NTB) are respectively developed", "Next Hybrid Strategy (NHS) is designed to ..."
+_PASSIVE_VERB = (r"(?:is|are)\s+(?:thus\s+|then\s+|hence\s+|respectively\s+|further\s+|also\s+|newly\s+)?"
+                 r"(?:proposed|introduced|presented|developed|designed|devised)")
+_PASSIVE = re.compile(r"\b" + _PASSIVE_VERB + r"\b", re.IGNORECASE)
+_PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed", "designed", "devised")
 _PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
@@ -126,7 +128,10 @@ _OWNED = re.compile(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$
 _COINED_NEXT = re.compile(r"\s*,?\s*(?:called|named|termed|dubbed|coined)\b", re.IGNORECASE)
 _AS_NAME = re.compile(r"\s+as\s+(" + WORD + r")")
 _PAREN_NAME = re.compile(r"\s*\(([^()]{1,30})\)")
-_HEAD_PROPOSED = re.compile(r"\s*(?:(\w+)\s+)?(?:is|are)\s+(?:thus\s+|then\s+|hence\s+)?(?:proposed|introduced|presented|developed)")
+# (a second definition may stand between: "the Next Convolution Block (NCB) and Next Transformer
+# Block (NTB) are respectively developed")
+_HEAD_PROPOSED = re.compile(r"\s*(?:and\s+(?:the\s+)?[^()]{1,60}\([^()]{1,20}\)\s*)?(?:(\w+)\s+)?" + _PASSIVE_VERB,
+                            re.IGNORECASE)
 
 
 # Things a paper "presents" that are not methods (words of an article-less object phrase).
@@ -465,7 +470,7 @@ def rule_proposals(doc: Document) -> list[Proposal]:
         found.extend(parts)
         if may_start(heads, *_PASSIVE_HEADS) and may_contain(text, _PASSIVE_WORDS, low) and _PASSIVE.search(text):
             for d in definitions(text):
-                after = text[d.end():d.end() + 40]
+                after = text[d.end():d.end() + 120]
                 head = _HEAD_PROPOSED.match(after)
                 if not head or (head.group(1) and head.group(1).lower() not in GENERIC_HEADS):
                     continue  # "a … programming (MP) problem is proposed": not the contribution's name
