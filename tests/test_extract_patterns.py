@@ -88,6 +88,7 @@ def test_title_prefix_question_or_dataset_is_not_a_method():
     ("Our Quiet Token Pruning (QTP) method halves the latency.", "QTP"),
     ("This so-called Folded Encoder has several advantages over existing methods.", "Folded Encoder"),
     ("The WeaveNet is a one-dimensional convolutional network that reads bytes.", "WeaveNet"),
+    ("With a random mixer, the resulting model PebbleFormer yields an accuracy of 81%.", "PebbleFormer"),
 ])
 def test_proposal_sentences(sentence, name):
     from kg.extract.proposes.rules import rule_proposals

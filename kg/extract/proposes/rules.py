@@ -81,11 +81,11 @@ _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a
                                r"(?:new|novel)\b")
 _NOVEL_APPOSITION_HEADS = (frozenset(("a", "an")), frozenset(("new", "nove")))
 # "our ViT-ResNAS", "the proposed MCW-Net", "Our model, ByteFormer,", "our method EViT", "our models
-# (BigGANs)", "our fast text classifier fastText", "Our GC ViT", "the proposed Hyena N-D layer" (a
-# name of two words at most, the second capitalised)
+# (BigGANs)", "our fast text classifier fastText", "the resulting model RandFormer", "Our GC ViT",
+# "the proposed Hyena N-D layer" (a name of two words at most, the second capitalised)
 _OUR_KIND = (r"(?:[a-z][\w-]*\s+){0,3}?(?:model|method|approach|network|framework|architecture|algorithm|system|"
              r"classifier|detector|tracker|module|block|layer|loss|optimizer|parser|encoder|decoder)s?")
-_OUR_NAME = re.compile(r"\b(?:our|[Tt]he\s+proposed|Our(?=\s+" + _OUR_KIND + r"\b))\s+"
+_OUR_NAME = re.compile(r"\b(?:our|[Tt]he\s+proposed|(?:Our|[Tt]he\s+resulting)(?=\s+" + _OUR_KIND + r"\b))\s+"
                        r"(?:proposed\s+|novel\s+|new\s+)?(?P<kind>" + _OUR_KIND + r"(?:,?\s+|\s*\())?"
                        r"(?P<name>(?:" + WORD + r")(?:\s+(?=[A-Z])(?:" + WORD + r"))?)(?![\w\-+'’./])(?!\s+[A-Z])")
 # "The ByteNet is a one-dimensional convolutional neural network ...": a sentence that opens by
@@ -97,8 +97,8 @@ _DEFINED_HERE = re.compile(r"(?:The\s+)?(?P<name>" + WORD + r")\s+(?:is|are)\s+(
 # "our Past Decode Regularization (PDR) method", "our Spatial Pyramid Network (SPyNet)"
 _OUR_DEFINED = re.compile(r"\b(?:[Oo]ur|[Tt]he\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?"
                           r"(?P<long>(?:[A-Z][\w-]*\s+){1,6})\((?P<name>" + WORD + r")\)")
-_OUR_NAME_WORDS = ("our", "Our", "proposed")     # case-sensitive pattern: checked in the text as is
-_OUR_NAME_HEADS = frozenset(("our", "prop"))
+_OUR_NAME_WORDS = ("our", "Our", "proposed", "resulting")     # case-sensitive pattern: checked in the text as is
+_OUR_NAME_HEADS = frozenset(("our", "prop", "resu"))
 _VERSION = re.compile(r"[Vv]\d+(?:\.\d+)?")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
 _DATASET_WORDS = re.compile(r"\b(?:datasets?|data\s*sets?|benchmarks?|corpus|corpora|challenge|databases?|stream\s+of)\b",
