@@ -24,16 +24,17 @@ POOL = {"dev": ("gold_dev.json", "dev_papers.txt"), "train": ("gold_train.json",
 # F1 floors (and main-method recall) a little under the figures at the time of writing, for a
 # model trained on the other sets and scored on this one (never trained on it)
 HELD_OUT = {
-    "sample2": {"proposes": 0.76, "evaluatesOn": 0.95, "comparesTo": 0.66, "main": 0.86},
-    "train": {"proposes": 0.64, "evaluatesOn": 0.90, "comparesTo": 0.58, "main": 0.80,
-              "addressesTask": 0.78, "results": 0.73},
+    "sample2": {"proposes": 0.79, "evaluatesOn": 0.95, "comparesTo": 0.66, "main": 0.89},
+    "train": {"proposes": 0.67, "evaluatesOn": 0.90, "comparesTo": 0.64, "main": 0.84,
+              "addressesTask": 0.78, "results": 0.76},
 }
 # the shipped model on the dev set (the floors: it was tuned on for a long time)
 SHIPPED_DEV = {"proposes": 0.85, "evaluatesOn": 0.92, "comparesTo": 0.75}
 # the shipped model on SciREX abstracts annotated blind after it was trained and never trained on
-# (examples/annotated/gold_heldout.json): the nearest thing here to the hidden papers
+# (examples/annotated/gold_heldout.json): the nearest thing here to the hidden papers. (Its 45
+# comparisons make comparesTo move by about .02 a pair: its floor sits a pair and a half under.)
 BLIND = ("gold_heldout.json", "heldout_papers.jsonl")
-SHIPPED_BLIND = {"proposes": 0.64, "evaluatesOn": 0.83, "comparesTo": 0.48, "addressesTask": 0.60, "results": 0.58,
+SHIPPED_BLIND = {"proposes": 0.64, "evaluatesOn": 0.83, "comparesTo": 0.44, "addressesTask": 0.60, "results": 0.58,
                  "main": 0.73}
 
 
