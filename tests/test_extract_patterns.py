@@ -118,7 +118,8 @@ def test_a_task_in_the_title_is_no_alias_of_the_method():
 def test_an_infinitive_after_a_proposal_verb_is_no_candidate():
     from kg.extract.proposes.learned import proposal_candidates
 
-    p = paper("Once and for all", "In this work, we propose to train a once-for-all network that supports many devices. OFANet is fast.")
+    p = paper("Once and for all", "In this work, we propose to train a once-for-all network that supports many "
+              "devices. OFANet is fast.")
     names = [n for c in proposal_candidates(Document(p, default_vocabulary())) for n in c.names]
     assert names and not any(n.lower().startswith("to ") for n in names), names
 

@@ -41,7 +41,8 @@ _PROPOSER_NP = re.compile(
 _NP = re.compile(r"(?:(?:a|an|the|two|three|several)\s+)?(?:(?:novel|new|simple|effective|efficient|lightweight)\s+)*"
                  r"(?P<np>[\w-]+(?:\s+[\w-]+){0,5}?)(?=\s*(?:[,.;:()]|\s(?:to|that|which|for|with|by|as|in|on|based|"
                  r"using|where|via|from|is|and\s+(?:a|an|the))\b|$))", re.IGNORECASE)
-_INFINITIVE = re.compile(r"(?:to|and)\s", re.IGNORECASE)
+# what starts no object of a proposal verb: "to train a once-for-all network", "(simple) and effective ..."
+_NOT_AN_OBJECT = re.compile(r"(?:to|and)\s", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r",\s*(?:and\s+)?(?:a|an|the)\s+|\s+and\s+(?:a|an|the)\s+", re.IGNORECASE)
 _TITLECASE_RUN = re.compile(r"(?<![\w-])(?:[A-Z][\w-]*\s+){1,4}[A-Z][\w-]*(?![\w-])")
 # the title's first segment: "Stacked Hourglass Networks | for Human Pose Estimation"
@@ -72,8 +73,8 @@ _SCORED_AFTER = re.compile(
 # "The ByteNet is a one-dimensional convolutional neural network", "we derive SimPool, a simple
 # attention-based pooling mechanism": the abstract defines it
 _DEFINED_AFTER = re.compile(
-    r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:is|are)|\s*,)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?:networks?|models?|architectures?|"
-    r"frameworks?|methods?|approach|algorithms?|modules?|mechanisms?|blocks?|layers?|backbones?|family)\b",
+    r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:is|are)|\s*,)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?"
+    r"(?:networks?|models?|architectures?|frameworks?|methods?|approach|algorithms?|modules?|mechanisms?|blocks?|layers?|backbones?|family)\b",
     re.IGNORECASE)
 
 
@@ -140,8 +141,8 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
         for cue in _PROPOSER_NP.finditer(text):
             rest = text[cue.end():cue.end() + 160]
             for item in _ITEM_SPLIT.split(rest)[:3]:
-                if _INFINITIVE.match(item):
-                    continue    # "we propose to train a once-for-all network": a verb phrase
+                if _NOT_AN_OBJECT.match(item):
+                    continue
                 np = _NP.match(item)
                 if np and 2 <= len(np.group("np").split()) <= 6:
                     # "feature gating and interaction aggregation layers": two contributions

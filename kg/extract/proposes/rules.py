@@ -61,8 +61,10 @@ _PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed", "designed"
 _PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
 _COINED = re.compile(
     r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
-    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?(?P<name>(?:[^,.;:()\"”’`]|\.(?=\d))+?)"
-    r"(?:''|[\"”'’])?\s*(?=[,;:(]|\.(?!\d)|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|was|achieves|has|have|can|could|will|may|uses|provides|allows|enables|outperforms|improves|"
+    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?"
+    r"(?P<name>(?:[^,.;:()\"”’`]|\.(?=\d))+?)"      # ("FDNet1.0": a dot before a digit is the name's)
+    r"(?:''|[\"”'’])?\s*(?=[,;:(]|\.(?!\d)|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|"
+    r"was|achieves|has|have|can|could|will|may|uses|provides|allows|enables|outperforms|improves|"
     r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
