@@ -115,6 +115,14 @@ def test_a_task_in_the_title_is_no_alias_of_the_method():
     assert not any("Face Detection" in c.aliases for c in cands), [(c.name, c.aliases) for c in cands]
 
 
+def test_a_name_before_based_is_what_the_contribution_builds_on():
+    from kg.extract.proposes.rules import rule_proposals
+
+    p = paper("Streaming word spotting", "We address this by designing a Quokka/Keras based library which converts "
+              "models to streaming ones.")
+    assert "Quokka/Keras" not in [r.name for r in rule_proposals(Document(p, default_vocabulary()))]
+
+
 def test_an_infinitive_after_a_proposal_verb_is_no_candidate():
     from kg.extract.proposes.learned import proposal_candidates
 

@@ -127,6 +127,7 @@ _ITEMS_END = re.compile(r",\s*(?:to|which|that|for|where|while)\b|\s+(?:to|which
 _ITEM_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _OWNED = re.compile(r"(?:our|the|this|it)\b((?:\s+[a-z][\w-]*)*)\s*(?P<rest>.*)$")
+_BASED_AFTER = re.compile(r"\s*-?\s*based\b", re.IGNORECASE)
 _COINED_NEXT = re.compile(r"\s*,?\s*(?:called|named|termed|dubbed|coined)\b", re.IGNORECASE)
 _AS_NAME = re.compile(r"\s+as\s+(" + WORD + r")")
 _PAREN_NAME = re.compile(r"\s*\(([^()]{1,30})\)")
@@ -266,8 +267,8 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
             elif len(tail) > 1 or tail[0].lower() not in GENERIC_HEADS:
                 return None  # "a novel BEV instance prediction architecture" describes, it does not name
         after = phrase[phrase.find(name) + len(name):] if name in phrase else ""
-        if _INTRODUCES_DATA.match(after):
-            return None
+        if _INTRODUCES_DATA.match(after) or _BASED_AFTER.match(after):
+            return None   # (a new dataset; "a Tensorflow/Keras based library": what it is built on)
         if _name_ok(name, doc, strong):
             return Proposal(name, aliases, sentence, 0.9, "proposal")
     # a coined lowercase term: at least two specific modifiers before a generic head noun,
