@@ -78,17 +78,6 @@ _DEFINED_AFTER = re.compile(
     re.IGNORECASE)
 
 
-def _not_a_method(doc: Document, cand: ProposalCandidate) -> bool:
-    """Whether the candidate names what a paper works on or creates as data, never what it
-    proposes, however proposal-like the sentence: a task the vocabulary knows ("super-resolution
-    (SR)", "channel pruning"), or a dataset the paper introduces ("we introduce VoxCeleb, a
-    ... dataset"). (A task by its name only: merged candidates carry title words, "FILM: Frame
-    Interpolation".)"""
-    if doc.vocab.lookup(cand.name, kind="task") is not None:
-        return True
-    return names_an_introduced_dataset(doc, cand.names)
-
-
 def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     """Every plausible own contribution of the paper, the rules' first (cached on the document)."""
     if "proposal_candidates" in doc.cache:
@@ -167,10 +156,13 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             phrase = " ".join(ws)
             if ws[0].lower() not in STOPWORDS and not any(w.lower() in ("the", "a", "an", "of", "and") for w in ws):
                 add(phrase, [" ".join(ws[:-1])] if len(ws) > 2 else [], sentence, "np-headed")
-    # (a known task goes before the merge, so that no name of a method becomes its alias: "FDNet1.0"
-    # would take the title's "Face Detection" as its long form)
+    # What a paper works on or creates as data is never what it proposes, however proposal-like the
+    # sentence: a task the vocabulary knows ("super-resolution (SR)", "channel pruning"; dropped
+    # before the merge, so that no method takes it as an alias: "FDNet1.0" would take the title's
+    # "Face Detection" as its long form), or a dataset the paper introduces ("we introduce VoxCeleb,
+    # a ... dataset").
     found = [c for c in found if doc.vocab.lookup(c.name, kind="task") is None]
-    merged = [c for c in _merge_candidates(found, doc.vocab) if not _not_a_method(doc, c)]
+    merged = [c for c in _merge_candidates(found, doc.vocab) if not names_an_introduced_dataset(doc, c.names)]
     doc.cache["proposal_candidates"] = merged
     return merged
 
@@ -276,11 +268,9 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         if any(acronym_matches(cand.name, a) for a in cand.aliases if " " in a):
             f["acronym-defined"] = 1.0
     vocab_features(f, "", doc, cand.names)
-    # a task named as if it were a method ("Smart Content Recognition", "Deep Learning"): a
-    # title segment that says what the paper works on, not what it proposes
-    if doc.vocab.lookup(cand.name, kind="task") is not None:
-        f["vocab:task"] = 1.0
-    elif cand.name.lower().rsplit(None, 1)[-1] in cue_words("task_heads"):
+    # a task-shaped name the vocabulary does not know ("Smart Content Recognition"): a title
+    # segment that says what the paper works on, not what it proposes (known tasks are no candidates)
+    if cand.name.lower().rsplit(None, 1)[-1] in cue_words("task_heads"):
         f["ends-with-task-head"] = 1.0
     mentions = mentions_of(doc, cand.names)
     in_title = [m for m in mentions if m.index < 0]
