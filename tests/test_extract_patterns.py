@@ -509,6 +509,30 @@ def _seed_sentences(seed_papers) -> list[str]:
     return [v for t in base for v in (t, t.upper(), t.title(), t.swapcase())]
 
 
+def test_cue_before_matches_like_a_search_anchored_at_the_end(seed_papers):
+    """cue_before() matches a reversed pattern at the start of the reversed window: it finds a
+    phrase exactly where the plain pattern searched for at the window's end does."""
+    import json
+    import re as _re
+
+    from kg.extract.features import cue_before
+    from kg.vocab import ontology_dir
+
+    lists = {k: v for k, v in json.loads((ontology_dir() / "cues.json").read_text(encoding="utf-8")).items()
+             if not k.startswith("_")}
+    reference = {k: _re.compile(r"(?:^|[^\w-])(?:" + "|".join(_re.escape(p).replace(r"\ ", r"\s+") for p in v)
+                                + r")[\s,:\"'“‘(]*$", _re.IGNORECASE) for k, v in lists.items()}
+    hits = 0
+    for text in _seed_sentences(seed_papers)[::4]:
+        for at in [m.start() for m in _re.finditer(r"\S+", text)]:
+            window = text[max(0, at - 40):at]
+            for key, pattern in reference.items():
+                expected = pattern.search(window) is not None
+                assert cue_before(key, window) == expected, (key, window)
+                hits += expected
+    assert hits > 1000
+
+
 def test_caseless_patterns_match_like_their_case_insensitive_reference(seed_papers):
     from kg.extract.compares import rules as compares
     from kg.extract.datasets import rules as datasets
@@ -675,9 +699,12 @@ def _head_gates():
     """(pattern, gate) for every word-head gate (kg.text.may_start) in front of a pattern."""
     from kg.extract.compares import rules as C
     from kg.extract.datasets import rules as D
+    from kg.extract.proposes import learned as PL
     from kg.extract.proposes import rules as P
 
-    gates = [(P.PROPOSER.pattern, (P.PROPOSER_HEADS,)), (P._EXTENDS, P._EXTENDS_HEADS),
+    gates = [(PL._PROPOSER_NP, (PL._PROPOSER_NP_HEADS,)), (PL._MODIFIED_NP, (PL._MODIFIED_NP_HEADS,)),
+             (PL._HEADED_NP, (PL._HEADED_NP_HEADS,))]
+    gates += [(P.PROPOSER.pattern, (P.PROPOSER_HEADS,)), (P._EXTENDS, P._EXTENDS_HEADS),
              (P._PASSIVE, P._PASSIVE_HEADS), (P._COINED, (P._COINED_HEADS,)), (P._OUR_NAME, (P._OUR_NAME_HEADS,)),
              (P._NOVEL_APPOSITION, P._NOVEL_APPOSITION_HEADS), (D._EVAL_CUE.pattern, (D._EVAL_CUE_HEADS,)),
              (D._SET_NOUN.pattern, (D._SET_NOUN_HEADS,)), (D._ON_NAMES, (D._ON_NAMES_HEADS,)),

@@ -42,21 +42,32 @@ class Decision(Protocol):
 @lru_cache(maxsize=1)
 def cue_patterns() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     """``ontology/cues.json`` compiled: per list, a pattern for "ends the text before a mention"
-    and one for "starts the text after it" (whole words, case-insensitive)."""
+    (written backwards: see :func:`cue_before`) and one for "starts the text after it" (whole
+    words, case-insensitive)."""
     data = json.loads((ontology_dir() / "cues.json").read_text(encoding="utf-8"))
     out = {}
     for key, phrases in data.items():
         if key.startswith("_"):
             continue
-        alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+
+        def alt(backwards: bool) -> str:
+            return "|".join(re.escape(p[::-1] if backwards else p).replace(r"\ ", r"\s+")
+                            for p in sorted(phrases, key=len, reverse=True))
         # (a comma or colon may stand between a cue and the mention: "namely, X", "our model, X")
-        out[key] = (re.compile(r"(?:^|[^\w-])(?:" + alt + r")[\s,:\"'“‘(]*$", re.IGNORECASE),
-                    re.compile(r"^[\s\"'”’)]*(?:" + alt + r")(?![\w])", re.IGNORECASE))
+        out[key] = (re.compile(r"[\s,:\"'“‘(]*(?:" + alt(True) + r")(?:[^\w-]|$)", re.IGNORECASE),
+                    re.compile(r"^[\s\"'”’)]*(?:" + alt(False) + r")(?![\w])", re.IGNORECASE))
     return out
 
 
 def cue_before(key: str, text: str) -> bool:
-    return cue_patterns()[key][0].search(text) is not None
+    """Whether ``text`` ends with a phrase of list ``key`` (whole words; a comma, colon, quote or
+    bracket may follow it). Matched on the reversed text, anchored at its start: a search for a
+    pattern anchored at the end tries every position of the text.
+
+    >>> cue_before("own_before", "In this paper, we present our "), cue_before("own_before", "a tour (")
+    (True, False)
+    """
+    return cue_patterns()[key][0].match(text[::-1]) is not None
 
 
 def cue_after(key: str, text: str) -> bool:
@@ -206,10 +217,10 @@ def context_features(f: Features, prefix: str, mentions: list[Mention], keys_bef
                 f[f"{prefix}always-after:{key}"] = 1.0
 
 
-def shape_features(f: Features, prefix: str, name: str) -> None:
+def shape_features(f: Features, prefix: str, name: str, vocab: Vocabulary) -> None:
     ws = words(name)
     f[f"{prefix}words:{bucket(len(ws), 4)}"] = 1.0
-    if any(is_namey(w) for w in ws):
+    if any(namey(vocab, w) for w in ws):
         f[f"{prefix}namey"] = 1.0
     if name.islower():
         f[f"{prefix}lower"] = 1.0

@@ -329,6 +329,10 @@ def task_names(doc: Document, cand: TaskCandidate) -> list[str]:
     return [specific, *cand.surfaces] if specific and specific not in cand.surfaces else list(cand.surfaces)
 
 
+_WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+_EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|including|like|various|many|numerous)\b", re.IGNORECASE)
+
+
 def task_features(doc: Document, cand: TaskCandidate) -> Features:
     """Features of a :class:`kg.extract.tasks.TaskCandidate`."""
     # (a phrase narrowing a known task is neither known nor a stranger)
@@ -376,9 +380,9 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
         f["sentence:eval"] = 1.0
     if any(cue_in_sentence(doc, "proposer", t) for t in texts):
         f["sentence:proposer"] = 1.0
-    if any(re.search(r"\b(?:we|our)\b", t, re.IGNORECASE) for t in texts):
+    if any(_WE.search(t) for t in texts):
         f["sentence:we"] = 1.0
-    if any(re.search(r"\b(?:such as|e\.g\.|including|like|various|many|numerous)\b", t, re.IGNORECASE) for t in texts):
+    if any(_EXAMPLES.search(t) for t in texts):
         f["sentence:examples"] = 1.0
         # a list in a sentence about the paper's own results names what it is evaluated on
         f["sentence:examples&" + ("own" if cand.own_work else "other")] = 1.0

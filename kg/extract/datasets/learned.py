@@ -50,6 +50,7 @@ _ITEM_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|&|datasets?|benchmarks?|data\s+s
 _ITEM_AFTER = re.compile(LIST_SEPARATOR + r"(?:the\s+)?(?P<name>" + _NAME_ITEM + r")" + _ITEM_END)
 _ITEM_BEFORE = re.compile(r"(?:[,(:]\s*|\b(?:on|and|or|the|of|as|like|including)\s+)(?P<name>" + _NAME_ITEM + r")"
                           + LIST_SEPARATOR + r"$")
+_DIGIT = re.compile(r"\d")
 
 
 def _coordinated_names(text: str, anchors: list[tuple[int, int]], sentence: Sentence) -> Iterator[tuple[str, int, int]]:
@@ -108,7 +109,7 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
     f: Features = {}
     for o in cand.origins:
         f["o:" + o] = 1.0
-    shape_features(f, "", cand.surface)
+    shape_features(f, "", cand.surface, doc.vocab)
     concept = doc.vocab.lookup(cand.surface, kind="dataset") or doc.vocab.lookup(cand.label, kind="dataset")
     if concept is not None and concept.area:
         f["area:" + concept.area] = 1.0
@@ -150,7 +151,7 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
             f["sentence:" + key] = 1.0
             if all(hits):
                 f["every-sentence:" + key] = 1.0
-    if any(re.search(r"\d", sent.text) for sent, _, _ in cand.mentions):
+    if any(_DIGIT.search(sent.text) for sent, _, _ in cand.mentions):
         f["sentence-has-number"] = 1.0
     return f
 

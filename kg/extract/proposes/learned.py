@@ -18,7 +18,7 @@ from kg.extract.features import (Decision, Features, bucket, candidate_group, co
 from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_matches, is_namey, words
 from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
-from kg.text import Sentence
+from kg.text import Sentence, heads_of, may_start
 
 
 @dataclass
@@ -59,6 +59,18 @@ further also then first finally additionally moreover we our novel new simple ef
 _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|loss|attention|mechanism|unit|token|"
                         r"tokens|strategy|scheme|network|pooling|embedding|gating|head|operator|objective|"
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
+
+
+# Word heads (kg.text.word_heads) every match of these patterns holds: a sentence without one
+# skips the pattern (tests/test_extract_patterns.py proves they never hide a match on the seeds)
+_PROPOSER_NP_HEADS = heads_of(("propose", "present", "introduce", "develop", "design", "devise", "put", "build",
+                               "construct"))
+_MODIFIED_NP_HEADS = heads_of(("novel", "new", "proposed", "simple", "effective", "efficient", "lightweight",
+                               "dedicated", "so"))
+_HEADED_NP_HEADS = heads_of(("module", "block", "layer", "loss", "attention", "mechanism", "unit", "token", "strategy",
+                             "scheme", "network", "pooling", "embedding", "gating", "head", "operator", "objective",
+                             "regularization", "regularizer", "normalization", "convolution", "bank", "pruning",
+                             "distillation"))
 
 
 _NAME_PAIR = re.compile(r"(?P<a>\S+)\s+and\s+(?P<b>\S+)")
@@ -127,7 +139,8 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
         for w in namey_words(doc.vocab, text):
             if w.casefold() not in NOT_NAMES:
                 add(w, [], sentence, "namey")
-        for cue in _PROPOSER_NP.finditer(text):
+        heads = doc.word_heads(text)
+        for cue in _PROPOSER_NP.finditer(text) if may_start(heads, _PROPOSER_NP_HEADS) else ():
             rest = text[cue.end():cue.end() + 160]
             for item in _ITEM_SPLIT.split(rest)[:3]:
                 if _NOT_AN_OBJECT.match(item):
@@ -142,11 +155,11 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
         for run in _TITLECASE_RUN.finditer(text):
             if run.start() > 0:
                 add(run.group(), [], sentence, "titlecase")
-        for np in _MODIFIED_NP.finditer(text):
+        for np in _MODIFIED_NP.finditer(text) if may_start(heads, _MODIFIED_NP_HEADS) else ():
             phrase = _NP.match(np.group("np") + ".")
             if phrase and 1 <= len(phrase.group("np").split()) <= 4:
                 add(phrase.group("np"), [], sentence, "np-modified")
-        for np in _HEADED_NP.finditer(text):
+        for np in _HEADED_NP.finditer(text) if may_start(heads, _HEADED_NP_HEADS) else ():
             ws = np.group("np").split()
             # "we further propose feature gating": the phrase starts after the last verb or filler
             cut = max((i + 1 for i, w in enumerate(ws[:-1]) if w.lower() in _NOT_IN_PHRASE), default=0)
@@ -238,6 +251,10 @@ def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCan
     return out
 
 
+_WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+_STUDY_TITLE = re.compile(r"\b(?:survey|review|overview|comparative|empirical|study|analysis|tutorial)\b", re.IGNORECASE)
+
+
 def _paper_features(doc: Document) -> Features:
     """What the whole abstract says about the paper's kind: does it propose, or study?"""
     memo = doc.cache.get("paper_features")
@@ -248,8 +265,7 @@ def _paper_features(doc: Document) -> Features:
             memo["paper:proposes"] = 1.0
         if cue_in_sentence(doc, "study", text):
             memo["paper:study"] = 1.0
-        if re.search(r"\b(?:survey|review|overview|comparative|empirical|study|analysis|tutorial)\b",
-                     doc.paper.title, re.IGNORECASE):
+        if _STUDY_TITLE.search(doc.paper.title):
             memo["paper:study-title"] = 1.0
         if ":" in doc.paper.title:
             memo["paper:title-colon"] = 1.0
@@ -262,7 +278,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
     for o in cand.origins:
         f["o:" + o] = 1.0
     f["n-origins:" + bucket(len(cand.origins), 4)] = 1.0
-    shape_features(f, "", cand.name)
+    shape_features(f, "", cand.name, doc.vocab)
     if cand.aliases:
         f["has-alias"] = 1.0
         if any(acronym_matches(cand.name, a) for a in cand.aliases if " " in a):
@@ -302,7 +318,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
             f["first-in-last-two"] = 1.0
         if any(cue_in_sentence(doc, "proposer", m.sentence.text) for m in abstract):
             f["sentence-proposer"] = 1.0
-        if any(re.search(r"\b(?:we|our)\b", m.sentence.text, re.IGNORECASE) for m in abstract):
+        if any(_WE.search(m.sentence.text) for m in abstract):
             f["sentence-we"] = 1.0
         proposer = [m for m in abstract if proposer_end(doc, m.sentence) <= m.start]
         if proposer:
