@@ -123,6 +123,15 @@ def test_a_name_before_based_is_what_the_contribution_builds_on():
     assert "Quokka/Keras" not in [r.name for r in rule_proposals(Document(p, default_vocabulary()))]
 
 
+def test_named_entities_name_nothing():
+    """"named entity recognition": "named" is an adjective there, not a naming verb."""
+    from kg.extract.proposes.rules import rule_proposals
+
+    p = paper("Neural Architectures for Tagging", "State-of-the-art named entity recognition systems rely heavily "
+              "on hand-crafted features. We introduce a tagger, named BiTagger, that learns them.")
+    assert [r.name for r in rule_proposals(Document(p, default_vocabulary()))] == ["BiTagger"]
+
+
 def test_an_infinitive_after_a_proposal_verb_is_no_candidate():
     from kg.extract.proposes.learned import proposal_candidates
 

@@ -167,7 +167,10 @@ def test_words_narrowing_a_known_task_make_a_candidate_of_their_own():
     assert narrowed["dense face alignment"] == "face alignment"
     assert not any(s.startswith(("study", "tackle", "2012", "simultaneously")) for s in narrowed), sorted(narrowed)
     f = task_features(doc, cands["cross-lingual text classification"])
-    assert {"narrowed", "found:narrowed", "narrowed:hyphen"} <= set(f), sorted(f)
+    assert {"narrowed", "found:narrowed", "narrowed:hyphen", "narrowed:setting"} <= set(f), sorted(f)
+    # a problem's setting ("cross-lingual", "dense") narrows a task; a name ("infant brain MRI") is no setting
+    assert "narrowed:setting" in task_features(doc, cands["dense face alignment"])
+    assert "narrowed:setting" not in task_features(doc, cands["infant brain mri segmentation"])
 
 
 def test_a_general_task_folds_into_the_most_specific_one_kept():

@@ -402,6 +402,10 @@ def _narrowing_features(f: Features, doc: Document, cand: TaskCandidate) -> None
         f["narrowed:digit"] = 1.0
     if "-" in cand.modifier:
         f["narrowed:hyphen"] = 1.0
+    # words that name the problem's setting ("semi-supervised", "cross-lingual", "multi-label",
+    # "fine-grained") narrow a task into one of its own, more often than other words do
+    if any(w.lower().startswith(cue_words("task_setting_prefixes")) for w in words):
+        f["narrowed:setting"] = 1.0
     # the paper also names the task without these words: they describe this mention only
     key = cand.narrows.key
     if any(s not in cand.sentences and any(m.concept.key == key for m in doc.find(s.text, kind="task"))

@@ -59,8 +59,9 @@ _PASSIVE_VERB = (r"(?:is|are)\s+(?:thus\s+|then\s+|hence\s+|respectively\s+|furt
 _PASSIVE = re.compile(r"\b" + _PASSIVE_VERB + r"\b", re.IGNORECASE)
 _PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed", "designed", "devised")
 _PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
+# ("named entity recognition": an adjective, no naming)
 _COINED = re.compile(
-    r"\b(?:called|named|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
+    r"\b(?:called|named(?!\s+entit)|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
     r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?"
     r"(?P<name>(?:[^,.;:()\"”’`]|\.(?=\d))+?)"      # ("FDNet1.0": a dot before a digit is the name's)
     r"(?:''|[\"”'’])?\s*(?=[,;:(]|\.(?!\d)|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|"
@@ -339,7 +340,8 @@ def _listed_items(phrase: str) -> list[str]:
     return [_clean(i) for i in items]
 
 
-_NEW_BEFORE = re.compile(r"\b(?:our|novel|new|proposed|dubbed|called|named|termed)\b[\w\s-]{0,30}$", re.IGNORECASE)
+_NEW_BEFORE = re.compile(r"\b(?:our|novel|new|proposed|dubbed|called|named(?!\s+entit)|termed)\b[\w\s-]{0,30}$",
+                         re.IGNORECASE)
 
 
 def _in_title(phrase: str, doc: Document) -> bool:
