@@ -426,3 +426,12 @@ def test_a_metric_named_before_a_list_of_dataset_scores_is_theirs_and_a_referenc
     assert ("HeronNet", "CIFAR-100", "error rate", "15.02") in found, found
     assert ("HeronNet", "ImageNet", "error rate", "23.8") in found, found
     assert not any(r[0] == "NAS" or r[2] == "accuracy" for r in found), found
+
+
+def test_a_bare_percentage_on_a_classification_benchmark_is_an_accuracy():
+    # "90.0% on K400" with no metric word: Kinetics is a benchmark of action recognition, so the
+    # number is an accuracy; on a detection benchmark a bare percentage stays no result
+    found = _results(Paper(title="Scaling video autoencoders", abstract=(
+        "HeronNet achieves 90.0% on K400 and 89.9% on Kinetics-600.")))
+    assert found == {("HeronNet", "K400", "accuracy", "90.0"), ("HeronNet", "Kinetics-600", "accuracy", "89.9")}, found
+    assert not _results(Paper(title="Scaling video autoencoders", abstract="HeronNet achieves 60.0% on COCO."))

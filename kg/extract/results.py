@@ -490,6 +490,15 @@ def _abstract_datasets(doc: Document) -> list[Span]:
 _DIGIT = re.compile(r"\d")
 
 
+def _classification_benchmark(doc: Document, n: Number, run: list[Number], text: str, datasets: list[Span],
+                              scores: list[Number], respectively: bool, metrics: list[Span]) -> bool:
+    """Whether the dataset of a percentage with no metric named is a benchmark of a classification
+    or recognition task ("90.0% on K400": action recognition), so that its number is an accuracy."""
+    dataset, _ = _dataset_for(n, run, text, datasets, None, scores, respectively, metrics)
+    concept = doc.vocab.lookup(dataset.label, kind="dataset") if dataset is not None else None
+    return concept is not None and any(_CLASSIFICATION_CUE.search(task) for task in concept.benchmark_for)
+
+
 def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Span, Span, float]]:
     """(sentence, number, method, dataset, metric, confidence) for every number decided a result."""
     for sentence in doc.abstract_sentences:
@@ -522,7 +531,9 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 if metric is None and previous is not None and n.percent == previous_percent:
                     metric, confidence = previous, 0.75   # "84.3% mIoU on X and 54.3% on Y"
                 if metric is None:
-                    if not n.percent or not (_CLASSIFICATION_CUE.search(text) or _CLASSIFICATION_CUE.search(doc.paper.title)):
+                    if not n.percent or not (_CLASSIFICATION_CUE.search(text) or _CLASSIFICATION_CUE.search(doc.paper.title)
+                                             or _classification_benchmark(doc, n, run, text, datasets, scores,
+                                                                          respectively, metrics)):
                         continue
                     metric = Span("accuracy", n.start, n.end, "accuracy")
                     confidence -= 0.15
