@@ -501,6 +501,14 @@ def test_inferior_performance_to_is_a_loss():
     assert ("ViT", "CNNs", "underperforms") in pairs(p)
 
 
+def test_the_gap_between_two_methods_compares_them_and_competing_favorably_is_winning():
+    p = paper("Foo", "The method closes much of the gap between plain RNNs and Transformers. There remains a "
+              "performance gap between ViTs and CNNs on small datasets.")
+    assert {(s, o) for s, o, _ in pairs(p)} == {("plain RNNs", "Transformers"), ("ViTs", "CNNs")}, pairs(p)
+    p = paper("Foo", "Built from standard modules, ConvNeXt models compete favorably with Transformers.")
+    assert ("ConvNeXt", "Transformers", "outperforms") in pairs(p), pairs(p)
+
+
 def test_what_a_win_is_thanks_to_is_not_an_opponent():
     p = paper("Audio Foo", "ConvNeXt has been able to surpass state-of-the-art transformers, partly thanks to "
               "depthwise separable convolutions (DSC).")

@@ -44,7 +44,7 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
          r"complexity|memory|flops|error)\w*|less\s+(?:memory|comput\w+|training|time|data|energy|latency))"
          r"\s+(?:[\w-]+\s+){0,4}?than|"
          r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase|performance)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
-         r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|compares?\s+favou?rably\s+(?:to|with|against)|"
+         r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|(?:compares?|compet\w*)\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
          "outperforms", 0.85, "outperform|surpass|beat|exceed|outrun|eclips|supersed|dominat|superior|than| over|"
          " upon| against|favo|improv|enhanc|boost"),
@@ -54,8 +54,9 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
          r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",
          "comparable", 0.75, "compar|par with|similar|competitive|as good as|as accurate as|as well as|as fast as|"
          "as efficient as|match|rival|close the gap|same|alternative"),
+        # ("the gap between A and B": A and B are compared, split at "and" like "compare A with B")
         (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|versus|vs\.?|"
-         r"against|compare[sd]?)\b", "compared", 0.65, "compar|versus|vs|against"),
+         r"against|compare[sd]?|gap\s+between)\b", "compared", 0.65, "compar|versus|vs|against|gap between"),
         # "improves Vision Transformer (ViT) in performance", "we boost the detector DINO from 49.0% AP
         # to 51.9% AP": the method improved on is the loser (weaker than the cues above: last)
         # ("feature-enhanced", "self-improving": a compound adjective, no verb)
@@ -70,7 +71,7 @@ _CUE_HEADS: list[frozenset[str]] = [frozenset(heads.split()) for heads in [
     "infe wors lag unde fall fell not trai lowe less",
     "outp surp beat exce outr ecli supe domi bett than over upon agai comp impr enha boos favo",
     "comp par simi good accu well fast effi matc riva clos same alte",
-    "comp vers vs agai",
+    "comp vers vs agai gap",
     "impr boos enha",
 ]]
 _OUR_REF = Caseless.compile(
@@ -324,7 +325,7 @@ _CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|
                          r"\b(?:(?:partly|largely|mainly)\s+)?(?:thanks\s+to|due\s+to|owing\s+to|because\s+of)\b")
 _CLAUSE_START = re.compile(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b")
 _COMMA_END = re.compile(r",\s*$")
-VERBAL = re.compile(r"compare[sd]?$|comparing$")
+VERBAL = re.compile(r"compare[sd]?$|comparing$|gap\s+between$")
 _WITH = re.compile(r"\b(?:with|to|against|and)\b")
 
 
