@@ -550,6 +550,36 @@ def test_cue_before_matches_like_a_search_anchored_at_the_end(seed_papers):
     assert hits > 1000
 
 
+def test_skipping_candidates_of_one_generator_changes_no_proposal_of_the_seeds(seed_papers):
+    """The shipped model does not describe candidates found by fewer generators than it ever kept
+    (its ``proposes_min_origins``): on the seeds, that skip changes no proposal."""
+    from kg.extract.proposes.learned import decide_proposals
+    from kg.learn.model import load_model
+
+    model, vocab = load_model(), default_vocabulary()
+    fewest = model.meta["proposes_min_origins"]
+    assert fewest == 2
+    seen = 0
+    for p in seed_papers.values():
+        full = decide_proposals(Document(p, vocab), model.get("proposes"), model.get("primary"))
+        fast = decide_proposals(Document(p, vocab), model.get("proposes"), model.get("primary"), fewest)
+        assert [(x.name, x.aliases, x.confidence) for x in fast] == [(x.name, x.aliases, x.confidence) for x in full]
+        seen += bool(full)
+    assert seen > 200
+
+
+def test_the_fewest_origins_kept_counts_the_generators_of_kept_candidates():
+    from kg.learn.linear import LogisticModel
+    from kg.learn.train import fewest_origins_kept
+
+    rows = [({"o:rule": 1.0, "o:rule:coined": 1.0}, 1, 0), ({"o:namey": 1.0}, 0, 0)]
+    keeps_rules = LogisticModel({"o:rule": 6.0}, -3.0, 0.5, {})
+    keeps_none = LogisticModel({}, -6.0, 0.5, {})
+    assert fewest_origins_kept(rows, keeps_rules, keeps_none) == 2
+    keeps_names = LogisticModel({"o:namey": 6.0}, -3.0, 0.5, {})
+    assert fewest_origins_kept(rows, keeps_rules, keeps_names) == 1   # the main-method decision counts too
+
+
 def test_caseless_patterns_match_like_their_case_insensitive_reference(seed_papers):
     from kg.extract.compares import rules as compares
     from kg.extract.datasets import rules as datasets

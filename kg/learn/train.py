@@ -163,6 +163,17 @@ def _fit(rows: Rows, missed: int, decision: str) -> LogisticModel:
     return LogisticModel(m.weights, m.bias, default, cuts)
 
 
+def fewest_origins_kept(rows: Rows, proposes: LogisticModel, primary: LogisticModel) -> int:
+    """The fewest generators (``o:`` features) behind a training candidate that the proposes
+    decision keeps or the primary decision could pick as the main method. Extraction does not
+    describe candidates with fewer: on the annotated papers, a name found by one generator alone
+    (a name-shaped word, a headed noun phrase) is never kept, and those were most of the cost."""
+    kept = [f for f, _, _ in rows
+            if proposes.probability(f) >= proposes.cut(candidate_group("proposes", f))
+            or primary.probability(f) >= primary.threshold]
+    return min((sum(k.startswith("o:") for k in f) for f in kept), default=1)
+
+
 def train_model(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | None = None,
                 progress: Callable[[str], None] | None = None) -> ExtractionModel:
     """A model for every decision the annotations support. Deterministic: the same papers in the
@@ -175,6 +186,7 @@ def train_model(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | None = 
     say("proposes: candidates")
     rows, primary_rows, missed, missed_primary = proposal_rows(docs)
     decisions = {"proposes": _fit(rows, missed, "proposes"), "primary": _fit(primary_rows, missed_primary, "primary")}
+    fewest = fewest_origins_kept(rows, decisions["proposes"], decisions["primary"])
     sizes = {"proposes": len(rows), "primary": len(primary_rows)}
     model = ExtractionModel(dict(decisions))
     docs = [(Document(a.paper, vocab, model=model), a) for a in annotated]
@@ -189,7 +201,7 @@ def train_model(annotated: Sequence[AnnotatedPaper], vocab: Vocabulary | None = 
         say("addressesTask: candidates")
         decisions["addressesTask"] = _fit(trows, tmissed, "addressesTask")
     sizes.update(evaluatesOn=len(drows), comparesTo=len(crows), addressesTask=len(trows))
-    meta = {"papers": len(annotated), "candidates": sizes, "epochs": EPOCHS, "l2": L2}
+    meta = {"papers": len(annotated), "candidates": sizes, "epochs": EPOCHS, "l2": L2, "proposes_min_origins": fewest}
     return ExtractionModel(decisions, meta)
 
 

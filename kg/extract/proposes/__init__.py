@@ -24,7 +24,8 @@ def find_proposals(doc: Document) -> list[Proposal]:
     if "proposals" not in doc.cache:
         decide = doc.model.get("proposes") if doc.model is not None else None
         if decide is not None:
-            doc.cache["proposals"] = decide_proposals(doc, decide, doc.model.get("primary"))
+            doc.cache["proposals"] = decide_proposals(doc, decide, doc.model.get("primary"),
+                                                      doc.model.meta.get("proposes_min_origins", 1))
         else:
             doc.cache["proposals"] = rule_proposals(doc)
     return doc.cache["proposals"]

@@ -335,11 +335,15 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
     return f
 
 
-def decide_proposals(doc: Document, proposes: Decision, primary: Decision | None) -> list:
-    """The proposals the model keeps, the primary first, as :class:`kg.extract.proposes.Proposal`."""
+def decide_proposals(doc: Document, proposes: Decision, primary: Decision | None, min_origins: int = 1) -> list:
+    """The proposals the model keeps, the primary first, as :class:`kg.extract.proposes.Proposal`;
+    candidates found by fewer than ``min_origins`` generators are not scored (the model's
+    ``proposes_min_origins``: see :func:`kg.learn.train.fewest_origins_kept`)."""
     cands = proposal_candidates(doc)
     scored = []
     for rank, c in enumerate(cands):
+        if len(c.origins) < min_origins:
+            continue   # (no candidate found by so few generators was kept in training: not worth describing)
         feats = proposal_features(doc, c, rank)
         scored.append((proposes.probability(feats), primary.probability(feats) if primary else 0.0, rank, c,
                        proposes.cut(candidate_group("proposes", feats))))
