@@ -25,6 +25,10 @@ from kg.vocab import Vocabulary, ontology_dir
 
 Features = dict[str, float]
 
+# sentence tests that several decisions' features share
+WE_OR_OUR = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
+
 
 class Decision(Protocol):
     """What a learned extractor asks of a trained decision (:class:`kg.learn.linear.LogisticModel`

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.extract import Document, register_extractor
-from kg.extract.features import Features, bucket, candidate_group, cue_in_sentence, cue_words
+from kg.extract.features import WE_OR_OUR, Features, bucket, candidate_group, cue_in_sentence, cue_words
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
 from kg.vocab import Concept
@@ -329,7 +329,6 @@ def task_names(doc: Document, cand: TaskCandidate) -> list[str]:
     return [specific, *cand.surfaces] if specific and specific not in cand.surfaces else list(cand.surfaces)
 
 
-_WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
 _EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|including|like|various|many|numerous)\b", re.IGNORECASE)
 
 
@@ -380,7 +379,7 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
         f["sentence:eval"] = 1.0
     if any(cue_in_sentence(doc, "proposer", t) for t in texts):
         f["sentence:proposer"] = 1.0
-    if any(_WE.search(t) for t in texts):
+    if any(WE_OR_OUR.search(t) for t in texts):
         f["sentence:we"] = 1.0
     if any(_EXAMPLES.search(t) for t in texts):
         f["sentence:examples"] = 1.0

@@ -28,7 +28,8 @@ RULES = "rules"    # ``--model rules``: no learned decision, the hand-written ru
 @dataclass(frozen=True)
 class ExtractionModel:
     decisions: dict[str, LogisticModel] = field(default_factory=dict)
-    meta: dict = field(default_factory=dict)     # training data, seed, sizes: what made it
+    meta: dict = field(default_factory=dict)     # training data, seed, sizes: what made it; and
+    # proposes_min_origins, which extraction reads (kg.learn.train.fewest_origins_kept)
 
     def get(self, decision: str) -> LogisticModel | None:
         return self.decisions.get(decision)

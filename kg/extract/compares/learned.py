@@ -23,7 +23,7 @@ from kg.extract.compares.rules import (
     verdict,
     with_described,
 )
-from kg.extract.features import Decision, Features, bucket, candidate_group, shape_features, vocab_features
+from kg.extract.features import DIGIT, Decision, Features, bucket, candidate_group, shape_features, vocab_features
 from kg.extract.proposes import own_names, primary_method
 from kg.records import Extraction
 
@@ -106,7 +106,6 @@ def comparison_candidates(doc: Document, relaxed: bool = True) -> list[Compariso
 
 
 _OUR = re.compile(r"\bour\b|\bproposed\b", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
 _CONTRAST = re.compile(r"\b(?:while|whereas|however|but|although|despite)\b", re.IGNORECASE)
 
 
@@ -126,7 +125,7 @@ def comparison_features(doc: Document, cand: ComparisonCandidate, own: set[str])
         f["subject-implicit"] = 1.0
     if _OUR.search(text):
         f["sentence-our"] = 1.0
-    if _DIGIT.search(text):
+    if DIGIT.search(text):
         f["sentence-number"] = 1.0
     if _CONTRAST.search(text):
         f["sentence-contrast"] = 1.0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from kg.extract import Document
 from kg.extract.datasets.rules import (dataset_mentions, is_pretraining, joined_to_a_name, names_after_on,
                                       plausible_dataset_name, rule_datasets, unknown_dataset_names)
-from kg.extract.features import (Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
+from kg.extract.features import (DIGIT, Decision, Features, bucket, candidate_group, cue_after, cue_before, cue_in_sentence,
                                  shape_features)
 from kg.extract.introduced import introduced_dataset_names
 from kg.extract.names import VARIANT_TAIL
@@ -50,7 +50,6 @@ _ITEM_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|&|datasets?|benchmarks?|data\s+s
 _ITEM_AFTER = re.compile(LIST_SEPARATOR + r"(?:the\s+)?(?P<name>" + _NAME_ITEM + r")" + _ITEM_END)
 _ITEM_BEFORE = re.compile(r"(?:[,(:]\s*|\b(?:on|and|or|the|of|as|like|including)\s+)(?P<name>" + _NAME_ITEM + r")"
                           + LIST_SEPARATOR + r"$")
-_DIGIT = re.compile(r"\d")
 
 
 def _coordinated_names(text: str, anchors: list[tuple[int, int]], sentence: Sentence) -> Iterator[tuple[str, int, int]]:
@@ -151,7 +150,7 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
             f["sentence:" + key] = 1.0
             if all(hits):
                 f["every-sentence:" + key] = 1.0
-    if any(_DIGIT.search(sent.text) for sent, _, _ in cand.mentions):
+    if any(DIGIT.search(sent.text) for sent, _, _ in cand.mentions):
         f["sentence-has-number"] = 1.0
     return f
 

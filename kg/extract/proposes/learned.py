@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract import Document
-from kg.extract.features import (Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
+from kg.extract.features import (WE_OR_OUR, Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
                                  cue_words,
                                  mentions_of, namey, namey_words, proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_matches, is_namey, words
@@ -251,7 +251,6 @@ def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCan
     return out
 
 
-_WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
 _STUDY_TITLE = re.compile(r"\b(?:survey|review|overview|comparative|empirical|study|analysis|tutorial)\b", re.IGNORECASE)
 
 
@@ -318,7 +317,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
             f["first-in-last-two"] = 1.0
         if any(cue_in_sentence(doc, "proposer", m.sentence.text) for m in abstract):
             f["sentence-proposer"] = 1.0
-        if any(_WE.search(m.sentence.text) for m in abstract):
+        if any(WE_OR_OUR.search(m.sentence.text) for m in abstract):
             f["sentence-we"] = 1.0
         proposer = [m for m in abstract if proposer_end(doc, m.sentence) <= m.start]
         if proposer:
