@@ -124,6 +124,9 @@ _PRETRAINING = re.compile(r"(?:pre-?train\w*|trained)\s+(?:\w+\s+){0,3}?on\s*$|^
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|vs\.?|/|\|)\s*$", re.IGNORECASE)
 _COORDINATED_GAP = re.compile(r"\s*(?:%|\\%)?\s+(?:,\s*)?(?:and|,)\s*", re.IGNORECASE)
 _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
+# "(68.7% on V1 and 77.0% on V2)": a number said to be on a name the vocabulary does not know as
+# a dataset is on that name, not on the dataset named before it
+_ON_A_NAME = re.compile(r"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){0,2}?on\s+(?:the\s+)?[A-Z0-9][\w-]*")
 _METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
                                 r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
 _METRIC_GAP_STOP = re.compile(r";|\b(?:by|than|over|improv\w*|gain\w*|increas\w*|reduc\w*|drop\w*)\b",
@@ -395,7 +398,9 @@ def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], 
             if _PREP_GAP.search(gap) and len(gap) <= 90 and not re.search(r";", gap):
                 return d, 0.9
             break
-    # the last dataset before it
+    # the last dataset before it, unless the number is said to be on another name
+    if _ON_A_NAME.match(text, n.end):
+        return None, 0.0
     before = [d for d in usable if d.end <= n.start]
     if before:
         return before[-1], 0.75
