@@ -37,8 +37,9 @@ from kg.text import Sentence, match_key
 # optional percent sign; not inside a word or a name ("ResNet-50", "v2", "224^2", "1.5B").
 # ("77. 7%": a decimal point a scraped page set a space after)
 _NUM = r"\d+(?:\.\d+|\.\s\d+(?=\s?(?:\\?%|percent\b)))?(?:\s?(?:\\?%|percent\b))?"
-_GROUP = re.compile(rf"(?<![\w.\-+/|^=±~≈$<>−])(?P<g>{_NUM}(?:\s?[/|]\s?{_NUM})*)(?![\w.]*\d)(?!\.\d)")
+_GROUP = re.compile(rf"(?<![\w.\-+/|^±~≈$<>−])(?P<g>{_NUM}(?:\s?[/|]\s?{_NUM})*)(?![\w.]*\d)(?!\.\d)")
 _VALUE = re.compile(r"\d+(?:\.\d+)?")
+_EQUALS_BEFORE = re.compile(r"=\s?$")
 
 # Words right before a number that make it a gain, a bound or an approximation.
 _NOT_ABSOLUTE_BEFORE = re.compile(
@@ -517,8 +518,13 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         scores = [n for n in numbers if id(n) not in differences and _is_score(n, text, numbers)]
         if not scores:
             continue
-        datasets = _dataset_spans(doc, sentence)
         metrics = _metric_spans(doc, text)
+        # "EPE=4.26" is a score, "k=3" a setting: after "=", only a metric's value
+        scores = [n for n in scores if not _EQUALS_BEFORE.search(text, 0, n.start)
+                  or any(0 <= n.start - m.end <= 2 for m in metrics)]
+        if not scores:
+            continue
+        datasets = _dataset_spans(doc, sentence)
         methods = _method_spans(doc, text, datasets, metrics)
         respectively = bool(_RESPECTIVELY.search(text))
         runs = _lists(scores, text)
