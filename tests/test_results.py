@@ -435,3 +435,24 @@ def test_a_bare_percentage_on_a_classification_benchmark_is_an_accuracy():
         "HeronNet achieves 90.0% on K400 and 89.9% on Kinetics-600.")))
     assert found == {("HeronNet", "K400", "accuracy", "90.0"), ("HeronNet", "Kinetics-600", "accuracy", "89.9")}, found
     assert not _results(Paper(title="Scaling video autoencoders", abstract="HeronNet achieves 60.0% on COCO."))
+
+
+def test_a_number_on_a_name_that_is_no_known_dataset_does_not_take_the_dataset_before_it(train_papers):
+    # VideoMAE V2 (train set): "... on Kinetics-600 and Something-Something (68.7% on V1 and 77.0%
+    # on V2)": the numbers are on V1 and V2, not on the Kinetics dataset named before them
+    paper = next(p for t, p in train_papers.items() if t.startswith("VideoMAE V2"))
+    found = _results(paper)
+    assert found, "the paper's other results are still read"
+    assert not any(r[3] in ("68.7", "77.0") for r in found), found
+    # "99.01% on 301 writers": a subset the abstract counts, not the dataset named before
+    assert not _results(Paper(title="HeronNet for writers", abstract=(
+        "Experiments on IAM and HWDB show that HeronNet achieves high identification accuracy: "
+        "99.01% on 301 writers and 97.03% on 657 writers.")))
+
+
+def test_a_metric_equals_a_value_is_a_result_and_a_setting_is_not(train_papers):
+    # SelFlow (train set): "we achieve EPE=4.26 on the Sintel benchmark"
+    paper = next(p for t, p in train_papers.items() if t.startswith("SelFlow"))
+    assert any(r[2] == "EPE" and r[3] == "4.26" for r in _results(paper)), _results(paper)
+    found = _results(Paper(title="HeronNet", abstract="With k=3 neighbours HeronNet reaches 80.1% accuracy on CIFAR-10."))
+    assert found == {("HeronNet", "CIFAR-10", "accuracy", "80.1")}, found
