@@ -456,3 +456,11 @@ def test_a_metric_equals_a_value_is_a_result_and_a_setting_is_not(train_papers):
     assert any(r[2] == "EPE" and r[3] == "4.26" for r in _results(paper)), _results(paper)
     found = _results(Paper(title="HeronNet", abstract="With k=3 neighbours HeronNet reaches 80.1% accuracy on CIFAR-10."))
     assert found == {("HeronNet", "CIFAR-10", "accuracy", "80.1")}, found
+
+
+def test_a_short_name_in_brackets_after_a_dataset_is_the_datasets_not_a_method():
+    # "the extended Cohn-Kanade dataset (CK +)": CK is the dataset's short name, not whose 88.7% it is
+    found = _results(Paper(title="Greedy search for face features", abstract=(
+        "The chosen feature subset is used to classify facial expressions in the extended Cohn-Kanade "
+        "dataset (CK +), and delivered 88.7% recognition accuracy.")))
+    assert not any(r[0].startswith("CK") for r in found), found

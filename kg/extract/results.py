@@ -40,6 +40,7 @@ _NUM = r"\d+(?:\.\d+|\.\s\d+(?=\s?(?:\\?%|percent\b)))?(?:\s?(?:\\?%|percent\b))
 _GROUP = re.compile(rf"(?<![\w.\-+/|^±~≈$<>−])(?P<g>{_NUM}(?:\s?[/|]\s?{_NUM})*)(?![\w.]*\d)(?!\.\d)")
 _VALUE = re.compile(r"\d+(?:\.\d+)?")
 _EQUALS_BEFORE = re.compile(r"=\s?$")
+_SHORT_FORM_GAP = re.compile(r"(?:\s+(?:dataset|data\s+set|benchmark|corpus))?\s*\(\s*", re.IGNORECASE)
 
 # Words right before a number that make it a gain, a bound or an approximation.
 _NOT_ABSOLUTE_BEFORE = re.compile(
@@ -253,6 +254,8 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
         if (is_namey(word) and word.casefold() not in NOT_NAMES and free(m.start(), m.end())
                 and not _VALUE.fullmatch(word.rstrip("%")) and doc.vocab.lookup(word, kind="metric") is None
                 and doc.vocab.lookup(word, kind="task") is None and not re.fullmatch(r"\d.*|[A-Z]?\d+[A-Za-z]*", word)):
+            if any(_SHORT_FORM_GAP.fullmatch(text, d.end, m.start()) for d in datasets if d.end <= m.start()):
+                continue   # "the extended Cohn-Kanade dataset (CK +)": the dataset's short name
             out.append(Span(word, m.start(), m.end()))
     return sorted(out, key=lambda s: s.start)
 
