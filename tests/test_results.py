@@ -464,3 +464,16 @@ def test_a_short_name_in_brackets_after_a_dataset_is_the_datasets_not_a_method()
         "The chosen feature subset is used to classify facial expressions in the extended Cohn-Kanade "
         "dataset (CK +), and delivered 88.7% recognition accuracy.")))
     assert not any(r[0].startswith("CK") for r in found), found
+
+
+def test_a_method_in_a_phrase_before_we_is_not_whose_number_it_is():
+    # "On vision-language contrastive learning, we achieve 88.3% zero-shot accuracy on ImageNet":
+    # the number is the paper's own method's; with none named, no result (not contrastive learning's)
+    abstract = ("On vision-language contrastive learning, we achieve 88.3% zero-shot and 91.1% fine-tuning "
+                "accuracy on ImageNet.")
+    assert not _results(Paper(title="Symbolic discovery of optimization algorithms", abstract=abstract))
+    # ... while a method that is the subject keeps its number, "our" or not after it
+    found = _results(Paper(title="Squeeze-and-Excitation Networks", abstract=(
+        "Squeeze-and-Excitation Networks formed the foundation of our ILSVRC 2017 classification submission "
+        "which won first place and reduced the top-5 error to 2.251%.")))
+    assert {r[0] for r in found} == {"Squeeze-and-Excitation Networks"}, found

@@ -99,6 +99,8 @@ _OWN_SUBJECT = re.compile(
     r"\b(?:we|our|ours|it|this\s+(?:model|method|approach|network|architecture|framework)|"
     r"the\s+proposed\s+(?:\w+\s+)?(?:model|method|approach|network|architecture|framework)s?)\b",
     re.IGNORECASE)
+_OWN_MODEL = re.compile(r"we\b|(?:our|the\s+proposed)\s+(?:[\w-]+\s+)?(?:model|method|approach|network|"
+                        r"architecture|framework|system)s?\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|,\s*(?:and|which|surpassing|outperforming|"
                            r"compared|beating|exceeding)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r",\s*(?:achieving|reaching|obtaining|attaining|yielding|setting|scoring|which\s+(?:achieves|reaches|obtains))\b",
@@ -470,6 +472,11 @@ def _subject_before(doc: Document, pos: int, text: str, methods: list[Span], pri
     if own and primary and (method is None or own[-1].start() > method.end):
         # "our method", but "Our iFormer-S" names it
         return primary, 0.75
+    if (own and method is not None and own[-1].start() > method.end and "," in text[method.end:own[-1].start()]
+            and _OWN_MODEL.match(text, own[-1].start())):
+        # "On vision-language contrastive learning, we achieve 88.3%": a method in a phrase
+        # before the subject is not whose number it is, and the paper names no method of its own
+        return None
     if method is not None:
         return method.name, 0.8
     if clause_start > 0:   # the sentence's subject, before the clause
