@@ -530,7 +530,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
             continue
         metrics = _metric_spans(doc, text)
         # "EPE=4.26" is a score, "k=3" a setting: after "=", only a metric's value
-        scores = [n for n in scores if not _EQUALS_BEFORE.search(text, 0, n.start)
+        scores = [n for n in scores if not _EQUALS_BEFORE.search(text, max(0, n.start - 2), n.start)
                   or any(0 <= n.start - m.end <= 2 for m in metrics)]
         if not scores:
             continue
