@@ -236,6 +236,15 @@ def test_methods_before_benchmark_word_are_not_datasets():
     assert not {"VGGNet", "ResNet", "GoogleNet"} & set(objects(p, "evaluatesOn"))
 
 
+def test_a_list_before_a_preposition_is_not_the_datasets_list():
+    # the names compared with sit before "on the <dataset> dataset": they are methods, not data
+    p = paper("On private nets", "Our HeronNet reaches higher accuracy compared with baseline ViT, KiteFormer "
+                                 "and THE-X on the ShopA dataset, respectively.")
+    found = set(objects(p, "evaluatesOn"))
+    assert "ShopA" in found and not {"KiteFormer", "THE-X"} & found, found
+    assert ("HeronNet", "KiteFormer") in {(s, o) for s, o, _ in pairs(p)}
+
+
 def test_metrics_are_not_datasets():
     p = paper("On boxes", "On the detection benchmark, it reaches 50.0% AP with 2D features on GPUs.")
     assert not {"AP", "2D", "GPUs"} & set(objects(p, "evaluatesOn"))

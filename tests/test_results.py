@@ -200,6 +200,12 @@ def test_vocabularies_aliases_directions_and_broader():
     assert v.lookup("EER", kind="metric").higher_is_better is False
     assert v.lookup("top-1 error", kind="metric").higher_is_better is False
     assert v.lookup("BLEU", kind="metric").higher_is_better is True
+    # metrics as other machine-learning fields write them
+    for surface, label in [("recognition rate", "accuracy"), ("AUC-ROC", "AUC"), ("mAcc", "mean class accuracy"),
+                           ("c-index", "concordance index"), ("Spearman", "Spearman correlation"),
+                           ("average reward", "average return"), ("labeled F1", "span F1"),
+                           ("exact match accuracy", "exact match"), ("coefficient of determination", "R²")]:
+        assert v.lookup(surface, kind="metric").label == label, surface
     assert "segmentation" in v.lookup("instance segmentation", kind="task").families
     assert v.lookup("COCO detection", kind="task").label == "object detection"
     areas = {c.area for c in v.concepts.values() if c.kind == "task"}
@@ -448,6 +454,17 @@ def test_a_number_on_a_name_that_is_no_known_dataset_does_not_take_the_dataset_b
     assert not _results(Paper(title="HeronNet for writers", abstract=(
         "Experiments on IAM and HWDB show that HeronNet achieves high identification accuracy: "
         "99.01% on 301 writers and 97.03% on 657 writers.")))
+
+
+def test_a_sentence_on_a_name_no_dataset_span_holds_does_not_take_the_papers_dataset():
+    # the abstract names one dataset, but this sentence says its number is on another name
+    abstract = ("Experiments on CIFAR-10 show that HeronNet is robust. "
+                "On ShopArena, HeronNet achieves 80.0% top-1 accuracy.")
+    found = _results(Paper(title="HeronNet for shops", abstract=abstract))
+    assert not any(r[3] == "80.0" for r in found), found
+    # without the leading place, the number is on the abstract's one dataset
+    found = _results(Paper(title="HeronNet for shops", abstract=abstract.replace("On ShopArena, ", "")))
+    assert ("HeronNet", "CIFAR-10", "top-1 accuracy", "80.0") in found, found
 
 
 def test_a_metric_equals_a_value_is_a_result_and_a_setting_is_not(train_papers):

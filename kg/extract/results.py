@@ -131,6 +131,8 @@ _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
 # "(68.7% on V1 and 77.0% on V2)": a number said to be on a name the vocabulary does not know as
 # a dataset is on that name, not on the dataset named before it
 _ON_A_NAME = re.compile(r"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){0,2}?on\s+(?:the\s+)?[A-Z0-9][\w-]*")
+# "On BiodaVid, X achieves 80.0%": the sentence names where its numbers are measured
+_LEADING_PLACE = re.compile(r"\s*(?:On|For|In)\s+(?:the\s+)?(?:[A-Z]|\d+[A-Za-z-])[\w-]*\s*,")
 _METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
                                 r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
 _METRIC_GAP_STOP = re.compile(r";|\b(?:by|than|over|improv\w*|gain\w*|increas\w*|reduc\w*|drop\w*)\b",
@@ -561,8 +563,8 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 dataset, dconf = _dataset_for(n, run, text, datasets, metric, scores, respectively, metrics)
                 if dataset is None:
                     known = _abstract_datasets(doc)
-                    if len(known) != 1:
-                        continue
+                    if len(known) != 1 or _ON_A_NAME.match(text, n.end) or _LEADING_PLACE.match(text):
+                        continue   # (the number is said to be on a name no dataset span holds)
                     dataset, dconf = known[0], 0.6
                 method = _method_for(doc, n, run, text, methods, scores)
                 if method is None:

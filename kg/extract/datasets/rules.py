@@ -81,6 +81,8 @@ training test testing validation evaluation our this these those diverse downstr
 benchmark large scale common well-known famous proposed collected annotated labeled labelled
 """.split())
 
+# a preposition in front of the name next to the noun ends the list there
+_PREPOSITION = re.compile(r"\b(?:on|in|of|for|with|from|at|over|across|to|by|than|against|using)\b", re.IGNORECASE)
 
 _JOINED_BEFORE = re.compile(r"[A-Za-z0-9]-$")
 _JOINED_AFTER = re.compile(r"-[A-Z0-9]")
@@ -156,6 +158,9 @@ def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[t
                     i == len(parts) - 1 and ws[-len(name_words) - 1].lower() in {"the", "on", "of", "and", "both"}):
                 break   # a coordinated part must be a name as a whole, but the first may follow "on the"
             names.append(" ".join(name_words))
+            if i == 0 and _PREPOSITION.search(" ".join(ws[:len(ws) - len(name_words)])):
+                break   # "compared with ViT, MPCFormer and THE-X on the Tiny-ImageNet dataset": the
+                # list before the preposition is another phrase's, not the dataset's
         # "the Music Demixing Challenge", "the Stanford Question Answering Dataset": a capitalised
         # noun right after the name belongs to it
         noun_word = text[noun.start():noun.end()]
