@@ -115,6 +115,29 @@ def test_a_task_in_the_title_is_no_alias_of_the_method():
     assert not any("Face Detection" in c.aliases for c in cands), [(c.name, c.aliases) for c in cands]
 
 
+def test_a_known_family_under_a_kind_noun_is_described_as_generic():
+    from kg.extract.proposes.learned import proposal_candidates, proposal_features
+
+    p = paper("Tumour Segmentation with Deep Networks",
+              "We propose a CNN architecture for tumour segmentation. We also introduce HeronNet, a cascade.")
+    doc = Document(p, default_vocabulary())
+    feats = {c.name: proposal_features(doc, c, i) for i, c in enumerate(proposal_candidates(doc))}
+    generic = [n for n in feats if n.startswith("CNN")]
+    assert generic and all("name:family" in feats[n] for n in generic), feats.keys()
+    assert "HeronNet" in feats and "name:family" not in feats["HeronNet"]
+
+
+def test_a_short_form_of_two_words_is_a_defined_candidate():
+    from kg.extract.proposes.learned import proposal_candidates
+
+    p = paper("Density estimation using Real HVP", "We extend the space of such models using real-valued "
+              "hyper-volume preserving (real HVP) transformations, a set of invertible transformations.")
+    cands = proposal_candidates(Document(p, default_vocabulary()))
+    # (the title's "Real HVP" and the defined short form are one candidate, found both ways)
+    assert any(c.name.casefold() == "real hvp" and "definition-any" in c.origins for c in cands), \
+        [(c.name, c.origins) for c in cands]
+
+
 def test_a_name_before_based_is_what_the_contribution_builds_on():
     from kg.extract.proposes.rules import rule_proposals
 
@@ -429,6 +452,13 @@ def test_we_call_and_latex_quotes_coin_names():
     p = paper("Mobile Detection Revisited", "We describe ways of applying these models to detection in a novel "
               "framework we call QuickDet. We also propose an architecture, termed as ``Meta-FooFormer'', for chips.")
     assert {"QuickDet", "Meta-FooFormer"} <= set(objects(p, "proposes"))
+
+
+def test_we_refer_to_our_model_as_coins_a_name():
+    p = paper("Learning summaries of sets", "We extend a variational autoencoder to learn statistics of "
+              "datasets. We refer to our model as a neural summariser, and by this we mean a network that "
+              "summarises sets.")
+    assert "neural summariser" in objects(p, "proposes")
 
 
 def test_a_name_in_apposition_to_a_novelty_is_proposed():

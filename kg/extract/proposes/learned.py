@@ -133,7 +133,10 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
         text = sentence.text
         for d in definitions(text):
             short = d.group("short").strip()
-            if is_namey(short) and len(words(short)) == 1:
+            ws = words(short)
+            # "(real NVP)", "(GC ViT)": a short form of two words, one of them name-shaped
+            if (is_namey(short) and len(ws) == 1) or (len(ws) == 2 and any(is_namey(w) for w in ws)
+                                                     and short[:1].isalpha()):
                 long_ = trim_long(" ".join(d.group("long").split()), short)
                 add(short, [long_] if long_ else [], sentence, "definition-any")
         for w in namey_words(doc.vocab, text):
@@ -272,6 +275,11 @@ def _paper_features(doc: Document) -> Features:
     return memo
 
 
+def _is_family(doc: Document, name: str) -> bool:
+    concept = doc.vocab.lookup(_KIND_NOUN.sub("", name)) or doc.vocab.lookup(name)
+    return concept is not None and concept.is_family
+
+
 def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Features:
     f: Features = {"bias-rank:" + bucket(rank, 5): 1.0, **_paper_features(doc)}
     for o in cand.origins:
@@ -283,6 +291,13 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         if any(acronym_matches(cand.name, a) for a in cand.aliases if " " in a):
             f["acronym-defined"] = 1.0
     vocab_features(f, "", doc, cand.names)
+    # "CNN architecture", "a deep neural network": a known family under its kind noun is the kind
+    # of model the paper builds, not a name for it
+    families = [_is_family(doc, n) for n in cand.names]
+    if families[0]:
+        f["name:family"] = 1.0
+        if all(families):
+            f["names:all-family"] = 1.0
     # a task-shaped name the vocabulary does not know ("Smart Content Recognition"): a title
     # segment that says what the paper works on, not what it proposes (known tasks are no candidates)
     if cand.name.lower().rsplit(None, 1)[-1] in cue_words("task_heads"):

@@ -62,14 +62,17 @@ _PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
 # ("named entity recognition": an adjective, no naming)
 _COINED = re.compile(
     r"\b(?:called|named(?!\s+entit)|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
-    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub))\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?"
+    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub|refer\s+to\s+as)|"
+    # "We refer to our model as a neural statistician"
+    r"refer\s+to\s+(?:it|them|(?:this|our|the)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+as(?:\s+an?)?)"
+    r"\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?"
     r"(?P<name>(?:[^,.;:()\"”’`]|\.(?=\d))+?)"      # ("FDNet1.0": a dot before a digit is the name's)
     r"(?:''|[\"”'’])?\s*(?=[,;:(]|\.(?!\d)|\s+(?:which|that|to|for|with|as|and(?!\s+(?-i:[A-Z]))|in|on|by|is|are|"
     r"was|achieves|has|have|can|could|will|may|uses|provides|allows|enables|outperforms|improves|"
     r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
-_COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "referred", "abbreviat")
+_COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "refer", "referred", "abbreviat")
 _COINED_HEADS = heads_of(_COINED_WORDS)
 # The leading lookahead only restates what the pattern needs (a "(" reached through name and
 # space characters; keep its class in step with names.WORD); it lets the scan skip, without
