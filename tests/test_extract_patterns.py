@@ -305,6 +305,31 @@ def test_cost_advantages_and_similar_with_are_cues():
     assert any(b == "CatNet-50" and o == "comparable" for a, b, o in got), got
 
 
+def test_as_well_as_compares_only_after_a_performance_verb():
+    got = pairs(paper("HeronNet", "Our HeronNet performs as well as ResNet-50 on CIFAR-10."))
+    assert ("HeronNet", "ResNet-50", "comparable") in got, got
+    # "X as well as Y" coordinates
+    assert not pairs(paper("HeronNet", "We apply HeronNet to ViT and BERT as well as ResNet-50."))
+
+
+def test_a_participle_describes_and_a_bare_improves_across_a_preposition_compares_nothing():
+    assert not pairs(paper("HeronViT: a robust transformer", "We introduce HeronViT. To counteract the "
+                           "fragility of our HeronViT when scaled up, we propose an enhanced Dilated "
+                           "Neighborhood Attention (DiNA), an adaptation of fused attention kernels."))
+    got = pairs(paper("HeronViT", "HeronViT improves DeiT in accuracy and efficiency."))
+    assert ("HeronViT", "DeiT", "outperforms") in got, got
+    # what a bare "improves" helps across a preposition is where it applies
+    assert not pairs(paper("HeronGAN", "In experiments, HeronGAN improves learning for DCGANs and "
+                                       "Wasserstein GANs on CelebA."))
+
+
+def test_the_objects_of_a_cue_end_where_the_next_cue_starts():
+    got = pairs(paper("Training the untrainable", "Our guidance makes plain CNNs competitive to ResNets, closes "
+                                                  "much of the gap between vanilla RNNs and Transformers."))
+    assert ("CNNs", "ResNets", "comparable") in got, got
+    assert not {("CNNs", "RNNs"), ("CNNs", "Transformers")} & {(a, b) for a, b, _ in got}, got
+
+
 def test_capitalised_words_before_a_name_belong_to_it_and_citation_keys_are_no_sides():
     p = paper("The Reactor: A fast agent", "We present a new agent architecture, called Reactor, with higher "
               "sample-efficiency than Prioritized Dueling DQN wang2017sample and Categorical DQN "

@@ -49,7 +49,9 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
          "outperforms", 0.85, "outperform|surpass|beat|exceed|outrun|eclips|supersed|dominat|superior|than| over|"
          " upon| against|favo|improv|enhanc|boost"),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?(?:to|with)|"
-         r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|well|fast|efficient)\s+as|"
+         r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|fast|efficient)\s+as|"
+         # ("X as well as Y" is mostly "X and Y": only what performs as well as Y is compared)
+         r"(?:perform\w*|work\w*|do|does|did|generali[sz]\w*|transfer\w*)\s+(?:\w+\s+)?as\s+well\s+as|"
          r"(?<!-)match(?:es|ing)?|(?<!-)rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to)|"
          r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",
          "comparable", 0.75, "compar|par with|similar|competitive|as good as|as accurate as|as well as|as fast as|"
@@ -60,7 +62,9 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
         # "improves Vision Transformer (ViT) in performance", "we boost the detector DINO from 49.0% AP
         # to 51.9% AP": the method improved on is the loser (weaker than the cues above: last)
         # ("feature-enhanced", "self-improving": a compound adjective, no verb)
-        (r"(?<!-)\b(?:improv(?:es|ed|ing)|boost(?:s|ed|ing)?|enhanc(?:es|ed|ing))\b", "outperforms", 0.6,
+        # ("an enhanced attention", "achieves improved segmentation": a participle before a noun
+        # describes; only the finite verb and the gerund improve on something)
+        (r"(?<!-)\b(?:improv(?:es|ing)|boost(?:s|ing)?|enhanc(?:es|ing))\b", "outperforms", 0.6,
          "improv|boost|enhanc"),
     ]
 ]
@@ -325,6 +329,8 @@ _CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|
                          r"\b(?:(?:partly|largely|mainly)\s+)?(?:thanks\s+to|due\s+to|owing\s+to|because\s+of)\b")
 _CLAUSE_START = re.compile(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b")
 _COMMA_END = re.compile(r",\s*$")
+_BARE_IMPROVE = CUES[-1][0]    # "improves", "boosting": the last, weakest cue
+_PREPOSITION_BETWEEN = re.compile(r"\b(?:for|in|on|with|to|at|from|across|when|during)\b")
 VERBAL = re.compile(r"compare[sd]?$|comparing$|gap\s+between$")
 _WITH = re.compile(r"\b(?:with|to|against|and)\b")
 
@@ -401,9 +407,13 @@ def rule_comparisons(doc: Document) -> Iterator[Extraction]:
         if not mentions:
             continue
         objects: list[MethodMention] = []   # mentions already used as objects in this sentence
-        for cue, outcome, confidence in sentence_cues(raw, mentions):
+        cues = sentence_cues(raw, mentions)
+        for k, (cue, outcome, confidence) in enumerate(cues):
+            # a cue's objects end where the next cue starts ("makes A competitive to B, closes the
+            # gap between C and D": C and D are the second cue's)
+            stop = cues[k + 1][0].start() if k + 1 < len(cues) else len(text)
             yield from _pairs(doc, sentence, text, with_described(doc, text, mentions, cue.end()), cue, outcome,
-                              confidence, primary, seen, objects)
+                              confidence, primary, seen, objects, stop)
 
 
 def raw_cues(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:
@@ -449,10 +459,11 @@ def sentence_cues(raw: list[tuple[int, re.Match, str, float]],
     return [(c, o, f) for _, c, o, f in sorted(kept, key=lambda x: x[1].start())]
 
 
-def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects) -> Iterator[Extraction]:
+def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, seen, objects,
+           stop: int) -> Iterator[Extraction]:
     left_start = _clause_start(text, cue.start())
     left = [m for m in mentions if left_start <= m.start and m.end <= cue.start() and m not in objects]
-    right_end = _clause_end(text, cue.end())
+    right_end = min(_clause_end(text, cue.end()), stop)
     right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end
              and not _MEASURED_BY.search(text[cue.end():m.start])]   # "(measured by FVD, CLIP)": metrics
     verbal = VERBAL.match(cue.group().lower())
@@ -466,6 +477,10 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
             left = subj or left
         else:
             return
+    if cue.re in (_BARE_IMPROVE.pattern, _BARE_IMPROVE.twin):
+        # "TTUR improves learning for DCGANs", "improves generalization in the NASNet models":
+        # what a bare "improves" helps across a preposition is where it applies, not a loser
+        right = [m for m in right if not _PREPOSITION_BETWEEN.search(text, cue.end(), m.start)]
     if not right:
         return
     objects.extend(right)
