@@ -252,6 +252,18 @@ def shape_features(f: Features, prefix: str, name: str, vocab: Vocabulary) -> No
             f[f"{prefix}inner-stopword"] = 1.0
 
 
+# a kind noun ending a name ("Squeeze-and-Excitation Networks", "CNN architecture")
+KIND_NOUN = re.compile(r"\s+(?:networks?|nets?|models?|modules?|blocks?|layers?|architectures?|frameworks?)$",
+                       re.IGNORECASE)
+
+
+def names_a_family(doc: Document, name: str) -> bool:
+    """Whether ``name``, without a kind noun ending it, is a method family the vocabulary knows
+    ("CNN architecture", "transformer models"): a kind of model, not a model."""
+    concept = doc.vocab.lookup(KIND_NOUN.sub("", name)) or doc.vocab.lookup(name)
+    return concept is not None and concept.is_family
+
+
 def vocab_features(f: Features, prefix: str, doc: Document, names: Iterable[str]) -> None:
     for n in names:
         c = doc.vocab.lookup(n)

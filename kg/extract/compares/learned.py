@@ -23,9 +23,9 @@ from kg.extract.compares.rules import (
     verdict,
     with_described,
 )
-from kg.extract.features import DIGIT, Decision, Features, bucket, candidate_group, shape_features, vocab_features
+from kg.extract.features import (DIGIT, Decision, Features, bucket, candidate_group, names_a_family, shape_features,
+                                 vocab_features)
 from kg.extract.proposes import own_names, primary_method
-from kg.extract.proposes.learned import _is_family
 from kg.records import Extraction
 
 
@@ -117,7 +117,7 @@ def comparison_features(doc: Document, cand: ComparisonCandidate, own: set[str])
     for side, name in (("s:", e.subject), ("o:", e.object)):
         shape_features(f, side, name, doc.vocab)
         vocab_features(f, side, doc, [name])
-        if _is_family(doc, name):
+        if names_a_family(doc, name):
             f[side + "family"] = 1.0   # "CNN models", "transformer architectures": a kind, not a model
         if name.casefold() in own:
             f[side + "own"] = 1.0

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract import Document
-from kg.extract.features import (WE_OR_OUR, Decision, Features, bucket, candidate_group, context_features, cue_in_sentence,
-                                 cue_words,
-                                 mentions_of, namey, namey_words, proposer_end, shape_features, vocab_features)
+from kg.extract.features import (KIND_NOUN, WE_OR_OUR, Decision, Features, bucket, candidate_group, context_features,
+                                 cue_in_sentence, cue_words, mentions_of, names_a_family, namey, namey_words,
+                                 proposer_end, shape_features, vocab_features)
 from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_matches, is_namey, words
 from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
@@ -183,8 +183,6 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     return merged
 
 
-_KIND_NOUN = re.compile(r"\s+(?:networks?|nets?|models?|modules?|blocks?|layers?|architectures?|frameworks?)$",
-                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -201,7 +199,7 @@ class _NameShape:
 
     @classmethod
     def of(cls, name: str, vocab) -> _NameShape:
-        return cls(name.casefold(), _KIND_NOUN.sub("", name).casefold(), " " not in name,
+        return cls(name.casefold(), KIND_NOUN.sub("", name).casefold(), " " not in name,
                    next((c.lower() for c in name if c.isalnum()), ""),
                    frozenset(w[:1].lower() for w in name.replace("-", " ").split()),
                    vocab.lookup(name) is not None, namey(vocab, name))
@@ -275,11 +273,6 @@ def _paper_features(doc: Document) -> Features:
     return memo
 
 
-def _is_family(doc: Document, name: str) -> bool:
-    concept = doc.vocab.lookup(_KIND_NOUN.sub("", name)) or doc.vocab.lookup(name)
-    return concept is not None and concept.is_family
-
-
 def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Features:
     f: Features = {"bias-rank:" + bucket(rank, 5): 1.0, **_paper_features(doc)}
     for o in cand.origins:
@@ -293,7 +286,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
     vocab_features(f, "", doc, cand.names)
     # "CNN architecture", "a deep neural network": a known family under its kind noun is the kind
     # of model the paper builds, not a name for it
-    families = [_is_family(doc, n) for n in cand.names]
+    families = [names_a_family(doc, n) for n in cand.names]
     if families[0]:
         f["name:family"] = 1.0
         if all(families):
