@@ -183,8 +183,6 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     return merged
 
 
-
-
 @dataclass(frozen=True)
 class _NameShape:
     """What :func:`_same` compares of a candidate's name, worked out once per name and merge."""

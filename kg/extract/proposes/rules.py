@@ -72,7 +72,7 @@ _COINED = re.compile(
     r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
-_COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "refer", "referred", "abbreviat")
+_COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "refer", "abbreviat")
 _COINED_HEADS = heads_of(_COINED_WORDS)
 # The leading lookahead only restates what the pattern needs (a "(" reached through name and
 # space characters; keep its class in step with names.WORD); it lets the scan skip, without
