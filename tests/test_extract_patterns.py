@@ -323,6 +323,25 @@ def test_a_participle_describes_and_a_bare_improves_across_a_preposition_compare
                                        "Wasserstein GANs on CelebA."))
 
 
+def test_the_main_method_standing_in_for_a_subject_is_described_by_the_sentence_it_stands_in():
+    # the main method is the unnamed subject of "we outperform X" and of a sentence naming a
+    # variant of it; in a background sentence with neither, it is a guess
+    from kg.extract.compares.learned import comparison_candidates, comparison_features
+    from kg.learn.model import load_model
+
+    doc = Document(paper("HeronNet: Herons Help", "We propose HeronNet, a new architecture. Vision "
+                         "transformers are often inferior to CNNs. We also outperform ResNet-50 on ImageNet. "
+                         "Compared with DeiT-S, HeronNet-B has 40% less latency."), default_vocabulary(),
+                   model=load_model())
+    features = {c.extraction.object: comparison_features(doc, c, {"heronnet"}) for c in comparison_candidates(doc)
+                if c.extraction.subject == "HeronNet" and "subject:primary" in c.features}
+    assert {"primary&no-we", "primary-named-in-sentence"} <= set(features["DeiT-S"]), features.keys()
+    assert {"primary&no-we"} <= set(features["CNNs"]) and "primary-named-in-sentence" not in features["CNNs"]
+    # a rule that reads "we" as the main method: its subject is implicit, described alike
+    rule = next(c for c in comparison_candidates(doc) if c.extraction.object == "ResNet-50" and "o:rule" in c.features)
+    assert {"subject-implicit", "primary&we"} <= set(comparison_features(doc, rule, {"heronnet"}))
+
+
 def test_the_objects_of_a_cue_end_where_the_next_cue_starts():
     got = pairs(paper("Training the untrainable", "Our guidance makes plain CNNs competitive to ResNets, closes "
                                                   "much of the gap between vanilla RNNs and Transformers."))

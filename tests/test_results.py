@@ -173,6 +173,27 @@ def test_words_narrowing_a_known_task_make_a_candidate_of_their_own():
     assert "narrowed:setting" not in task_features(doc, cands["infant brain mri segmentation"])
 
 
+def test_a_task_is_described_against_the_papers_other_tasks():
+    # (a SciREX-like abstract) the task an abstract keeps naming is its problem; one named once
+    # in passing is more often background; a task named alone has no rival
+    from kg.extract import Document
+    from kg.extract.tasks import task_candidates, task_features
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    doc = Document(Paper(title="A Single-Stage Detector", abstract=(
+        "Object detection is central to scene understanding. Unlike image classification, object "
+        "detection must also localise. We propose a detector and evaluate object detection on COCO.")), vocab)
+    cands = {c.surfaces[0].casefold(): c for c in task_candidates(doc)}
+    assert task_candidates(doc) is task_candidates(doc)          # one list per document
+    assert "most-mentioned-task" in task_features(doc, cands["object detection"])
+    assert "less-mentioned-task" in task_features(doc, cands["image classification"])
+    assert "task-candidates:3" in task_features(doc, cands["image classification"]), sorted(cands)
+    alone = Document(Paper(title="Deep Speech", abstract="We study speech recognition."), vocab)
+    [only] = task_candidates(alone)
+    assert {"only-task", "task-candidates:1"} <= set(task_features(alone, only))
+
+
 def test_a_general_task_folds_into_the_most_specific_one_kept():
     # "U-Net: Convolutional Networks for Biomedical Image Segmentation": with both the known
     # "Image Segmentation" (also written "segmentation") and the narrower phrase kept, one task

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kg.extract import Document, register_extractor
@@ -105,7 +105,9 @@ def _add(cands: dict[str, TaskCandidate], key: str, surface: str, sentence: Sent
 
 
 def task_candidates(doc: Document) -> list[TaskCandidate]:
-    """Every task the paper mentions, first mentioned first."""
+    """Every task the paper mentions, first mentioned first (cached on the document)."""
+    if "task_candidates" in doc.cache:
+        return doc.cache["task_candidates"]
     cands: dict[str, TaskCandidate] = {}
     heads = cue_words("task_heads")
     for i, sentence in enumerate(doc.sentences):
@@ -137,7 +139,8 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
                      ("narrowed", "title" if is_title else "abstract"), m.concept, modifier)
         for phrase, how in phrases:
             _add(cands, match_key(phrase), phrase, sentence, is_title, own or is_title, background, None, how)
-    return list(cands.values())
+    doc.cache["task_candidates"] = list(cands.values())
+    return doc.cache["task_candidates"]
 
 
 # Up to three words joined to a task's name by single spaces, or a word joined by a hyphen
@@ -262,14 +265,12 @@ def _fold_general(kept: list[tuple[TaskCandidate, float]], doc: Document) -> lis
                        default=None)
         if specific is not None:
             into[i] = specific[-1]
-    out = []
-    for i, (cand, conf) in enumerate(kept):
-        if i not in into or i in into.values():   # (a candidate others fold into stays)
-            out.append((cand, conf))
-        else:
-            target = kept[into[i]][0]
-            target.surfaces.extend(s for s in cand.surfaces if s not in target.surfaces)
-    return out
+    surfaces = {j: list(kept[j][0].surfaces) for j in set(into.values())}   # (the candidates stay as found)
+    for i, j in sorted(into.items()):
+        if i not in into.values():   # (a candidate others fold into stays)
+            surfaces[j].extend(s for s in kept[i][0].surfaces if s not in surfaces[j])
+    return [(replace(cand, surfaces=surfaces[i]) if i in surfaces else cand, conf)
+            for i, (cand, conf) in enumerate(kept) if i not in into or i in into.values()]
 
 
 def benchmark_tasks(doc: Document) -> tuple[frozenset[str], frozenset[str]]:
@@ -374,6 +375,14 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
                else "narrower" if exact & set(cand.concept.families) else None)
         if how:
             f["benchmark:" + how] = 1.0
+    # how it stands among the paper's other task candidates: the one it names most, or alone
+    others = [c for c in task_candidates(doc) if c is not cand]
+    most = max((len(c.sentences) for c in others), default=None)
+    if most is None:
+        f["only-task"] = 1.0
+    elif mentions != most:
+        f["most-mentioned-task" if mentions > most else "less-mentioned-task"] = 1.0
+    f["task-candidates:" + bucket(len(others) + 1, 5)] = 1.0
     texts = [s.text for s in cand.sentences]
     if any(cue_in_sentence(doc, "eval_sentence", t) for t in texts):
         f["sentence:eval"] = 1.0

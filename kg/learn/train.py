@@ -37,7 +37,7 @@ HELD_OUT_CUTS = {"proposes", "evaluatesOn", "comparesTo", "addressesTask"}
 # vision, are where the model is least sure); a task listed that the paper does not address
 # misleads more than one left out (a task is named in many background sentences); a comparison
 # claims an outcome, and a wrong one misleads more than a missing one
-BETA = {"evaluatesOn": 2.0, "addressesTask": 0.6, "comparesTo": 0.7}
+BETA = {"evaluatesOn": 2.0, "addressesTask": 0.7, "comparesTo": 0.7}
 
 
 def _fresh(doc: Document) -> Document:
