@@ -184,7 +184,7 @@ def test_a_task_is_described_against_the_papers_other_tasks():
     doc = Document(Paper(title="A Single-Stage Detector", abstract=(
         "Object detection is central to scene understanding. Unlike image classification, object "
         "detection must also localise. We propose a detector and evaluate object detection on COCO.")), vocab)
-    cands = {c.surfaces[0].casefold(): c for c in task_candidates(doc)}
+    cands = {c.concept.label: c for c in task_candidates(doc)}
     assert task_candidates(doc) is task_candidates(doc)          # one list per document
     assert "most-mentioned-task" in task_features(doc, cands["object detection"])
     assert "less-mentioned-task" in task_features(doc, cands["image classification"])
@@ -214,6 +214,11 @@ def test_vocabularies_aliases_directions_and_broader():
     from kg.vocab import default_vocabulary
 
     v = default_vocabulary()
+    # how abstracts name well-known tasks without their names: a language pair, a detector's kind
+    for phrase, task in (("English to French translation", "machine translation"),
+                         ("WMT translation", "machine translation"), ("single-stage detector", "object detection"),
+                         ("ImageNet localization", "object localization"), ("generating images", "image generation")):
+        assert [m.concept.label for m in v.find(f"Results on {phrase} are good.", kind="task")] == [task], phrase
     assert v.lookup("top-1", kind="metric").label == "top-1 accuracy"
     assert v.lookup("AP^box", kind="metric").label == "box AP"
     assert v.lookup("mean IoU", kind="metric").label == "mIoU"
@@ -264,15 +269,16 @@ def _score(gold: Path, ttl: Path) -> dict:
 
 
 def test_scores_on_the_annotated_papers(train_build, tmp_path):
-    """Guards below the measured figures of the shipped model (train: tasks P .88 F1 .80, results
-    F1 .71; dev: tasks P .84 F1 .81, results F1 .69): a change that loses them fails here."""
+    """Guards below the measured figures of the shipped model (train: tasks P .84 F1 .82, results
+    F1 .82; dev: tasks P .79 F1 .82, results F1 .90; its tasks cut weighs recall a little more
+    since session 38, cross-validated tasks P .85): a change that loses them fails here."""
     from kg.build import build
 
     train = _score(ANNOTATED / "gold_train.json", train_build / "graph.ttl")
     build([ANNOTATED / "dev_papers.txt"], tmp_path)
     dev = _score(ANNOTATED / "gold_dev.json", tmp_path / "graph.ttl")
     for s in (train, dev):
-        assert s["addressesTask"]["P"] >= 0.80 and s["addressesTask"]["F1"] >= 0.75
+        assert s["addressesTask"]["P"] >= 0.76 and s["addressesTask"]["F1"] >= 0.78
         assert s["results"]["F1"] >= 0.60 and s["results+metric"]["F1"] >= 0.60
 
 
