@@ -379,6 +379,17 @@ def test_comparable_and_compared():
     assert {("ZebraNet", "LionNet", "compared"), ("ZebraNet", "TigerNet", "compared")} <= pairs(q)
 
 
+def test_a_fronted_comparing_phrase_names_the_rivals_and_its_main_clause_the_subject():
+    got = pairs(paper("ZebraNet: Stripes Help", "We propose ZebraNet. Compared with LionNet-B (a strong CNN, 2021) "
+                      "and TigerNet, ZebraNet-S has 40% less latency. Unlike Vision Transformers, our ZebraNet needs "
+                      "no attention. In comparison to other hybrid models within the CNN family, we reach similar "
+                      "accuracy. Unlike earlier work, CNNs here learn online."))
+    assert {("ZebraNet", "LionNet-B", "outperforms"), ("ZebraNet", "TigerNet", "outperforms"),
+            ("ZebraNet", "Vision Transformers", "compared"), ("ZebraNet", "hybrid models", "comparable")} == got, got
+    # (what the brackets or a preposition add to a rival only describes it: no CNN side; an
+    # unnamed rival, "earlier work", gives nothing)
+
+
 def test_unnamed_side_gives_no_comparison():
     p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms state-of-the-art methods by a large margin.")
     assert pairs(p) == set()

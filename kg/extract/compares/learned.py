@@ -46,7 +46,10 @@ def comparison_candidates(doc: Document, relaxed: bool = True) -> list[Compariso
     seen: set[frozenset[str]] = set()
     for e in rule_comparisons(doc):
         seen.add(frozenset((e.subject.casefold(), e.object.casefold())))
-        out.append(ComparisonCandidate(e, {"o:rule": 1.0, "rule-confidence": e.confidence}))
+        f: Features = {"o:rule": 1.0, "rule-confidence": e.confidence}
+        if e.extractor == "compares/fronted":
+            f["o:rule-fronted"] = 1.0    # "Compared with X, Y ...": no cue between the sides
+        out.append(ComparisonCandidate(e, f))
     if not relaxed:
         return out
     primary = primary_method(doc)

@@ -401,11 +401,14 @@ def rule_comparisons(doc: Document) -> Iterator[Extraction]:
     for sentence in doc.sentences:
         text = sentence.text
         raw = raw_cues(text, doc.word_heads(text))
-        if not raw:
+        fronted = _FRONTED.match(text)
+        if not raw and fronted is None:
             continue   # most sentences compare nothing: skip finding their names
         mentions = method_mentions(doc, text)
         if not mentions:
             continue
+        if fronted is not None:
+            yield from _fronted_pairs(doc, sentence, mentions, fronted.end(), primary, seen)
         objects: list[MethodMention] = []   # mentions already used as objects in this sentence
         cues = sentence_cues(raw, mentions)
         for k, (cue, outcome, confidence) in enumerate(cues):
@@ -414,6 +417,59 @@ def rule_comparisons(doc: Document) -> Iterator[Extraction]:
             stop = cues[k + 1][0].start() if k + 1 < len(cues) else len(text)
             yield from _pairs(doc, sentence, text, with_described(doc, text, mentions, cue.end()), cue, outcome,
                               confidence, primary, seen, objects, stop)
+
+
+# "Compared with YOLOv9-C, YOLOv10-B has 46% less latency", "Unlike ViTs, WaveMix neither unrolls
+# the image ...": a phrase before the main clause names the rivals, the clause after its comma the
+# subject (no cue stands between the two, so the cues' left/right split finds no pair)
+_FRONTED = re.compile(r"(?:(?:moreover|furthermore|in\s+addition|notably|specifically|besides|also|however|"
+                      r"importantly|finally),?\s+)?(?:(?:when\s+)?compared\s+(?:with|to|against)|"
+                      r"in\s+comparison\s+(?:with|to)|unlike|relative\s+to)\s", re.IGNORECASE)
+_PHRASE_COMMA = re.compile(r",\s")
+_SUBJECT_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,3}")        # "our SGAN", "the proposed LMUFormer"
+_WE_LEAD = re.compile(r"\s*we\b", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\b(?:within|in|on|for|across|at|under|from|when|that|which|using|trained)\b")
+
+
+def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: int, primary,
+                   seen: set[frozenset[str]]) -> Iterator[Extraction]:
+    """The pairs of a sentence opened by a comparing phrase that ends at its first comma; ``at``
+    is where the rivals may start."""
+    text = sentence.text
+    comma = next((c for c in _PHRASE_COMMA.finditer(text, at)
+                  if text.count("(", at, c.start()) == text.count(")", at, c.start())), None)   # (not in brackets)
+    if comma is None:
+        return
+    rivals = [m for m in with_described(doc, text, mentions, at) if at <= m.start and m.end <= comma.start()
+              and text.count("(", at, m.start) == text.count(")", at, m.start)]   # ("X (a strong CNN)": X)
+    if not rivals:
+        return
+    # "SOTA transformer-based models within the ANN domain": what follows a preposition qualifies them
+    qualifier = _QUALIFIER.search(text, rivals[0].end, comma.start())
+    if qualifier is not None:
+        rivals = [m for m in rivals if m.start < qualifier.start()]
+    main_end = _clause_end(text, comma.end())
+    subject = next((m for m in mentions if comma.end() <= m.start < main_end), None)
+    if subject is not None and _SUBJECT_LEAD.fullmatch(text, comma.end(), subject.start) is None:
+        subject = None
+    if subject is not None:
+        subj_name, subj_key, strength = subject.name, subject.key, subject.strength
+    elif primary is not None and _WE_LEAD.match(text, comma.end()) and sentence.start >= _own_start(doc):
+        subj_name, subj_key, strength = primary.name, "own:" + primary.name.casefold(), 0.9
+    else:
+        return
+    outcome = verdict(text[comma.end():main_end]) or "compared"
+    for rival in rivals:
+        if rival.key == subj_key or rival.name.casefold() == subj_name.casefold():
+            continue
+        pair = frozenset((subj_key, rival.key))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        yield Extraction(
+            paper_key=doc.paper.key, subject=subj_name, subject_kind="method", predicate="comparesTo",
+            object=rival.name, object_kind="method", evidence=doc.evidence(sentence), extractor="compares/fronted",
+            confidence=round(0.65 * (0.5 + min(strength, rival.strength) / 2), 2), outcome=outcome)
 
 
 def raw_cues(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:
