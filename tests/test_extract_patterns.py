@@ -843,8 +843,7 @@ def _head_gates():
     from kg.extract.proposes import learned as PL
     from kg.extract.proposes import rules as P
 
-    gates = [(PL._PROPOSER_NP, (PL._PROPOSER_NP_HEADS,)), (PL._MODIFIED_NP, (PL._MODIFIED_NP_HEADS,)),
-             (PL._HEADED_NP, (PL._HEADED_NP_HEADS,))]
+    gates = [(PL._PROPOSER_NP, (PL._PROPOSER_NP_HEADS,)), (PL._HEADED_NP, (PL._HEADED_NP_HEADS,))]
     gates += [(P.PROPOSER.pattern, (P.PROPOSER_HEADS,)), (P._EXTENDS, P._EXTENDS_HEADS),
              (P._PASSIVE, P._PASSIVE_HEADS), (P._COINED, (P._COINED_HEADS,)), (P._OUR_NAME, (P._OUR_NAME_HEADS,)),
              (P._NOVEL_APPOSITION, P._NOVEL_APPOSITION_HEADS), (D._EVAL_CUE.pattern, (D._EVAL_CUE_HEADS,)),

@@ -48,9 +48,6 @@ _TITLECASE_RUN = re.compile(r"(?<![\w-])(?:[A-Z][\w-]*\s+){1,4}[A-Z][\w-]*(?![\w
 # the title's first segment: "Stacked Hourglass Networks | for Human Pose Estimation"
 _TITLE_SEGMENT = re.compile(r"\s+(?:for|with|via|using|in|on|towards?|through|from|by|as|and|of|is|are|:)\s+|:\s*",
                             re.IGNORECASE)
-# "a novel outlook attention", "the proposed feature gating layer", "a cascade feature fusion unit"
-_MODIFIED_NP = re.compile(r"\b(?:(?:a|an|the|our)\s+)?(?:(?:novel|new|proposed|simple|effective|efficient|lightweight|"
-                          r"dedicated|so-called)\s+)+(?P<np>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+")
 # words that end the run before a headed noun phrase ("further propose | feature gating")
 _NOT_IN_PHRASE = frozenset("""propose proposes proposed present presents introduce introduces design designs develop
@@ -65,8 +62,6 @@ _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|
 # skips the pattern (tests/test_extract_patterns.py proves they never hide a match on the seeds)
 _PROPOSER_NP_HEADS = heads_of(("propose", "present", "introduce", "develop", "design", "devise", "put", "build",
                                "construct"))
-_MODIFIED_NP_HEADS = heads_of(("novel", "new", "proposed", "simple", "effective", "efficient", "lightweight",
-                               "dedicated", "so"))
 _HEADED_NP_HEADS = heads_of(("module", "block", "layer", "loss", "attention", "mechanism", "unit", "token", "strategy",
                              "scheme", "network", "pooling", "embedding", "gating", "head", "operator", "objective",
                              "regularization", "regularizer", "normalization", "convolution", "bank", "pruning",
@@ -158,10 +153,6 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
         for run in _TITLECASE_RUN.finditer(text):
             if run.start() > 0:
                 add(run.group(), [], sentence, "titlecase")
-        for np in _MODIFIED_NP.finditer(text) if may_start(heads, _MODIFIED_NP_HEADS) else ():
-            phrase = _NP.match(np.group("np") + ".")
-            if phrase and 1 <= len(phrase.group("np").split()) <= 4:
-                add(phrase.group("np"), [], sentence, "np-modified")
         for np in _HEADED_NP.finditer(text) if may_start(heads, _HEADED_NP_HEADS) else ():
             ws = np.group("np").split()
             # "we further propose feature gating": the phrase starts after the last verb or filler
