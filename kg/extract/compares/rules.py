@@ -299,7 +299,8 @@ def _described_side() -> re.Pattern:
     words that only point at it: ``side_fillers`` of ``ontology/cues.json``)."""
     fillers = "|".join(re.escape(w) for w in sorted(cue_words("side_fillers"), key=len, reverse=True))
     heads = "|".join(re.escape(w) for w in sorted(cue_words("side_heads"), key=len, reverse=True))
-    return re.compile(rf"[\s,:(]*(?:(?:{fillers})\s+)*(?P<np>(?!(?:{fillers})\s)[\w-]+(?:\s+[\w-]+){{0,3}}?"
+    filler = rf"(?:{fillers})(?:-(?:{fillers}))*"     # ("recently-proposed")
+    return re.compile(rf"[\s,:(]*(?:{filler}\s+)*(?P<np>(?!{filler}\s)[\w-]+(?:\s+[\w-]+){{0,3}}?"
                       rf"\s+(?:{heads})(?:s|es)?)(?![\w-])", re.IGNORECASE)
 
 
@@ -428,7 +429,16 @@ _FRONTED = re.compile(r"(?:(?:moreover|furthermore|in\s+addition|notably|specifi
 _PHRASE_COMMA = re.compile(r",\s")
 _SUBJECT_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,3}")        # "our SGAN", "the proposed LMUFormer"
 _WE_LEAD = re.compile(r"\s*we\b", re.IGNORECASE)
+_EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.g\.|i\.e\.|such\s+as|including|like)", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\b(?:within|in|on|for|across|at|under|from|when|that|which|using|trained)\b")
+
+
+def _describes(text: str, at: int, pos: int) -> bool:
+    """Whether ``pos`` stands in brackets opened after ``at`` that describe what precedes them
+    ("X (a strong CNN, 2021)"), not list examples of it ("the Transformer model (e.g., ViT)")."""
+    if text.count("(", at, pos) == text.count(")", at, pos):
+        return False
+    return _EXAMPLES_OPEN.match(text, text.rfind("(", at, pos)) is None
 
 
 def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: int, primary,
@@ -441,7 +451,7 @@ def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: i
     if comma is None:
         return
     rivals = [m for m in with_described(doc, text, mentions, at) if at <= m.start and m.end <= comma.start()
-              and text.count("(", at, m.start) == text.count(")", at, m.start)]   # ("X (a strong CNN)": X)
+              and not _describes(text, at, m.start)]
     if not rivals:
         return
     # "SOTA transformer-based models within the ANN domain": what follows a preposition qualifies them
