@@ -331,7 +331,7 @@ def test_the_main_method_standing_in_for_a_subject_is_described_by_the_sentence_
 
     doc = Document(paper("HeronNet: Herons Help", "We propose HeronNet, a new architecture. Vision "
                          "transformers are often inferior to CNNs. We also outperform ResNet-50 on ImageNet. "
-                         "Compared with DeiT-S, HeronNet-B has 40% less latency."), default_vocabulary(),
+                         "Against DeiT-S, HeronNet-B has 40% less latency."), default_vocabulary(),
                    model=load_model())
     features = {c.extraction.object: comparison_features(doc, c, {"heronnet"}) for c in comparison_candidates(doc)
                 if c.extraction.subject == "HeronNet" and "subject:primary" in c.features}
