@@ -433,6 +433,19 @@ _EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.g\.|i\.e\.|such\s+as|including|like)", 
 _QUALIFIER = re.compile(r"\b(?:within|in|on|for|across|at|under|from|when|that|which|using|trained)\b")
 
 
+def _unseen_objects(objects: list[MethodMention], subj_key: str, subj_name: str,
+                    seen: set[frozenset[str]]) -> Iterator[MethodMention]:
+    """The objects that are not the subject itself and not yet paired with it in the paper
+    (the pairs given are marked seen)."""
+    for obj in objects:
+        if obj.key == subj_key or obj.name.casefold() == subj_name.casefold():
+            continue
+        pair = frozenset((subj_key, obj.key))
+        if pair not in seen:
+            seen.add(pair)
+            yield obj
+
+
 def _describes(text: str, at: int, pos: int) -> bool:
     """Whether ``pos`` stands in brackets opened after ``at`` that describe what precedes them
     ("X (a strong CNN, 2021)"), not list examples of it ("the Transformer model (e.g., ViT)")."""
@@ -469,13 +482,7 @@ def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: i
     else:
         return
     outcome = verdict(text[comma.end():main_end]) or "compared"
-    for rival in rivals:
-        if rival.key == subj_key or rival.name.casefold() == subj_name.casefold():
-            continue
-        pair = frozenset((subj_key, rival.key))
-        if pair in seen:
-            continue
-        seen.add(pair)
+    for rival in _unseen_objects(rivals, subj_key, subj_name, seen):
         yield Extraction(
             paper_key=doc.paper.key, subject=subj_name, subject_kind="method", predicate="comparesTo",
             object=rival.name, object_kind="method", evidence=doc.evidence(sentence), extractor="compares/fronted",
@@ -569,13 +576,7 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     else:
         return
     subj_key = subject.key if subject else "own:" + primary.name.casefold()
-    for obj in right:
-        if obj.key == subj_key or obj.name.casefold() == subj_name.casefold():
-            continue
-        pair = frozenset((subj_key, obj.key))
-        if pair in seen:
-            continue
-        seen.add(pair)
+    for obj in _unseen_objects(right, subj_key, subj_name, seen):
         strength = min(obj.strength, subject.strength if subject else 0.9)
         yield Extraction(
             paper_key=doc.paper.key,
