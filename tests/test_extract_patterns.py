@@ -390,6 +390,16 @@ def test_a_fronted_comparing_phrase_names_the_rivals_and_its_main_clause_the_sub
     # unnamed rival, "earlier work", gives nothing)
 
 
+def test_a_side_named_by_its_kind_before_a_cue_is_its_subject_even_with_no_name_in_the_sentence():
+    got = pairs(paper("Globally Normalized Transition-Based Neural Networks",
+                      "A key insight is that the label bias problem implies that globally normalized models can be "
+                      "strictly more expressive than locally normalized models."))
+    assert got == {("globally normalized models", "locally normalized models", "outperforms")}, got
+    # (a named method before the cue stays the subject)
+    got = pairs(paper("ZebraNet: Stripes Help", "Deep ZebraNet models are often better than shallow networks."))
+    assert {a for a, _, _ in got} == {"ZebraNet"}, got
+
+
 def test_unnamed_side_gives_no_comparison():
     p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms state-of-the-art methods by a large margin.")
     assert pairs(p) == set()

@@ -405,10 +405,8 @@ def rule_comparisons(doc: Document) -> Iterator[Extraction]:
         fronted = _FRONTED.match(text)
         if not raw and fronted is None:
             continue   # most sentences compare nothing: skip finding their names
-        mentions = method_mentions(doc, text)
-        if not mentions:
-            continue
-        if fronted is not None:
+        mentions = method_mentions(doc, text)   # (none named: a side may still be described by its kind)
+        if fronted is not None and mentions:
             yield from _fronted_pairs(doc, sentence, mentions, fronted.end(), primary, seen)
         objects: list[MethodMention] = []   # mentions already used as objects in this sentence
         cues = sentence_cues(raw, mentions)
@@ -431,6 +429,33 @@ _SUBJECT_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,3}")        # "our SGAN", "the p
 _WE_LEAD = re.compile(r"\s*we\b", re.IGNORECASE)
 _EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.g\.|i\.e\.|such\s+as|including|like)", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\b(?:within|in|on|for|across|at|under|from|when|that|which|using|trained)\b")
+
+
+@lru_cache(maxsize=1)
+def _described_before() -> re.Pattern:
+    """A side named by its kind ending right before a cue, only auxiliaries and adverbs between
+    ("globally normalized models can be strictly | more expressive than")."""
+    fillers = "|".join(re.escape(w) for w in sorted(cue_words("side_fillers"), key=len, reverse=True))
+    heads = "|".join(re.escape(w) for w in sorted(cue_words("side_heads"), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?P<np>(?!(?:{fillers}|the|a|an)\s)(?:[\w-]+\s+){{1,3}}(?:{heads})(?:s|es)?)"
+                      r"\s+(?:(?:can|could|may|might|will|would|should|must|is|are|was|were|be|been|do|does|did|"
+                      r"consistently|significantly|strictly|often|generally|usually|still|also|even|much|far|not)\s+){0,4}$",
+                      re.IGNORECASE)
+
+
+def _described_subject(text: str, start: int, end: int) -> MethodMention | None:
+    m = _described_before().search(text, start, end)
+    if m is None:
+        return None
+    words = m.group("np").split()
+    # ("implies that globally normalized models": the words before the last function word are not its name)
+    cut = max((i + 1 for i, w in enumerate(words[:-1]) if w.lower() in STOPWORDS or w.lower() in cue_words("side_fillers")),
+              default=0)
+    if len(words) - cut < 2:
+        return None
+    np_start = m.start("np") + m.group("np").index(words[cut]) if cut else m.start("np")
+    name = text[np_start:m.end("np")]
+    return MethodMention(name, np_start, m.end("np"), "described:" + name.casefold(), 0.3)
 
 
 def _unseen_objects(objects: list[MethodMention], subj_key: str, subj_name: str,
@@ -559,6 +584,12 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
     objects.extend(right)
     if outcome == "compared":
         outcome = verdict(text[left_start:cue.start()]) or outcome
+    if not left and not verbal:
+        # "globally normalized models can be strictly more expressive than locally normalized
+        # models": a side named by its kind right before the cue is the subject
+        described = _described_subject(text, left_start, cue.start())
+        if described is not None:
+            left = [described]
     if left:
         # the clause's subject: the paper's own method if named there, else the first name
         own = [m for m in left if m.key.startswith("own:")]
