@@ -567,7 +567,7 @@ def test_comparison_sides_skip_metrics_relative_clauses_and_kind_words():
 
 
 def test_a_new_name_built_on_a_known_one_is_a_side_of_its_own():
-    from kg.extract.compares.rules import method_mentions
+    from kg.extract.compares.sides import method_mentions
     doc = Document(paper("A study", "A study."), default_vocabulary())
     text = ("The CV-FOO models and ViT-Bar beat the Swin-Foo, DeiT-S, ResNet-50 and CNN-based models.")
     names = [m.name for m in method_mentions(doc, text)]
@@ -686,11 +686,12 @@ def test_the_fewest_origins_kept_counts_the_generators_of_kept_candidates():
 
 def test_caseless_patterns_match_like_their_case_insensitive_reference(seed_papers):
     from kg.extract.compares import rules as compares
+    from kg.extract.compares import sides
     from kg.extract.datasets import rules as datasets
     from kg.extract.proposes import rules as proposes
     from kg.text import Caseless
 
-    patterns = [v for m in (proposes, datasets, compares) for v in vars(m).values() if isinstance(v, Caseless)]
+    patterns = [v for m in (proposes, datasets, compares, sides) for v in vars(m).values() if isinstance(v, Caseless)]
     patterns += [cue for cue, *_ in compares.CUES]
     assert len(patterns) >= 9
     for text in _seed_sentences(seed_papers):
@@ -849,6 +850,7 @@ def test_ascii_vocabulary_scan_as_the_token_scan(seed_papers):
 def _head_gates():
     """(pattern, gate) for every word-head gate (kg.text.may_start) in front of a pattern."""
     from kg.extract.compares import rules as C
+    from kg.extract.compares import sides
     from kg.extract.datasets import rules as D
     from kg.extract.proposes import learned as PL
     from kg.extract.proposes import rules as P
@@ -858,7 +860,7 @@ def _head_gates():
              (P._PASSIVE, P._PASSIVE_HEADS), (P._COINED, (P._COINED_HEADS,)), (P._OUR_NAME, (P._OUR_NAME_HEADS,)),
              (P._NOVEL_APPOSITION, P._NOVEL_APPOSITION_HEADS), (D._EVAL_CUE.pattern, (D._EVAL_CUE_HEADS,)),
              (D._SET_NOUN.pattern, (D._SET_NOUN_HEADS,)), (D._ON_NAMES, (D._ON_NAMES_HEADS,)),
-             (C._OUR_REF.pattern, (C._OUR_REF_HEADS,))]
+             (sides.OUR_REF.pattern, (sides.OUR_REF_HEADS,))]
     gates += [(cue.pattern, (heads,)) for (cue, *_), heads in zip(C.CUES, C._CUE_HEADS, strict=True)]
     return gates
 

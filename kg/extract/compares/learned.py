@@ -13,16 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.extract import Document
-from kg.extract.compares.rules import (
-    PARTICIPLE,
-    VERBAL,
-    method_mentions,
-    raw_cues,
-    rule_comparisons,
-    sentence_cues,
-    verdict,
-    with_described,
-)
+from kg.extract.compares.rules import PARTICIPLE, VERBAL, raw_cues, rule_comparisons, sentence_cues, verdict
+from kg.extract.compares.sides import method_mentions, with_described
 from kg.extract.features import (DIGIT, WE_OR_OUR, Decision, Features, bucket, candidate_group, names_a_family,
                                  shape_features, vocab_features)
 from kg.extract.proposes import own_names, primary_method
