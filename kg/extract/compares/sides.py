@@ -277,6 +277,8 @@ def _described_before() -> re.Pattern:
 
 
 def described_subject(text: str, start: int, end: int) -> MethodMention | None:
+    """The side named by its kind that ends ``text[start:end]`` (the clause before a cue) as a
+    weak mention, or None."""
     m = _described_before().search(text, start, end)
     if m is None:
         return None
