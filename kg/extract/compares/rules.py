@@ -194,12 +194,15 @@ def _unseen_objects(objects: list[MethodMention], subj_key: str, subj_name: str,
             yield obj
 
 
+def _in_brackets(text: str, at: int, pos: int) -> bool:
+    """Whether ``pos`` stands in brackets opened after ``at``."""
+    return text.count("(", at, pos) != text.count(")", at, pos)
+
+
 def _describes(text: str, at: int, pos: int) -> bool:
     """Whether ``pos`` stands in brackets opened after ``at`` that describe what precedes them
     ("X (a strong CNN, 2021)"), not list examples of it ("the Transformer model (e.g., ViT)")."""
-    if text.count("(", at, pos) == text.count(")", at, pos):
-        return False
-    return _EXAMPLES_OPEN.match(text, text.rfind("(", at, pos)) is None
+    return _in_brackets(text, at, pos) and _EXAMPLES_OPEN.match(text, text.rfind("(", at, pos)) is None
 
 
 def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: int, primary,
@@ -207,8 +210,7 @@ def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: i
     """The pairs of a sentence opened by a comparing phrase that ends at its first comma; ``at``
     is where the rivals may start."""
     text = sentence.text
-    comma = next((c for c in _PHRASE_COMMA.finditer(text, at)
-                  if text.count("(", at, c.start()) == text.count(")", at, c.start())), None)   # (not in brackets)
+    comma = next((c for c in _PHRASE_COMMA.finditer(text, at) if not _in_brackets(text, at, c.start())), None)
     if comma is None:
         return
     rivals = [m for m in with_described(doc, text, mentions, at) if at <= m.start and m.end <= comma.start()

@@ -232,13 +232,17 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
     return [k for k in kept if k.strength > 0]
 
 
+def _alternation(key: str) -> str:
+    """The phrases of cue list ``key`` as a regex alternation, longest first."""
+    return "|".join(re.escape(w) for w in sorted(cue_words(key), key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _described_side() -> re.Pattern:
     """A side named by its kind right after a cue: "than other tree-structured models", "over
     all previous bottom-up methods", "with real-valued CNNs" (the ``np`` group, without the
     words that only point at it: ``side_fillers`` of ``ontology/cues.json``)."""
-    fillers = "|".join(re.escape(w) for w in sorted(cue_words("side_fillers"), key=len, reverse=True))
-    heads = "|".join(re.escape(w) for w in sorted(cue_words("side_heads"), key=len, reverse=True))
+    fillers, heads = _alternation("side_fillers"), _alternation("side_heads")
     filler = rf"(?:{fillers})(?:-(?:{fillers}))*"     # ("recently-proposed")
     return re.compile(rf"[\s,:(]*(?:{filler}\s+)*(?P<np>(?!{filler}\s)[\w-]+(?:\s+[\w-]+){{0,3}}?"
                       rf"\s+(?:{heads})(?:s|es)?)(?![\w-])", re.IGNORECASE)
@@ -268,8 +272,7 @@ def with_described(doc: Document, text: str, mentions: list[MethodMention], at: 
 def _described_before() -> re.Pattern:
     """A side named by its kind ending right before a cue, only auxiliaries and adverbs between
     ("globally normalized models can be strictly | more expressive than")."""
-    fillers = "|".join(re.escape(w) for w in sorted(cue_words("side_fillers"), key=len, reverse=True))
-    heads = "|".join(re.escape(w) for w in sorted(cue_words("side_heads"), key=len, reverse=True))
+    fillers, heads = _alternation("side_fillers"), _alternation("side_heads")
     return re.compile(rf"(?<![\w-])(?P<np>(?!(?:{fillers}|the|a|an)\s)(?:[\w-]+\s+){{1,3}}(?:{heads})(?:s|es)?)"
                       r"\s+(?:(?:can|could|may|might|will|would|should|must|is|are|was|were|be|been|do|does|did|"
                       r"consistently|significantly|strictly|often|generally|usually|still|also|even|much|far|not)\s+){0,4}$",
@@ -284,8 +287,8 @@ def described_subject(text: str, start: int, end: int) -> MethodMention | None:
         return None
     words = m.group("np").split()
     # ("implies that globally normalized models": the words before the last function word are not its name)
-    cut = max((i + 1 for i, w in enumerate(words[:-1]) if w.lower() in STOPWORDS or w.lower() in cue_words("side_fillers")),
-              default=0)
+    fillers = cue_words("side_fillers")
+    cut = max((i + 1 for i, w in enumerate(words[:-1]) if w.lower() in STOPWORDS or w.lower() in fillers), default=0)
     if len(words) - cut < 2:
         return None
     np_start = m.start("np") + m.group("np").index(words[cut]) if cut else m.start("np")
