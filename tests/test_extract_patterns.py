@@ -851,6 +851,7 @@ def _head_gates():
     """(pattern, gate) for every word-head gate (kg.text.may_start) in front of a pattern."""
     from kg.extract.compares import rules as C
     from kg.extract.compares import sides
+    from kg.extract import introduced as I
     from kg.extract.datasets import rules as D
     from kg.extract.proposes import learned as PL
     from kg.extract.proposes import rules as P
@@ -861,6 +862,7 @@ def _head_gates():
              (P._NOVEL_APPOSITION, P._NOVEL_APPOSITION_HEADS), (D._EVAL_CUE.pattern, (D._EVAL_CUE_HEADS,)),
              (D._SET_NOUN.pattern, (D._SET_NOUN_HEADS,)), (D._ON_NAMES, (D._ON_NAMES_HEADS,)),
              (sides.OUR_REF.pattern, (sides.OUR_REF_HEADS,))]
+    gates += [(pattern, (I._CREATE_HEADS, I._DATA_NOUN_HEADS)) for pattern in (I._NAME_THEN_NOUN, I._NOUN_THEN_NAME)]
     gates += [(cue.pattern, (heads,)) for (cue, *_), heads in zip(C.CUES, C._CUE_HEADS, strict=True)]
     return gates
 

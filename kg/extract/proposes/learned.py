@@ -85,6 +85,23 @@ _DEFINED_AFTER = re.compile(
     re.IGNORECASE)
 
 
+def _candidate_names(phrase: str, vocab) -> tuple[str, ...]:
+    """The candidate names a generator's ``phrase`` gives: itself trimmed, two names joined by
+    "and", or none (too long, no letter, only small words)."""
+    name = " ".join(phrase.split()).strip(" \t\"'“”‘’-,.:;()")
+    name = _ARTICLE.sub("", name)   # "A Point Set Generation Network" names the network
+    pair = _NAME_PAIR.fullmatch(name)
+    if pair and namey(vocab, pair["a"]) and namey(vocab, pair["b"]):
+        # "called GHM-C and GHM-R": two names
+        return _candidate_names(pair["a"], vocab) + _candidate_names(pair["b"], vocab)
+    if not name or len(name) > 80 or not any(c.isalpha() for c in name):
+        return ()
+    ws = words(name)
+    if len(ws) > 6 or all(w.lower() in STOPWORDS for w in ws):
+        return ()
+    return (name,)
+
+
 def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     """Every plausible own contribution of the paper, the rules' first (cached on the document)."""
     if "proposal_candidates" in doc.cache:
@@ -92,19 +109,16 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
 
     found: list[ProposalCandidate] = []
 
-    def add(name: str, aliases: Iterable[str], sentence: Sentence | None, origin: str) -> None:
-        name = " ".join(name.split()).strip(" \t\"'“”‘’-,.:;()")
-        name = _ARTICLE.sub("", name)   # "A Point Set Generation Network" names the network
-        pair = _NAME_PAIR.fullmatch(name)
-        if pair and namey(doc.vocab, pair["a"]) and namey(doc.vocab, pair["b"]):
-            add(pair["a"], [], sentence, origin)    # "called GHM-C and GHM-R": two names
-            add(pair["b"], [], sentence, origin)
-            return
-        if not name or len(name) > 80 or len(words(name)) > 6 or not any(c.isalpha() for c in name):
-            return
-        if all(w.lower() in STOPWORDS for w in words(name)):
-            return
-        found.append(ProposalCandidate(name, [a for a in aliases if a and a != name], sentence, {origin}))
+    names = doc.vocab.memo("proposal-candidate-names")   # (phrases recur across papers)
+
+    def add(phrase: str, aliases: Iterable[str], sentence: Sentence | None, origin: str) -> None:
+        cleaned = names.get(phrase)
+        if cleaned is None:
+            cleaned = names.put(phrase, _candidate_names(phrase, doc.vocab))
+        if len(cleaned) > 1:
+            aliases = ()     # (two names split from one phrase take none of its aliases)
+        for name in cleaned:
+            found.append(ProposalCandidate(name, [a for a in aliases if a and a != name], sentence, {origin}))
 
     for i, p in enumerate(rule_proposals(doc)):
         add(p.name, p.aliases, p.sentence, f"rule:{p.origin}")
@@ -216,18 +230,14 @@ def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
 def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCandidate]:
     out: list[ProposalCandidate] = []
     owner: dict[str, ProposalCandidate] = {}      # a name (case-folded) → the candidate holding it
-    shapes: dict[str, _NameShape] = {}
-
-    def shape(name: str) -> _NameShape:
-        if name not in shapes:
-            shapes[name] = _NameShape.of(name, vocab)
-        return shapes[name]
+    kept: list[tuple[ProposalCandidate, _NameShape]] = []
+    shapes = vocab.memo("proposal-name-shape")    # (names recur across papers)
 
     for p in found:
         same = next((owner[k.casefold()] for k in p.names if k.casefold() in owner), None)
         if same is None:   # (no name of p is one of a kept candidate's: compare the main names)
-            sp = shape(p.name)
-            same = next((q for q in out if _same(p.name, q.name, sp, shape(q.name))), None)
+            sp = shapes.get(p.name) or shapes.put(p.name, _NameShape.of(p.name, vocab))
+            same = next((q for q, sq in kept if _same(p.name, q.name, sp, sq)), None)
         if same is not None:
             known = {k.casefold() for k in same.names}
             same.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
@@ -237,6 +247,7 @@ def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCan
             owner.update((k.casefold(), same) for k in same.names)
         else:
             out.append(ProposalCandidate(p.name, list(p.aliases), p.sentence, set(p.origins)))
+            kept.append((out[-1], sp))
             owner.update((k.casefold(), out[-1]) for k in p.names)
     return out
 
