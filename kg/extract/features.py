@@ -189,12 +189,13 @@ def mentions_of(doc: Document, names: Iterable[str]) -> list[Mention]:
     if lowered is None:
         lowered = doc.cache["lowered_sentences"] = [
             (i, s, s.text.lower()) for i, s in [(-1, doc.title_sentence), *enumerate(doc.abstract_sentences)]]
+    needles = [(name, name.lower()) for name in names]
     for index, sentence, low in lowered:
         if len(low) != len(sentence.text):
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in sentence.text)   # keep offsets
         taken: list[tuple[int, int]] = []
-        for name in names:
-            if name.lower() not in low:
+        for name, needle in needles:
+            if needle not in low:
                 continue
             for s, e in _spans(name, low):
                 if not any(s < te and ts < e for ts, te in taken):
@@ -207,14 +208,18 @@ def context_features(f: Features, prefix: str, mentions: list[Mention], keys_bef
                       keys_after: Iterable[str]) -> None:
     """Per cue list: does it stand right before / after any mention (and before all of them)."""
     abstract = [m for m in mentions if m.index >= 0]
+    patterns = cue_patterns()
+    # (what stands before a mention, reversed once for every list: see cue_before)
+    before = [m.sentence.text[max(0, m.start - 40):m.start][::-1] for m in abstract]
+    after = [m.sentence.text[m.end:m.end + 25] for m in abstract]
     for key in keys_before:
-        hits = [cue_before(key, m.sentence.text[max(0, m.start - 40):m.start]) for m in abstract]
+        hits = [patterns[key][0].match(text) is not None for text in before]
         if any(hits):
             f[f"{prefix}before:{key}"] = 1.0
             if all(hits):
                 f[f"{prefix}always-before:{key}"] = 1.0
     for key in keys_after:
-        hits = [cue_after(key, m.sentence.text[m.end:m.end + 25]) for m in abstract]
+        hits = [patterns[key][1].search(text) is not None for text in after]
         if any(hits):
             f[f"{prefix}after:{key}"] = 1.0
             if all(hits):
