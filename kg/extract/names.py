@@ -108,6 +108,16 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
     return spells(letters, parts)
 
 
+def words_to_spell(phrase: str) -> int:
+    """How many words of ``phrase`` an acronym of it must give a letter each (all but small
+    words): an acronym of fewer :func:`acronym_letters` cannot spell it.
+
+    >>> words_to_spell("Vision Outlooker"), words_to_spell("Network in Network")
+    (2, 2)
+    """
+    return sum(p.lower() not in STOPWORDS for p in _PHRASE_SEP.split(phrase) if p)
+
+
 def acronym_letters(acronym: str) -> tuple[str, ...]:
     """The letters (lower case) ``acronym`` spells a phrase with: "EfficientViM" → e, v, m;
     "mLSTM" → m, l, s, t, m (a lower-case first letter is the initial of a word of its own)."""

@@ -15,7 +15,8 @@ from kg.extract import Document
 from kg.extract.features import (KIND_NOUN, WE_OR_OUR, Decision, Features, bucket, candidate_group, context_features,
                                  cue_in_sentence, cue_words, mentions_of, names_a_family, namey, namey_words,
                                  proposer_end, shape_features, vocab_features)
-from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_matches, is_namey, words
+from kg.extract.names import (NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_letters, acronym_matches, is_namey, words,
+                              words_to_spell)
 from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.text import Sentence, heads_of, may_start
@@ -199,13 +200,16 @@ class _NameShape:
     initials: frozenset[str]      # the first letters of its words
     known: bool                   # the vocabulary knows it
     namey: bool
+    letters: int                  # how many letters it spells as an acronym
+    to_spell: int                 # how many an acronym of it needs (kg.extract.names.words_to_spell)
 
     @classmethod
     def of(cls, name: str, vocab) -> _NameShape:
         return cls(name.casefold(), KIND_NOUN.sub("", name).casefold(), " " not in name,
                    next((c.lower() for c in name if c.isalnum()), ""),
                    frozenset(w[:1].lower() for w in name.replace("-", " ").split()),
-                   vocab.lookup(name) is not None, namey(vocab, name))
+                   vocab.lookup(name) is not None, namey(vocab, name),
+                   len(acronym_letters(name)), words_to_spell(name))
 
 
 def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
@@ -222,9 +226,9 @@ def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
     if sp.known or sq.known:
         return False     # "ViT" spells "Novel ViT" loosely, but ViT is a known family, not its acronym
     # an acronym and a long form: "VOLO" / "Vision Outlooker" (the acronym's first letter must
-    # start a word of the long form: a cheap test before the full one)
-    return ((sq.first in sp.initials and acronym_matches(q, p))
-            or (sp.first in sq.initials and acronym_matches(p, q)))
+    # start a word of the long form, and it needs a letter for each: cheap tests before the full one)
+    return ((sq.first in sp.initials and sq.letters >= sp.to_spell and acronym_matches(q, p))
+            or (sp.first in sq.initials and sp.letters >= sq.to_spell and acronym_matches(p, q)))
 
 
 def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCandidate]:
