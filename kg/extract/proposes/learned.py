@@ -336,11 +336,12 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
             f["after-proposer"] = 1.0
             if proposer[0] is abstract[0]:
                 f["first-after-proposer"] = 1.0
-    title_words = {w.casefold() for w in words(doc.paper.title)} - STOPWORDS
-    for alias in cand.aliases:
-        content = {w.casefold() for w in words(alias)} - STOPWORDS
-        if len(content & title_words) >= 2:
-            f["alias-in-title"] = 1.0
+    if cand.aliases:
+        title_words = {w.casefold() for w in words(doc.paper.title)} - STOPWORDS
+        for alias in cand.aliases:
+            content = {w.casefold() for w in words(alias)} - STOPWORDS
+            if len(content & title_words) >= 2:
+                f["alias-in-title"] = 1.0
     context_features(f, "", mentions, ("own_before", "own_noun_before", "novel_before", "coined_before", "used_before",
                                          "compare_before"), ("used_after", "part_after", "subject_after"))
     return f
