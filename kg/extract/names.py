@@ -112,7 +112,7 @@ def words_to_spell(phrase: str) -> int:
     """How many words of ``phrase`` an acronym of it must give a letter each (all but small
     words): an acronym of fewer :func:`acronym_letters` cannot spell it.
 
-    >>> words_to_spell("Vision Outlooker"), words_to_spell("Network in Network")
+    >>> words_to_spell("Vision Outlooker"), words_to_spell("Squeeze and Excitation")
     (2, 2)
     """
     return sum(p.lower() not in STOPWORDS for p in _PHRASE_SEP.split(phrase) if p)
