@@ -9,6 +9,7 @@ the cue words around its mentions, the vocabulary's word on it. Two decisions us
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.extract import Document
@@ -191,7 +192,8 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
 
 @dataclass(frozen=True)
 class _NameShape:
-    """What :func:`_same` compares of a candidate's name, worked out once per name and merge."""
+    """What :func:`_same` compares of a candidate's name, worked out once per name (memoised
+    behind the vocabulary: it depends on it)."""
 
     fold: str                     # case-folded
     bare: str                     # case-folded, without a trailing kind noun ("... networks")
