@@ -113,20 +113,18 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
 
     names = doc.vocab.memo("proposal-candidate-names")   # (phrases recur across papers)
 
-    def add(phrase: str, aliases: Iterable[str], sentence: Sentence | None, origin: str) -> None:
+    def add(phrase: str, aliases: Iterable[str], sentence: Sentence | None, *origins: str) -> None:
         cleaned = names.get(phrase)
         if cleaned is None:
             cleaned = names.put(phrase, _candidate_names(phrase, doc.vocab))
         if len(cleaned) > 1:
             aliases = ()     # (two names split from one phrase take none of its aliases)
         for name in cleaned:
-            found.append(ProposalCandidate(name, [a for a in aliases if a and a != name], sentence, {origin}))
+            found.append(ProposalCandidate(name, [a for a in aliases if a and a != name], sentence, set(origins)))
 
     for i, p in enumerate(rule_proposals(doc)):
-        add(p.name, p.aliases, p.sentence, f"rule:{p.origin}")
-        found[-1].origins.add("rule")
-        if i == 0:
-            found[-1].origins.add("rule-first")
+        # (the rule's marks go with the names its phrase gives: none, when it gives none)
+        add(p.name, p.aliases, p.sentence, f"rule:{p.origin}", "rule", *(("rule-first",) if i == 0 else ()))
     title = doc.paper.title
     m = _TITLE_PREFIX.match(title)
     if m:
