@@ -93,6 +93,20 @@ def _task_iris(name: str, vocab: Vocabulary) -> set[URIRef]:
     return {URIRef(f"{KG_ID}task/{k}") for k in keys}
 
 
+def dataset_editions(dataset: str, vocab: Vocabulary | None = None) -> list[str]:
+    """The editions of a dataset series the vocabulary knows (``skos:broader`` the series), each
+    a dataset with a board of its own.
+
+    >>> dataset_editions("PASCAL VOC"), dataset_editions("ImageNet-1K")
+    (['PASCAL VOC 2007', 'PASCAL VOC 2012'], [])
+    """
+    vocab = vocab or default_vocabulary()
+    series = vocab.lookup(dataset, kind="dataset")
+    if series is None:
+        return []
+    return sorted(c.label for c in vocab.concepts.values() if c.kind == "dataset" and series.key in c.families)
+
+
 def _number(value: str) -> Decimal:
     try:
         return Decimal(value)

@@ -254,6 +254,49 @@ def test_coordinated_unknown_datasets():
     assert {"ShopA", "ShopB"} <= set(objects(p, "evaluatesOn"))
 
 
+def _annotated_abstract(title_start: str) -> Paper:
+    from pathlib import Path
+
+    from kg.readers import read_papers
+    folder = Path(__file__).resolve().parent.parent / "examples" / "annotated"
+    for name in ("train_papers.jsonl", "scirex_papers.jsonl"):
+        for item in read_papers(folder / name):
+            if isinstance(item, Paper) and item.title.startswith(title_start):
+                return item
+    raise LookupError(title_start)
+
+
+def _datasets(p: Paper, learned: bool) -> set[str]:
+    from kg.learn.model import load_model
+    vocab = default_vocabulary()
+    found = extract(p, vocab, model=load_model() if learned else None)
+    return {vocab.lookup(e.object, kind="dataset").label for e in found
+            if e.predicate == "evaluatesOn" and vocab.lookup(e.object, kind="dataset") is not None}
+
+
+@pytest.mark.parametrize("learned", [True, False])
+@pytest.mark.parametrize("title,editions", [
+    ("SelFlow", {"KITTI 2012", "KITTI 2015"}),                          # "KITTI 2012 and 2015"
+    ("Multiple Instance Detection Network", {"PASCAL VOC 2007", "PASCAL VOC 2012"}),   # "... 2007 and 2012 benchmarks"
+])
+def test_an_edition_listed_after_another_is_a_dataset_of_its_own(title, editions, learned):
+    assert editions <= _datasets(_annotated_abstract(title), learned)
+
+
+@pytest.mark.parametrize("learned", [True, False])
+def test_a_series_is_the_edition_the_paper_names(learned):
+    """SSD: "Experimental results on the PASCAL VOC, MS COCO, and ILSVRC datasets ... 72.1% mAP on
+    VOC2007 test": one dataset of the series, its 2007 edition."""
+    found = _datasets(_annotated_abstract("SSD: Single Shot"), learned)
+    assert "PASCAL VOC 2007" in found and "PASCAL VOC" not in found and "COCO" in found
+
+
+def test_a_number_after_a_name_is_no_edition_unless_the_list_ends():
+    doc = Document(paper("T", "We train on CIFAR-10 and 100 epochs suffice."), default_vocabulary())
+    from kg.extract.datasets.rules import dataset_mentions
+    assert [m.concept.label for m in dataset_mentions(doc, doc.abstract_sentences[0])] == ["CIFAR-10"]
+
+
 def test_methods_before_benchmark_word_are_not_datasets():
     p = paper("On nets", "Our net outperforms VGGNet, ResNet, and GoogleNet on several well-known benchmarks.")
     assert not {"VGGNet", "ResNet", "GoogleNet"} & set(objects(p, "evaluatesOn"))

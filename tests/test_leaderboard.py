@@ -107,6 +107,22 @@ def test_cli_csv_header_and_table(seeds_out):
     assert missing.exit_code == 1
 
 
+def test_an_edition_has_its_own_board_and_the_series_names_its_editions(seeds_out):
+    """SSD's "72.1% mAP on VOC2007 test" ranks on PASCAL VOC 2007; asked for the series, the
+    command names the editions instead of mixing their boards."""
+    from kg.cli import main
+
+    runner = CliRunner()
+    board = runner.invoke(main, ["leaderboard", str(seeds_out), "--dataset", "VOC2007", "--metric", "mAP",
+                                 "--format", "csv"])
+    assert board.exit_code == 0, board.output
+    rows = list(csv.DictReader(io.StringIO(board.output)))
+    assert rows and {r["dataset"] for r in rows} == {"PASCAL VOC 2007"}
+    assert any(r["method"] == "SSD" and r["value"] == "72.1" for r in rows)
+    series = runner.invoke(main, ["leaderboard", str(seeds_out), "--dataset", "PASCAL VOC"])
+    assert series.exit_code == 1 and "PASCAL VOC 2007, PASCAL VOC 2012" in series.output
+
+
 @pytest.mark.parametrize("name,params", [("leaderboard", {"dataset": "ImageNet-1K", "metric": "top-1 accuracy"}),
                                          ("tasks_by_papers", {}),
                                          ("methods_for_task", {"task": "object detection"})])

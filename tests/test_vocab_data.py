@@ -41,6 +41,22 @@ def test_broader_points_at_families():
         assert fam in families, fam
 
 
+def test_a_dataset_edition_is_narrower_than_its_series_and_a_benchmark_for_tasks():
+    """Editions with test sets of their own ("PASCAL VOC 2007", "KITTI 2015") are datasets of
+    their own, ``skos:broader`` their series; a leaderboard never mixes them."""
+    g = rdflib.Graph()
+    for name in ("datasets.ttl", "dataset_tasks.ttl"):
+        g.parse(VOCAB / name)
+    dataset, benchmark_for = rdflib.URIRef(KGO + "Dataset"), rdflib.URIRef(KGO + "benchmarkFor")
+    editions = list(g.subject_objects(SKOS.broader))
+    assert len(editions) >= 20
+    for edition, series in editions:
+        assert (series, RDF.type, dataset) in g and (edition, RDF.type, dataset) in g, edition
+        assert any(c.isdigit() for c in str(g.value(edition, SKOS.prefLabel))), edition
+        assert set(g.objects(edition, benchmark_for)), edition
+    assert default_vocabulary().lookup("VOC2007").key != default_vocabulary().lookup("VOC2012").key
+
+
 def test_benchmark_for_links_a_vocabulary_dataset_to_a_vocabulary_task():
     g = rdflib.Graph()
     for name in ("datasets.ttl", "tasks.ttl", "dataset_tasks.ttl"):
@@ -59,6 +75,8 @@ def test_benchmark_for_links_a_vocabulary_dataset_to_a_vocabulary_task():
     ("COCO", "COCO"), ("MS COCO", "COCO"), ("MS-COCO", "COCO"),
     ("ImageNet-1k", "ImageNet-1K"), ("ImageNet-1K", "ImageNet-1K"), ("ImageNet", "ImageNet-1K"),
     ("ImageNet-22K", "ImageNet-21K"), ("ResNet-50", "ResNet"), ("Swin", "Swin Transformer"),
+    ("PASCAL VOC", "PASCAL VOC"), ("VOC07", "PASCAL VOC 2007"), ("Pascal VOC 2012", "PASCAL VOC 2012"),
+    ("KITTI", "KITTI"), ("KITTI-2015", "KITTI 2015"), ("iNat2018", "iNaturalist 2018"),
 ])
 def test_normalisation_table(surface, label):
     concept = default_vocabulary().lookup(surface)

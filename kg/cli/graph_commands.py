@@ -225,12 +225,14 @@ def leaderboard(graph, dataset, metric, task, fmt) -> None:
       kg leaderboard output/ --dataset ImageNet-1K --metric "top-1 accuracy"
       kg leaderboard output/ --dataset COCO --task "object detection" --format csv
     """
-    from kg.leaderboard import format_boards, leaderboards
+    from kg.leaderboard import dataset_editions, format_boards, leaderboards
 
     boards = leaderboards(open_graph(graph), dataset, metric, task)
     if not boards:
+        editions = dataset_editions(dataset)
         fail(f"no results on {dataset!r}" + (f" for {metric!r}" if metric else "")
-              + (f" in papers on {task!r}" if task else ""), 1)
+             + (f" in papers on {task!r}" if task else "")
+             + (f"; its editions are datasets of their own: {', '.join(editions)}" if editions else ""), 1)
     click.echo(format_boards(boards, fmt))
 
 

@@ -23,8 +23,17 @@ def extract_datasets(doc: Document) -> list[Extraction]:
     if "datasets" not in doc.cache:
         decide = doc.model.get("evaluatesOn") if doc.model is not None else None
         found = list(decide_datasets(doc, decide)) if decide is not None else list(rule_datasets(doc))
-        doc.cache["datasets"] = _fold_long_forms(doc, found)
+        doc.cache["datasets"] = _fold_editions(doc, _fold_long_forms(doc, found))
     return doc.cache["datasets"]
+
+
+def _fold_editions(doc: Document, found: list[Extraction]) -> list[Extraction]:
+    """"Results on PASCAL VOC ... 72.1% mAP on VOC2007 test": where the paper names an edition of
+    a series (``skos:broader`` in the vocabulary), its mentions of the series mean that edition,
+    not a dataset of their own."""
+    concepts = [doc.vocab.lookup(e.object, kind="dataset") for e in found]
+    series = {key for c in concepts if c is not None for key in c.families}
+    return [e for e, c in zip(found, concepts) if c is None or c.key not in series]
 
 
 def _fold_long_forms(doc: Document, found: list[Extraction]) -> list[Extraction]:

@@ -241,31 +241,43 @@ def dataset_names(doc: Document) -> set[str]:
 # last part and, after a slash, the part that names its sibling
 _SLASH_SIBLING = re.compile(r"/(?P<part>[A-Za-z]{0,2}\d+[A-Za-z]?)(?![\w/])")
 _LAST_PART = re.compile(r"(?:(?<=[\s_-])[A-Za-z]{1,2})?\d+[A-Za-z]?$")
+# "KITTI 2012 and 2015", "PASCAL VOC 2007, 2010 and 2012": the later parts of a listed edition
+# (a list that ends in "and"; each part ends at a clause mark or a word that names data)
+_LISTED_SIBLINGS = re.compile(
+    r"(?P<parts>(?:\s*,\s*[A-Za-z]{0,2}\d+[A-Za-z]?)*\s*,?\s+and\s+[A-Za-z]{0,2}\d+[A-Za-z]?)"
+    r"(?=\s*(?:[.,;:)\]]|$)|\s+(?:datasets?|benchmarks?|challenges?|sets?|test|val|validation|splits?|respectively)\b)")
+_PART = re.compile(r"[A-Za-z]{0,2}\d+[A-Za-z]?")
 
 
 def dataset_mentions(doc: Document, sentence: Sentence) -> list[Mention]:
     """The known datasets a sentence names (spans in the document), each sibling written after a
-    slash too ("CIFAR-10/100" names CIFAR-100, at "100") when the vocabulary knows it.
+    slash or listed after it too ("CIFAR-10/100" names CIFAR-100, at "100"; "KITTI 2012 and 2015"
+    names KITTI 2015) when the vocabulary knows it.
 
     >>> from kg.records import Paper
     >>> from kg.vocab import default_vocabulary
     >>> doc = Document(Paper(title="T", abstract="We test on CIFAR10/100, Kinetics-400/600 and "
-    ...                                              "Something-Something V1/V2."), default_vocabulary())
+    ...                                              "Something-Something V1/V2, and KITTI 2012 and 2015."),
+    ...           default_vocabulary())
     >>> [m.concept.label for m in dataset_mentions(doc, doc.abstract_sentences[0])]
-    ['CIFAR-10', 'CIFAR-100', 'Kinetics-400', 'Kinetics-600', 'Something-Something V1', 'Something-Something V2']
+    ['CIFAR-10', 'CIFAR-100', 'Kinetics-400', 'Kinetics-600', 'Something-Something V1', 'Something-Something V2', 'KITTI 2012', 'KITTI 2015']
     """
     found = doc.find(sentence.text, kind="dataset", offset=sentence.start)
     out = []
     for m in found:
         out.append(m)
-        sibling = _SLASH_SIBLING.match(doc.text, m.end)
         last = _LAST_PART.search(m.surface)
-        if sibling is None or last is None or not m.surface[:last.start()].strip():
+        if last is None or not m.surface[:last.start()].strip():
             continue
-        name = m.surface[:last.start()] + sibling.group("part")
-        concept = doc.vocab.lookup(name, kind="dataset")
-        if concept is not None and concept.key != m.concept.key:
-            out.append(Mention(concept, name, sibling.start("part"), sibling.end("part")))
+        slash = _SLASH_SIBLING.match(doc.text, m.end)
+        listed = _LISTED_SIBLINGS.match(doc.text, m.end, sentence.end)
+        parts = ([(slash.start("part"), slash.end("part"))] if slash is not None else
+                 [p.span() for p in _PART.finditer(doc.text, listed.start(), listed.end())] if listed is not None else [])
+        for start, end in parts:
+            name = m.surface[:last.start()] + doc.text[start:end]
+            concept = doc.vocab.lookup(name, kind="dataset")
+            if concept is not None and concept.key != m.concept.key:
+                out.append(Mention(concept, name, start, end))
     return out
 
 
