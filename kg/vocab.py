@@ -76,6 +76,7 @@ def _case_sensitive(alias: str, kind: str) -> bool:
 # the last word of a multi-word name that reads as a plural: "Faces", "Birds", "Networks" (not
 # "Glass", "Corpus", "Analysis")
 _PLURAL_TAIL = re.compile(r"^[a-z]{3,}(?<![siu])s$")
+_SIZE_TAIL = re.compile(r"\d+[kmb]")     # a last token "6m", "1k", "300m" (case-folded)
 
 _V = TypeVar("_V")
 
@@ -137,8 +138,10 @@ class Vocabulary:
                 # "YouTube Faces" → "YouTube Face" (not methods: "the CNN model ConvNeXt" names no CNN
                 # family, while "CNN models" does)
                 variants[key[:-1]] = exact[:-1]
+            # a size's unit a scraped page set apart ("Human3.6 M", "ImageNet-5 K"): one token more
+            reach = len(alias_tokens) + (1 if _SIZE_TAIL.fullmatch(alias_tokens[-1]) else 0)
             for first in firsts:
-                self.first_tokens[first] = max(self.first_tokens.get(first, 0), len(alias_tokens))
+                self.first_tokens[first] = max(self.first_tokens.get(first, 0), reach)
             for k, ex in variants.items():
                 self.key_prefixes.update(k[:j] for j in range(1, len(k) + 1))
                 entries = self.index.setdefault(k, [])

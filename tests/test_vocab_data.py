@@ -88,6 +88,14 @@ def test_imagenet_21k_is_not_imagenet_1k():
     assert v.lookup("ImageNet-21K").key != v.lookup("ImageNet-1K").key
 
 
+def test_a_size_unit_set_apart_by_a_scraped_page_still_completes_the_name():
+    v = default_vocabulary()
+    found = v.find("Trained on the JFT-300 M dataset, it is tested on Human3.6 M and the ImageNet-5 K set.")
+    assert [(m.surface, m.concept.label) for m in found] == [
+        ("JFT-300 M", "JFT-300M"), ("Human3.6 M", "Human3.6M"), ("ImageNet-5 K", "ImageNet-5K")]
+    assert [m.surface for m in v.find("Our iFormer-S reaches 83.4%.")] == ["iFormer"]
+
+
 def test_all_caps_names_match_only_in_capitals():
     v = default_vocabulary()
     assert [m.concept.label for m in v.find("Results on IAM are strong.")] == ["IAM"]
