@@ -291,6 +291,18 @@ def test_a_series_is_the_edition_the_paper_names(learned):
     assert "PASCAL VOC 2007" in found and "PASCAL VOC" not in found and "COCO" in found
 
 
+@pytest.mark.parametrize("learned", [True, False])
+def test_a_common_name_of_sibling_datasets_is_a_dataset_and_no_method(learned):
+    """FractalNet: "... match the excellent performance of standard residual networks on both CIFAR
+    and ImageNet classification tasks": CIFAR is evaluated on, not compared with."""
+    p = _annotated_abstract("FractalNet")
+    assert "CIFAR" in _datasets(p, learned)
+    from kg.learn.model import load_model
+    sides = {n for e in extract(p, default_vocabulary(), model=load_model() if learned else None)
+             if e.predicate == "comparesTo" for n in (e.subject, e.object)}
+    assert sides and "CIFAR" not in sides, sides
+
+
 def test_a_number_after_a_name_is_no_edition_unless_the_list_ends():
     doc = Document(paper("T", "We train on CIFAR-10 and 100 epochs suffice."), default_vocabulary())
     from kg.extract.datasets.rules import dataset_mentions

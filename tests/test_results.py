@@ -173,6 +173,20 @@ def test_words_narrowing_a_known_task_make_a_candidate_of_their_own():
     assert "narrowed:setting" not in task_features(doc, cands["infant brain mri segmentation"])
 
 
+def test_a_task_mapping_a_kind_of_thing_to_itself_keeps_its_to():
+    # "Quality Aware Network for Set to Set Recognition" (a SciREX title): "to" ends a task's name
+    # ("Learning to Rank" is no task phrase), but not between the same word twice
+    from kg.extract import Document
+    from kg.extract.tasks import task_candidates
+    from kg.vocab import default_vocabulary
+
+    for title, name in (("Quality Aware Network for Set to Set Recognition", "set to set recognition"),
+                        ("Sequence to Sequence Learning with Neural Networks", "sequence to sequence learning")):
+        doc = Document(Paper(title=title, abstract="We report results."), default_vocabulary())
+        surfaces = {c.surfaces[0].casefold() for c in task_candidates(doc)}
+        assert name in surfaces and name.split(" to ")[1] not in surfaces, surfaces
+
+
 def test_a_task_is_described_against_the_papers_other_tasks():
     # (a SciREX-like abstract) the task an abstract keeps naming is its problem; one named once
     # in passing is more often background; a task named alone has no rival

@@ -180,6 +180,17 @@ def _modifier(doc: Document, text: str, start: int) -> str:
     return " ".join(kept)
 
 
+def _joins_same(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is the "to" of "Sequence to Sequence", "Set to Set": a mapping from
+    one kind of thing to the same kind names one task, "to" and all.
+
+    >>> _joins_same(["Set", "to", "Set", "Recognition"], 1), _joins_same(["Learning", "to", "Rank"], 1)
+    (True, False)
+    """
+    return (0 < i < len(words) - 1 and words[i].casefold() == "to"
+            and words[i - 1].casefold() == words[i + 1].casefold())
+
+
 def _phrase_name(words: list[str]) -> str:
     """A task phrase the vocabulary does not know, as a name: lower case, unless an acronym in it
     keeps the case as written ("infant brain MRI segmentation")."""
@@ -191,7 +202,8 @@ def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, .
     """Task-shaped noun phrases of a sentence, with how each was found."""
     for m in _phrase_pattern(_TITLE_LEAD if is_title else _ABSTRACT_LEAD).finditer(text):
         words = m.group("np").split()
-        words = words[max((i + 1 for i, w in enumerate(words[:-1]) if _ends_name(w)), default=0):]
+        words = words[max((i + 1 for i, w in enumerate(words[:-1]) if _ends_name(w) and not _joins_same(words, i)),
+                          default=0):]
         if len(words) < _MIN_TITLE_WORDS or any(w.casefold() in ("and", "or") for w in words):
             continue
         phrase = _phrase_name(words)
