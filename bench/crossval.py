@@ -151,7 +151,7 @@ def main() -> None:
 
 
 def _spread(tables: list[dict], key: str) -> str:
-    """ "comparesTo .622 (.615-.631)": a relation's F1 over repeated cross-validations."""
+    """ "comparesTo 0.630 (0.621-0.646)": a relation's F1 over repeated cross-validations, mean (min-max)."""
     values = [t[key] if isinstance(t[key], float) else t[key]["F1"] for t in tables]
     return f"{key} {sum(values) / len(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
