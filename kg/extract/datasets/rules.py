@@ -244,7 +244,7 @@ _LAST_PART = re.compile(r"(?:(?<=[\s_-])[A-Za-z]{1,2})?\d+[A-Za-z]?$")
 # "KITTI 2012 and 2015", "PASCAL VOC 2007, 2010 and 2012": the later parts of a listed edition
 # (a list that ends in "and"; each part ends at a clause mark or a word that names data)
 _LISTED_SIBLINGS = re.compile(
-    r"(?P<parts>(?:\s*,\s*[A-Za-z]{0,2}\d+[A-Za-z]?)*\s*,?\s+and\s+[A-Za-z]{0,2}\d+[A-Za-z]?)"
+    r"(?:\s*,\s*[A-Za-z]{0,2}\d+[A-Za-z]?)*\s*,?\s+and\s+[A-Za-z]{0,2}\d+[A-Za-z]?"
     r"(?=\s*(?:[.,;:)\]]|$)|\s+(?:datasets?|benchmarks?|challenges?|sets?|test|val|validation|splits?|respectively)\b)")
 _PART = re.compile(r"[A-Za-z]{0,2}\d+[A-Za-z]?")
 
