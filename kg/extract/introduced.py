@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract import Document
-from kg.text import heads_of, may_start
+from kg.extract.prefilter import prefilter
 
 # what a created dataset is called: a benchmark, not a "platform" or "framework" (methods too)
 _DATA_NOUN = r"(?:datasets?|data\s+sets?|corpus|corpora|benchmarks?|database|collection|test\s*bed)"
@@ -32,11 +32,8 @@ _DATA_NOUN_AT_END = re.compile(r"\s+" + _DATA_NOUN + r"$", re.IGNORECASE)
 _NOUN_THEN_NAME = re.compile(
     _CREATE + r"(?:(?:a|an|the|our)\s+)?(?:[\w-]+\s+){0,4}?" + _DATA_NOUN + r"(?:\s+[\w-]+){0,6}?" +
     r"\s*,?\s*(?:(?:which\s+is\s+)?(?:named|called|dubbed|termed)\s+(?:the\s+)?[\"“]?|[\"“])" + _NAME)
-# Word heads (kg.text.word_heads) every match of both sentence patterns holds: a creation verb
-# and a dataset noun (tests/test_extract_patterns.py proves they never hide a match on the seeds)
-_CREATE_HEADS = heads_of(("introduce", "present", "propose", "release", "collect", "construct", "build", "create",
-                         "curate", "contribute", "describe", "provide", "publish"))
-_DATA_NOUN_HEADS = heads_of(("dataset", "data", "corpus", "corpora", "benchmark", "collection", "test"))
+# what every match of each sentence pattern holds (kg.extract.prefilter): most sentences skip both
+_NAME_THEN_NOUN_GATE, _NOUN_THEN_NAME_GATE = prefilter(_NAME_THEN_NOUN), prefilter(_NOUN_THEN_NAME)
 
 
 def introduced_dataset_names(doc: Document) -> frozenset[str]:
@@ -56,11 +53,12 @@ def introduced_dataset_names(doc: Document) -> frozenset[str]:
         if title and title.group("name")[:1].isupper():
             names.add(title.group("name"))
         for sentence in doc.sentences:
-            if not may_start(doc.word_heads(sentence.text), _CREATE_HEADS, _DATA_NOUN_HEADS):
-                continue
-            for m in _NAME_THEN_NOUN.finditer(sentence.text):
-                names.update(n for n in (m.group("name"), m.group("short")) if n)
-            names.update(m.group("name") for m in _NOUN_THEN_NAME.finditer(sentence.text))
+            text, heads = sentence.text, doc.word_heads(sentence.text)
+            if _NAME_THEN_NOUN_GATE.admits(heads, text):
+                for m in _NAME_THEN_NOUN.finditer(text):
+                    names.update(n for n in (m.group("name"), m.group("short")) if n)
+            if _NOUN_THEN_NAME_GATE.admits(heads, text):
+                names.update(m.group("name") for m in _NOUN_THEN_NAME.finditer(text))
         memo = doc.cache["introduced_datasets"] = frozenset(n.strip(" .,'’").casefold() for n in names)
     return memo
 

@@ -12,28 +12,30 @@ import re
 from collections.abc import Iterator
 
 from kg.extract import Document
-from kg.extract.compares.sides import (OUR_REF, OUR_REF_HEADS, MethodMention, described_subject, method_mentions,
+from kg.extract.compares.sides import (OUR_REF, OUR_REF_GATE, MethodMention, described_subject, method_mentions,
                                        name_in, with_described)
 from kg.extract.proposes import find_proposals, primary_method
-from kg.extract.proposes.rules import PROPOSER, PROPOSER_HEADS
+from kg.extract.prefilter import Prefilter, prefilter
+from kg.extract.proposes.rules import PROPOSER, PROPOSER_GATE
 from kg.records import Extraction
-from kg.text import Caseless, may_start, word_heads
+from kg.text import Caseless, word_heads
 
-# (pattern, outcome, confidence, words); the first matching cue of a sentence region wins. A
-# pattern can only match a sentence whose case-folded, space-normalised text contains one of its
-# words: checking that first skips most sentences cheaply (tests/test_extract_patterns.py proves
-# the words never hide a match on the seeds).
+# (pattern, outcome, confidence, what every match holds); the first matching cue of a sentence
+# region wins. Most sentences hold none of a cue's words (kg.extract.prefilter) and skip its pattern.
 # Patterns are written in lower case (kg.text.Caseless scans lower-cased text, case-sensitively).
-CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
-    (Caseless.compile(p), outcome, conf, tuple(needles.split("|")))
-    for p, outcome, conf, needles in [
+def _cue(source: str, outcome: str, confidence: float) -> tuple[Caseless, str, float, Prefilter]:
+    pattern = Caseless.compile(source)
+    return pattern, outcome, confidence, prefilter(pattern.pattern)
+
+
+CUES: list[tuple[Caseless, str, float, Prefilter]] = [
+    _cue(*cue) for cue in [
         (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"
-         r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8, " not |fail"),
+         r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8),
         (r"\b(?:inferior\s+(?:\w+\s+){0,2}?to|worse\s+than|lag(?:s|ging)?\s+(?:far\s+)?behind|underperform\w*|"
          r"fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of|not\s+(?:\w+\s+)?as\s+(?:good|accurate|efficient\w*|fast)\s+as|"
          r"trail(?:s|ing)?\s+behind|lower\s+(?:accuracy|performance)\s+than|less\s+(?:accurate|effective)\s+than)",
-         "underperforms", 0.85, "inferior|worse|behind|underperform|short of|not |lower accuracy|lower performance|"
-         "less accurate|less effective"),
+         "underperforms", 0.85),
         (r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed(?:s|ed|ing)?|outrun\w*|eclips\w*|supersed\w*|"
          r"dominat\w*\s+over|"
          r"superior\s+(?:performance\s+)?(?:to|over)|better\s+(?:[\w-]+\s+){0,4}?than|favou?rable\s+to|"
@@ -43,38 +45,25 @@ CUES: list[tuple[Caseless, str, float, tuple[str, ...]]] = [
          r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase|performance)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|(?:compares?|compet\w*)\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
-         "outperforms", 0.85, "outperform|surpass|beat|exceed|outrun|eclips|supersed|dominat|superior|than| over|"
-         " upon| against|favo|improv|enhanc|boost"),
+         "outperforms", 0.85),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?(?:to|with)|"
          r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|fast|efficient)\s+as|"
          # ("X as well as Y" is mostly "X and Y": only what performs as well as Y is compared)
          r"(?:perform\w*|work\w*|do|does|did|generali[sz]\w*|transfer\w*)\s+(?:\w+\s+)?as\s+well\s+as|"
          r"(?<!-)match(?:es|ing)?|(?<!-)rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to)|"
          r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",
-         "comparable", 0.75, "compar|par with|similar|competitive|as good as|as accurate as|as well as|as fast as|"
-         "as efficient as|match|rival|close the gap|same|alternative"),
+         "comparable", 0.75),
         # ("the gap between A and B": A and B are compared, split at "and" like "compare A with B")
         (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|versus|vs\.?|"
-         r"against|compare[sd]?|gap\s+between)\b", "compared", 0.65, "compar|versus|vs|against|gap between"),
+         r"against|compare[sd]?|gap\s+between)\b", "compared", 0.65),
         # "improves Vision Transformer (ViT) in performance", "we boost the detector DINO from 49.0% AP
         # to 51.9% AP": the method improved on is the loser (weaker than the cues above: last)
         # ("feature-enhanced", "self-improving": a compound adjective, no verb)
         # ("an enhanced attention", "achieves improved segmentation": a participle before a noun
         # describes; only the finite verb and the gerund improve on something)
-        (r"(?<!-)\b(?:improv(?:es|ing)|boost(?:s|ing)?|enhanc(?:es|ing))\b", "outperforms", 0.6,
-         "improv|boost|enhanc"),
+        (r"(?<!-)\b(?:improv(?:es|ing)|boost(?:s|ing)?|enhanc(?:es|ing))\b", "outperforms", 0.6),
     ]
 ]
-# For each cue, heads (kg.text.word_heads) of words every match holds ("than" in "faster … than"):
-# a sentence without one skips the cue before its needles are sought (tests/test_extract_patterns.py)
-_CUE_HEADS: list[frozenset[str]] = [frozenset(heads.split()) for heads in [
-    "not fail",   # (and a verb: outperform surpass beat match)
-    "infe wors lag unde fall fell not trai lowe less",
-    "outp surp beat exce outr ecli supe domi bett than over upon agai comp impr enha boos favo",
-    "comp par simi good accu well fast effi matc riva clos same alte",
-    "comp vers vs agai gap",
-    "impr boos enha",
-]]
 # compiled once (re.search(source, …) looks its source up in re's cache on every call)
 _CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|our|they)|thus|leading|"
                          r"demonstrating|showing|achieving|making|resulting)\b|\bwhile\b|\bwhereas\b|\bbut\b|"
@@ -136,8 +125,8 @@ def _own_start(doc: Document) -> int:
         start = len(doc.text)
         for s in doc.abstract_sentences:
             heads = doc.word_heads(s.text)
-            if ((may_start(heads, PROPOSER_HEADS) and PROPOSER.search(s.text))
-                    or (may_start(heads, OUR_REF_HEADS) and OUR_REF.search(s.text))
+            if ((PROPOSER_GATE.admits(heads, s.text) and PROPOSER.search(s.text))
+                    or (OUR_REF_GATE.admits(heads, s.text) and OUR_REF.search(s.text))
                     or any(name_in(n, s.text) for n in names)):
                 start = s.start
                 break
@@ -242,23 +231,13 @@ def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: i
 def raw_cues(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:
     """Every cue match of ``text`` as (rank in CUES, match, outcome, confidence); ``heads`` are
     its :func:`kg.text.word_heads` if the caller has them."""
-    # substring tests for each cue's needles (a few µs a sentence; one regex alternation of all
-    # the needles cost 13 µs): most sentences hold none of a cue's needles and skip its pattern
-    # first one set test per cue (a sentence's word heads, shared with the other extractors)
     if heads is None:
         heads = word_heads(text)
     out = []
-    low = has = None
-    for rank, (pattern, outcome, confidence, needles) in enumerate(CUES):
-        if heads is not None and heads.isdisjoint(_CUE_HEADS[rank]):
-            continue
-        if has is None:
-            has = " ".join(text.casefold().split()).__contains__
-        if not any(map(has, needles)):   # (map, not a generator: no bytecode step per needle)
-            continue
-        if low is None:
-            low = text.lower()
-        out.extend((rank, cue, outcome, confidence) for cue in pattern.finditer(text, low))
+    low = text.lower()
+    for rank, (pattern, outcome, confidence, gate) in enumerate(CUES):
+        if gate.admits(heads, text, low):
+            out.extend((rank, cue, outcome, confidence) for cue in pattern.finditer(text, low))
     return out
 
 

@@ -14,7 +14,8 @@ from kg.extract.datasets import dataset_names
 from kg.extract.features import cue_words, is_word_char
 from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
-from kg.text import Caseless, may_start
+from kg.extract.prefilter import prefilter
+from kg.text import Caseless
 
 # "our method", "the proposed network", "ours": the paper's own method, unnamed
 OUR_REF = Caseless.compile(
@@ -22,7 +23,7 @@ OUR_REF = Caseless.compile(
     r"architecture|algorithm|technique|system|design|module|backbone|scheme|solution|strategy)s?\b|"
     r"\bours\b|\b(?:our|the\s+proposed)\s+(?:proposed\s+)?(?:method|model|approach)\b",
 )
-OUR_REF_HEADS = frozenset(("our", "this", "prop"))
+OUR_REF_GATE = prefilter(OUR_REF.pattern)
 _NAMEY_TOKEN = re.compile(WORD)
 _TITLECASE_LEAD = re.compile(r"(?<![\w-])(?:[A-Z][a-z]{2,}\s+){1,2}$")
 # a size or patch tail that makes a known method's name a variant of it ("ViT-L/14", "Mixer-B/16")
@@ -167,7 +168,7 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
     for name, p in own:
         for start, end in _name_spans(name, text, low):
             found.append(MethodMention(p.name, start, end, "own:" + p.name.casefold(), 1.0))
-    if primary is not None and may_start(doc.word_heads(text), OUR_REF_HEADS):
+    if primary is not None and OUR_REF_GATE.admits(doc.word_heads(text), text, low):
         for m in OUR_REF.finditer(text):
             found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
     # a dataset or a metric ("62.2% mean IU") is never a side: their spans block the names in them

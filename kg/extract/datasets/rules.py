@@ -13,7 +13,8 @@ from kg.extract import Document
 from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
 from kg.extract.proposes import own_names
 from kg.records import Extraction
-from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
+from kg.extract.prefilter import prefilter
+from kg.text import Caseless, Sentence
 from kg.vocab import Mention
 
 # what stands between a training verb and the dataset: "pretrained on larger datasets (e.g. X)"
@@ -32,13 +33,11 @@ _EVAL_CUE = Caseless.compile(
     r"\b(?:evaluat|experiment|test|benchmark|achiev|obtain|report|result|outperform|surpass|"
     r"accuracy|map|ap\b|miou|top-?1|score|state-of-the-art|sota|validat|fine-?tun|perform)",
 )
-# heads (kg.text.word_heads) of the words a match starts with: a sentence without one is not scanned
-_EVAL_CUE_HEADS = frozenset(("eval", "expe", "test", "benc", "achi", "obta", "repo", "resu", "outp", "surp", "accu",
-                             "map", "ap", "miou", "top", "scor", "stat", "sota", "vali", "fine", "perf"))
+# what every match holds (kg.extract.prefilter): a sentence without it is not scanned
+_EVAL_CUE_GATE = prefilter(_EVAL_CUE.pattern)
 # "on the X dataset", "X and Y datasets", "the X benchmark", "X data set"
 _SET_NOUN = Caseless.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b")
-_SET_NOUN_WORDS = ("data", "benchmark", "corpus", "challenge")   # in every match (kg.text.may_contain)
-_SET_NOUN_HEADS = heads_of(_SET_NOUN_WORDS)                     # ... and so (kg.text.may_start)
+_SET_NOUN_GATE = prefilter(_SET_NOUN.pattern)
 _NAMES_BEFORE = re.compile(r"(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6}\s+$")
 _RUN = re.compile(r"[A-Za-z0-9\-+'’./]+")   # characters of names.WORD: one word of a name at most
 _RUN_LEAD = "-+'’./"                          # ... which starts at the run's first letter or digit
@@ -110,7 +109,7 @@ def _has_eval_cue(sentence: Sentence, doc: Document) -> bool:
     memo = doc.memo("eval_cue")
     hit = memo.get(sentence)   # (one look-up: a Sentence hashes in Python)
     if hit is None:
-        hit = memo[sentence] = (may_start(doc.word_heads(sentence.text), _EVAL_CUE_HEADS)
+        hit = memo[sentence] = (_EVAL_CUE_GATE.admits(doc.word_heads(sentence.text), sentence.text)
                                 and _EVAL_CUE.search(sentence.text) is not None)
     return hit
 
@@ -131,7 +130,7 @@ def unknown_dataset_names(sentence: Sentence, doc: Document) -> list[tuple[str, 
 
 def _scan_unknown_dataset_names(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
-    if not (may_start(doc.word_heads(text), _SET_NOUN_HEADS) and may_contain(text, _SET_NOUN_WORDS)):
+    if not _SET_NOUN_GATE.admits(doc.word_heads(text), text):
         return
     for noun in _SET_NOUN.finditer(text):   # (a Caseless pattern: use only the span of noun)
         # look back from "dataset(s)/benchmark" for the names in front of it
@@ -179,7 +178,7 @@ _ON_NAMES = re.compile(
     r"\b(?:on|across|over)\s+(?:the\s+)?(?:(?:challenging|popular|standard|widely[- ]used|large-scale|public|"
     r"real-world|benchmark|recent)\s+)*(?P<names>(?:" + WORD + r")(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:" + WORD + r")){0,6})"
 )
-_ON_NAMES_HEADS = frozenset(("on", "acro", "over"))   # (case-sensitive: its words are lower case)
+_ON_NAMES_GATE = prefilter(_ON_NAMES)
 
 _NAME_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")    # (compiled once: used per sentence)
 _NOT_A_DATASET = re.compile(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+|(?:approx|sim|times|pm)\d.*", re.IGNORECASE)
@@ -205,7 +204,7 @@ def names_after_on(sentence: Sentence, doc: Document) -> list[tuple[str, int, in
 
 def _scan_names_after_on(sentence: Sentence, doc: Document) -> Iterator[tuple[str, int, int]]:
     text = sentence.text
-    if not may_start(doc.word_heads(text), _ON_NAMES_HEADS):
+    if not _ON_NAMES_GATE.admits(doc.word_heads(text), text):
         return
     for m in _ON_NAMES.finditer(text):
         items = [p for p in _WORD_RE.finditer(m.group("names")) if p.group().lower() not in ("and", "the")]

@@ -20,7 +20,8 @@ from kg.extract.names import (NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_letter
                               words_to_spell)
 from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
-from kg.text import Sentence, heads_of, may_start
+from kg.extract.prefilter import prefilter
+from kg.text import Sentence
 
 
 @dataclass
@@ -60,14 +61,8 @@ _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
 
 
-# Word heads (kg.text.word_heads) every match of these patterns holds: a sentence without one
-# skips the pattern (tests/test_extract_patterns.py proves they never hide a match on the seeds)
-_PROPOSER_NP_HEADS = heads_of(("propose", "present", "introduce", "develop", "design", "devise", "put", "build",
-                               "construct"))
-_HEADED_NP_HEADS = heads_of(("module", "block", "layer", "loss", "attention", "mechanism", "unit", "token", "strategy",
-                             "scheme", "network", "pooling", "embedding", "gating", "head", "operator", "objective",
-                             "regularization", "regularizer", "normalization", "convolution", "bank", "pruning",
-                             "distillation"))
+# what every match of these patterns holds (kg.extract.prefilter): a sentence without it skips them
+_PROPOSER_NP_GATE, _HEADED_NP_GATE = prefilter(_PROPOSER_NP), prefilter(_HEADED_NP)
 
 
 _NAME_PAIR = re.compile(r"(?P<a>\S+)\s+and\s+(?P<b>\S+)")
@@ -152,7 +147,7 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
             if w.casefold() not in NOT_NAMES:
                 add(w, [], sentence, "namey")
         heads = doc.word_heads(text)
-        for cue in _PROPOSER_NP.finditer(text) if may_start(heads, _PROPOSER_NP_HEADS) else ():
+        for cue in _PROPOSER_NP.finditer(text) if _PROPOSER_NP_GATE.admits(heads, text) else ():
             rest = text[cue.end():cue.end() + 160]
             for item in _ITEM_SPLIT.split(rest)[:3]:
                 if _NOT_AN_OBJECT.match(item):
@@ -167,7 +162,7 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
         for run in _TITLECASE_RUN.finditer(text):
             if run.start() > 0:
                 add(run.group(), [], sentence, "titlecase")
-        for np in _HEADED_NP.finditer(text) if may_start(heads, _HEADED_NP_HEADS) else ():
+        for np in _HEADED_NP.finditer(text) if _HEADED_NP_GATE.admits(heads, text) else ():
             ws = np.group("np").split()
             # "we further propose feature gating": the phrase starts after the last verb or filler
             cut = max((i + 1 for i, w in enumerate(ws[:-1]) if w.lower() in _NOT_IN_PHRASE), default=0)

@@ -25,7 +25,8 @@ from kg.extract.names import (
     spells,
     words,
 )
-from kg.text import Caseless, Sentence, heads_of, may_contain, may_start
+from kg.extract.prefilter import prefilter
+from kg.text import Caseless, Sentence
 
 _PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
                  r"unveil|build|construct|create|formulate|establish)")
@@ -37,28 +38,20 @@ PROPOSER = Caseless.compile(
     r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b(?:" + _PROPOSE_VERB + r"(?:s|d|ed)?|" + _PROPOSE_GERUND
     + r")\b(?!\s+(?:up)?on\b)\s*(?:with\s+|here\s+)?",  # "builds upon X" uses X
 )
-# Words every match of a pattern contains (lower case): a sentence without any of them is not
-# scanned (kg.text.may_contain; tests/test_extract_patterns.py checks gated == ungated).
-_PROPOSER_WORDS = ("propos", "present", "introduc", "develop", "design", "devis", "put", "contribut",
-                   "unveil", "build", "construct", "creat", "formulat", "establish")
-# Heads (kg.text.word_heads) of words every match holds, checked before the words above: one set
-# test instead of a substring search per word (tests/test_extract_patterns.py checks them too).
-PROPOSER_HEADS = heads_of(_PROPOSER_WORDS)
+# What every match of a pattern holds (kg.extract.prefilter): a sentence without it is not scanned.
+PROPOSER_GATE = prefilter(PROPOSER.pattern)
 # a second proposal verb in the same sentence: "we propose to incorporate two techniques and
 # present ViT-ResNAS, an efficient …" (the proposer pattern matches the first verb only)
 _AND_PROPOSE = re.compile(r"[^.;]*?(?:,\s*|\s)and\s+(?:then\s+|also\s+|further\s+|thus\s+)?" + _PROPOSE_VERB
                           + r"(?:s|d|ed)?\b(?!\s+(?:up)?on\b)\s*", re.IGNORECASE)
 _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|improve)\b[^.;]{0,80}?\b"
                       r"(?:by|with)\s+(?:integrating|introducing|adding|incorporating)\b", re.IGNORECASE)
-_EXTENDS_WORDS = ("integrating", "introducing", "adding", "incorporating")
-_EXTENDS_HEADS = (frozenset(("we",)), frozenset(("exte", "augm", "equi", "enha", "impr")),
-                  heads_of(_EXTENDS_WORDS))
+_EXTENDS_GATE = prefilter(_EXTENDS)
 # "... (NTB) are respectively developed", "Next Hybrid Strategy (NHS) is designed to ..."
 _PASSIVE_VERB = (r"(?:is|are)\s+(?:thus\s+|then\s+|hence\s+|respectively\s+|further\s+|also\s+|newly\s+)?"
                  r"(?:proposed|introduced|presented|developed|designed|devised)")
 _PASSIVE = re.compile(r"\b" + _PASSIVE_VERB + r"\b", re.IGNORECASE)
-_PASSIVE_WORDS = ("proposed", "introduced", "presented", "developed", "designed", "devised")
-_PASSIVE_HEADS = (frozenset(("is", "are")), heads_of(_PASSIVE_WORDS))
+_PASSIVE_GATE = prefilter(_PASSIVE)
 # ("named entity recognition": an adjective, no naming)
 _COINED = re.compile(
     r"\b(?:called|named(?!\s+entit)|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
@@ -72,8 +65,7 @@ _COINED = re.compile(
     r"comprised|composed|consisting|consists|built|based|using|via|where|whose|respectively|from|,)\b|$)",
     re.IGNORECASE,
 )
-_COINED_WORDS = ("call", "name", "term", "dub", "coin", "denot", "refer", "abbreviat")
-_COINED_HEADS = heads_of(_COINED_WORDS)
+_COINED_GATE = prefilter(_COINED)
 # The leading lookahead only restates what the pattern needs (a "(" reached through name and
 # space characters; keep its class in step with names.WORD); it lets the scan skip, without
 # backtracking, positions that cannot match (6x faster on abstracts, same matches).
@@ -85,7 +77,7 @@ _DEFINITION_GAP = re.compile(r"[^A-Za-z0-9\-+'’./\s~]")                   # wh
 _DEFINITION_CHUNK = re.compile(r"\S*[A-Za-z0-9]")                         # a chunk's first word character
 _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a|an)\s+(?:(?:set|family|series|class|suite)\s+of\s+)?"
                                r"(?:new|novel)\b")
-_NOVEL_APPOSITION_HEADS = (frozenset(("a", "an")), frozenset(("new", "nove")))
+_NOVEL_APPOSITION_GATE = prefilter(_NOVEL_APPOSITION)
 # "our ViT-ResNAS", "the proposed MCW-Net", "Our model, ByteFormer,", "our method EViT", "our models
 # (BigGANs)", "our fast text classifier fastText", "the resulting model RandFormer", "Our GC ViT",
 # "the proposed Hyena N-D layer" (a name of two words at most, the second capitalised)
@@ -103,8 +95,7 @@ _DEFINED_HERE = re.compile(r"(?:The\s+)?(?P<name>" + WORD + r")\s+(?:is|are)\s+(
 # "our Past Decode Regularization (PDR) method", "our Spatial Pyramid Network (SPyNet)"
 _OUR_DEFINED = re.compile(r"\b(?:[Oo]ur|[Tt]he\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?"
                           r"(?P<long>(?:[A-Z][\w-]*\s+){1,6})\((?P<name>" + WORD + r")\)")
-_OUR_NAME_WORDS = ("our", "Our", "proposed", "resulting")     # case-sensitive pattern: checked in the text as is
-_OUR_NAME_HEADS = frozenset(("our", "prop", "resu"))
+_OUR_NAME_GATE, _OUR_DEFINED_GATE = prefilter(_OUR_NAME), prefilter(_OUR_DEFINED)
 _VERSION = re.compile(r"[Vv]\d+(?:\.\d+)?")
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
 _DATASET_WORDS = re.compile(r"\b(?:datasets?|data\s*sets?|benchmarks?|corpus|corpora|challenge|databases?|stream\s+of)\b",
@@ -419,8 +410,7 @@ def rule_proposals(doc: Document) -> list[Proposal]:
         text = sentence.text
         low = text.lower()
         heads = doc.word_heads(text)
-        proposer_hits = (list(PROPOSER.finditer(text, low))
-                         if may_start(heads, PROPOSER_HEADS) and may_contain(text, _PROPOSER_WORDS, low) else [])
+        proposer_hits = list(PROPOSER.finditer(text, low)) if PROPOSER_GATE.admits(heads, text, low) else []
         for m in proposer_hits:
             p = _from_phrase(text[m.end():], doc, sentence, strong=True)
             if p:
@@ -432,8 +422,7 @@ def rule_proposals(doc: Document) -> list[Proposal]:
                 if _name_ok(item, doc, strong=False):
                     found.append(Proposal(item, [], sentence, 0.7, "listed"))
         parts: list[Proposal] = []   # after the sentence's coined names: "called VoVNet comprised of … (OSA)"
-        if proposer_hits or (may_start(heads, *_EXTENDS_HEADS) and may_contain(text, _EXTENDS_WORDS, low)
-                             and _EXTENDS.search(text)):
+        if proposer_hits or (_EXTENDS_GATE.admits(heads, text, low) and _EXTENDS.search(text)):
             # "Long Form (ABBR)" defined in a proposal sentence names a part of the contribution
             # ("… built on hidden state mixer-based state space duality (HSM-SSD)")
             for d in definitions(text):
@@ -445,7 +434,7 @@ def rule_proposals(doc: Document) -> list[Proposal]:
                         and not _INTRODUCES_DATA.match(text[d.end():]) and _name_ok(short, doc, strong=False)):
                     parts.append(Proposal(short, [long_], sentence, 0.7, "definition"))
         for m in (_COINED.finditer(text)
-                  if may_start(heads, _COINED_HEADS) and may_contain(text, _COINED_WORDS, low) else ()):
+                  if _COINED_GATE.admits(heads, text, low) else ()):
             name = _clean(m.group("name"))
             rest = text[m.end():]
             owned = _OWNED.match(name)
@@ -476,7 +465,7 @@ def rule_proposals(doc: Document) -> list[Proposal]:
             if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
         found.extend(parts)
-        if may_start(heads, *_PASSIVE_HEADS) and may_contain(text, _PASSIVE_WORDS, low) and _PASSIVE.search(text):
+        if _PASSIVE_GATE.admits(heads, text, low) and _PASSIVE.search(text):
             for d in definitions(text):
                 after = text[d.end():d.end() + 120]
                 head = _HEAD_PROPOSED.match(after)
@@ -486,21 +475,18 @@ def rule_proposals(doc: Document) -> list[Proposal]:
                 if is_namey(short) and len(words(short)) == 1 and _name_ok(short, doc, strong=False):
                     found.append(Proposal(short, [trim_long(_clean(d.group("long")), short)], sentence,
                                           0.8, "definition"))
-        # (below, the substring tests come before the word-head gates: they cost less than a call)
-        for m in (_NOVEL_APPOSITION.finditer(text)
-                  if ("new" in text or "novel" in text) and may_start(heads, *_NOVEL_APPOSITION_HEADS) else ()):
+        for m in _NOVEL_APPOSITION.finditer(text) if _NOVEL_APPOSITION_GATE.admits(heads, text, low) else ():
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [], sentence, 0.75, "apposition"))
         defined = _DEFINED_HERE.match(text)
         if defined and is_namey(defined.group("name")) and _name_ok(defined.group("name"), doc, strong=False):
             found.append(Proposal(defined.group("name"), [], sentence, 0.7, "defined"))
-        ours = any(map(text.__contains__, _OUR_NAME_WORDS)) and may_start(heads, _OUR_NAME_HEADS)
-        for m in _OUR_DEFINED.finditer(text) if ours else ():
+        for m in _OUR_DEFINED.finditer(text) if _OUR_DEFINED_GATE.admits(heads, text, low) else ():
             name = m.group("name")
             if is_namey(name) and _name_ok(name, doc, strong=False):
                 found.append(Proposal(name, [trim_long(_clean(m.group("long")), name)], sentence, 0.8, "our-name"))
-        for m in _OUR_NAME.finditer(text) if ours else ():
+        for m in _OUR_NAME.finditer(text) if _OUR_NAME_GATE.admits(heads, text, low) else ():
             name = m.group("name")
             # ("our text classifier fastText", "the proposed GC ViT" are the paper's own even if the
             # vocabulary knows them; a bare "our ResNet-50" may be a baseline)
