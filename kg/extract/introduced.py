@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 from kg.extract import Document
+from kg.extract.names import alternation
 from kg.extract.prefilter import prefilter
 
 # what a created dataset is called: a benchmark, not a "platform" or "framework" (methods too)
 _DATA_NOUN = r"(?:datasets?|data\s+sets?|corpus|corpora|benchmarks?|database|collection|test\s*bed)"
 _NAME = r"(?P<name>[A-Z0-9][\w'’.+-]*(?:\s+[A-Z0-9][\w'’.+-]*){0,5})"
-_CREATE = (r"\b(?:introduce|present|propose|release|collect|construct|build|create|curate|contribute|"
-           r"describe|provide|publish)(?:s|d|ed|ing)?\s+")
+_CREATE = r"\b" + alternation("dataset_creation_verbs") + r"(?:s|d|ed|ing)?\s+"
 # "we introduce the Stanford Natural Language Inference corpus, a new ... collection"
 # "VoxCeleb: a large-scale speaker identification dataset" (title), "X (Y), a benchmark of ..."
 _NAME_THEN_NOUN = re.compile(

@@ -1,10 +1,41 @@
 """What a method name looks like in an abstract: shared by the proposes and compares extractors."""
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 
-# One word of a name: letters/digits joined by - + . ' / (Next-ViT, SeiT++, YOLOv8, NEVIS'22).
-WORD = r"[A-Za-z0-9][A-Za-z0-9\-+'’./]*[A-Za-z0-9+]|[A-Za-z0-9]"
+from kg.vocab import ontology_dir
+
+
+@lru_cache(maxsize=1)
+def _lexicon_data() -> dict[str, list[str]]:
+    return json.loads((ontology_dir() / "lexicon.json").read_text(encoding="utf-8"))
+
+
+def lexicon(key: str) -> frozenset[str]:
+    """Word list ``key`` of ``ontology/lexicon.json``: stop words and the like are data, not code.
+
+    >>> "the" in lexicon("stopwords"), "FLOPs" in lexicon("not_names")
+    (True, True)
+    """
+    return frozenset(_lexicon_data()[key])
+
+
+def alternation(key: str) -> str:
+    """Word list ``key`` of ``ontology/lexicon.json`` as a regular-expression group, in its
+    order, a space standing for any white space.
+
+    >>> alternation("proposal_participles")
+    '(?:proposed|introduced|presented|developed|designed|devised)'
+    """
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _lexicon_data()[key]) + ")"
+
+
+# One word of a name: letters/digits joined by - + . ' / (Next-ViT, SeiT++, YOLOv8, NEVIS'22);
+# NAME_CHARS are its characters, for a class ("[" + NAME_CHARS + "]").
+NAME_CHARS = r"A-Za-z0-9\-+'’./"
+WORD = r"[A-Za-z0-9][" + NAME_CHARS + r"]*[A-Za-z0-9+]|[A-Za-z0-9]"
 _WORD_RE = re.compile(WORD)
 # a size, version or patch tail that makes a model's name a variant of it: "-S", "-B-16", "-Small",
 # "-v2", "-Net", "/14" (matched whole, after the name: "Next-ViT" + "-S", "SWIN" + "-Small")
@@ -12,44 +43,16 @@ VARIANT_TAIL = re.compile(r"(?:[-\s](?:[A-Za-z]{1,2}\d*|\d+[A-Za-z]?|v\d+(?:\.\d
                           r"giant|lite|mini|nano|nets?)(?![A-Za-z0-9]))+(?:/\d+)?", re.IGNORECASE)
 
 # Words that never start or make up a coined name on their own.
-STOPWORDS = frozenset("""
-a an the this that these those our their its his her we they it is are was were be been being
-of for in on at by to from with without into onto over under via as and or but nor not no
-new novel simple efficient effective general generic unified simple strong lightweight robust
-which who whom whose where when while than then also both each every all any some such more most
-first second third two three four five several many various different other another same
-can could may might will would should shall must do does did has have had
-method methods model models approach approaches framework frameworks network networks
-module modules technique techniques algorithm algorithms architecture architectures scheme
-strategy strategies mechanism mechanisms system systems pipeline paradigm design block layer
-here there however moreover furthermore specifically finally additionally therefore thus
-""".split())
+STOPWORDS = lexicon("stopwords")
 
-GENERIC_HEADS = frozenset("""
-method model approach framework network architecture module technique algorithm scheme strategy
-mechanism system pipeline paradigm design block layer loss attention unit operator head
-learning training search procedure formulation structure backbone encoder decoder
-""".split())
+GENERIC_HEADS = lexicon("generic_heads")
 
 # Modifiers that make a phrase a common technique or task rather than a coined name.
-GENERIC_MODIFIERS = frozenset("""
-self-supervised semi-supervised unsupervised supervised weakly-supervised fully-supervised
-two-stage three-stage multi-stage one-stage single-stage end-to-end deep neural learning-based
-data-driven pre-training pretraining fine-tuning training frame interpolation classification
-detection segmentation recognition generation estimation prediction translation synthesis
-restoration denoising retrieval tracking captioning augmentation distillation pruning quantization
-""".split())
+GENERIC_MODIFIERS = lexicon("generic_modifiers")
 
 
 # Name-shaped words that are neither methods nor datasets: metrics, hardware, units, formats.
-NOT_NAMES = frozenset(x.casefold() for x in """
-AP AP50 AP75 mAP mIoU IoU FLOPs GFLOPs MFLOPs MACs GMACs FPS PSNR SSIM LPIPS FID IS BLEU ROUGE WER
-CER EER AUC ROC F1 F1-score F-score F1-measure top-1 top-5 Top1 Top-1 top1 GPU GPUs TPU TPUs CPU CPUs NPU V100 A100 H100 RTX
-TensorRT CoreML ONNX PyTorch TensorFlow JAX CUDA GB MB KB TB ms TFLOPs SOTA SoTA SoA MAE MSE RMSE
-IoT AI ML DL NLP CV AR VR LiDAR RGB RGB-D 2D 3D 4D HD 4K 1080p COVID-19 COVID ID OOD URL API
-GitHub NeurIPS CVPR ICCV ECCV ICLR ICML AAAI IJCAI arXiv SoTA-level NVIDIA Jetson Raspberry INT8 FP16 FP32
-GPUs TPUv3 iPhone iPhones Android iOS JPEG JPG PNG TIFF BMP GIF WAV MP3 MP4 PDF CSV JSON HTML
-""".split())
+NOT_NAMES = frozenset(x.casefold() for x in lexicon("not_names"))
 _HYPHEN_SLASH = re.compile(r"[-/]")       # (compiled once: the functions below are hot)
 _PHRASE_SEP = re.compile(r"[\s\-]+")
 

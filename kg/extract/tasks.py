@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from kg.extract import Document, register_extractor
 from kg.extract.features import WE_OR_OUR, Features, bucket, candidate_group, cue_in_sentence, cue_words
+from kg.extract.names import lexicon
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
 from kg.vocab import Concept
@@ -67,11 +68,7 @@ def _phrase_pattern(lead: str) -> re.Pattern:
 
 
 # Words that do not belong to a task's name at its start.
-_NOT_TASK_WORDS = frozenset("""
-a an the and or of for in on to with via by from at as its their efficient effective fast accurate
-robust simple general better improved towards scalable lightweight novel new unified end-to-end deep
-neural learning based accurate real-world large-scale practical universal
-""".split())
+_NOT_TASK_WORDS = lexicon("not_task_words")
 _MIN_TITLE_WORDS = 2   # a bare head ("Detection") in a title is too vague without the vocabulary
 
 
@@ -213,11 +210,7 @@ def _task_phrases(text: str, is_title: bool) -> Iterator[tuple[str, tuple[str, .
 
 
 # words that end a list item's name on its left ("five tasks from tagging": tagging)
-_ITEM_STOP = frozenset("""
-a an the and or of for from in on to with via by at as its their our is are was were be tasks task
-problems problem including include includes namely such e.g. i.e. like both also two three four five
-several various different multiple many applications benchmarks datasets we this these
-""".split())
+_ITEM_STOP = lexicon("task_item_stops")
 
 
 @lru_cache(maxsize=1)

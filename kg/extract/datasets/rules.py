@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract import Document
-from kg.extract.names import NOT_NAMES, STOPWORDS, WORD, is_namey
+from kg.extract.names import NAME_CHARS, NOT_NAMES, STOPWORDS, WORD, is_namey, lexicon
 from kg.extract.proposes import own_names
 from kg.records import Extraction
 from kg.extract.prefilter import prefilter
@@ -39,7 +39,7 @@ _EVAL_CUE_GATE = prefilter(_EVAL_CUE.pattern)
 _SET_NOUN = Caseless.compile(r"\b(?:dataset|datasets|data\s+sets?|benchmark|benchmarks|database|corpus|challenge)\b")
 _SET_NOUN_GATE = prefilter(_SET_NOUN.pattern)
 _NAMES_BEFORE = re.compile(r"(?:" + WORD + r")(?:(?:\s*,\s*|\s+and\s+|\s+)(?:" + WORD + r")){0,6}\s+$")
-_RUN = re.compile(r"[A-Za-z0-9\-+'’./]+")   # characters of names.WORD: one word of a name at most
+_RUN = re.compile(r"[" + NAME_CHARS + r"]+")   # one word of a name at most (names.WORD)
 _RUN_LEAD = "-+'’./"                          # ... which starts at the run's first letter or digit
 
 
@@ -72,13 +72,7 @@ def _names_before(text: str, start: int, end: int) -> re.Match[str] | None:
             if m:
                 return m
     return None
-_GENERIC_SET_WORDS = STOPWORDS | frozenset("""
-public large-scale large small real-world real synthetic standard popular benchmark benchmarks
-challenging widely-used widely used several multiple four five three two six seven eight nine ten
-image images video videos text speech audio medical classification detection segmentation
-training test testing validation evaluation our this these those diverse downstream existing
-benchmark large scale common well-known famous proposed collected annotated labeled labelled
-""".split())
+_GENERIC_SET_WORDS = STOPWORDS | lexicon("generic_set_words")
 
 # a preposition in front of the name next to the noun ends the list there
 _PREPOSITION = re.compile(r"\b(?:on|in|of|for|with|from|at|over|across|to|by|than|against|using)\b", re.IGNORECASE)

@@ -16,8 +16,8 @@ from kg.extract import Document
 from kg.extract.features import (KIND_NOUN, WE_OR_OUR, Decision, Features, bucket, candidate_group, context_features,
                                  cue_in_sentence, cue_words, mentions_of, names_a_family, namey, namey_words,
                                  proposer_end, shape_features, vocab_features)
-from kg.extract.names import (NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_letters, acronym_matches, is_namey, words,
-                              words_to_spell)
+from kg.extract.names import (NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_letters, acronym_matches, alternation,
+                              is_namey, lexicon, words, words_to_spell)
 from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.extract.prefilter import prefilter
@@ -39,7 +39,7 @@ class ProposalCandidate:
 _TITLE_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?)\s*:\s+\S")
 _PROPOSER_NP = re.compile(
     r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study)|in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b"
-    r"(?:propose|present|introduce|develop|design|devise|put\s+forward|build|construct)(?:s|d|ed)?\s+",
+    + alternation("candidate_phrase_verbs") + r"(?:s|d|ed)?\s+",
     re.IGNORECASE)
 _NP = re.compile(r"(?:(?:a|an|the|two|three|several)\s+)?(?:(?:novel|new|simple|effective|efficient|lightweight)\s+)*"
                  r"(?P<np>[\w-]+(?:\s+[\w-]+){0,5}?)(?=\s*(?:[,.;:()]|\s(?:to|that|which|for|with|by|as|in|on|based|"
@@ -53,9 +53,7 @@ _TITLE_SEGMENT = re.compile(r"\s+(?:for|with|via|using|in|on|towards?|through|fr
                             re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+")
 # words that end the run before a headed noun phrase ("further propose | feature gating")
-_NOT_IN_PHRASE = frozenset("""propose proposes proposed present presents introduce introduces design designs develop
-develops devise devises build builds use uses using adopt adopts apply applies employ employs called named termed
-further also then first finally additionally moreover we our novel new simple effective efficient""".split())
+_NOT_IN_PHRASE = lexicon("not_in_proposal_phrase")
 _HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|loss|attention|mechanism|unit|token|"
                         r"tokens|strategy|scheme|network|pooling|embedding|gating|head|operator|objective|"
                         r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")

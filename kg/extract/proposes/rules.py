@@ -16,23 +16,23 @@ from kg.extract import Document
 from kg.extract.names import (
     GENERIC_HEADS,
     GENERIC_MODIFIERS,
+    NAME_CHARS,
     NOT_NAMES,
     STOPWORDS,
     WORD,
     acronym_letters,
     acronym_matches,
+    alternation,
     is_namey,
+    lexicon,
     spells,
     words,
 )
 from kg.extract.prefilter import prefilter
 from kg.text import Caseless, Sentence
 
-_PROPOSE_VERB = (r"(?:propose|present|introduce|develop|design|devise|put\s+forward|contribute|"
-                 r"unveil|build|construct|create|formulate|establish)")
-# "we address these issues by introducing the Stack-augmented ... Network (SPINN)"
-_PROPOSE_GERUND = (r"(?:proposing|presenting|introducing|developing|designing|devising|contributing|unveiling|"
-                   r"building|constructing|creating|formulating|establishing)")
+_PROPOSE_VERB = alternation("proposal_verbs")           # "we propose", "this paper presents"
+_PROPOSE_GERUND = alternation("proposal_gerunds")       # "we address these issues by introducing …"
 PROPOSER = Caseless.compile(
     r"\b(?:we|(?:this|the|our)\s+(?:paper|work|study|article|letter|project|research)|"
     r"in\s+this\s+(?:paper|work))\b[^.;]{0,40}?\b(?:" + _PROPOSE_VERB + r"(?:s|d|ed)?|" + _PROPOSE_GERUND
@@ -49,7 +49,7 @@ _EXTENDS = re.compile(r"\bwe\s+(?:further\s+)?(?:extend|augment|equip|enhance|im
 _EXTENDS_GATE = prefilter(_EXTENDS)
 # "... (NTB) are respectively developed", "Next Hybrid Strategy (NHS) is designed to ..."
 _PASSIVE_VERB = (r"(?:is|are)\s+(?:thus\s+|then\s+|hence\s+|respectively\s+|further\s+|also\s+|newly\s+)?"
-                 r"(?:proposed|introduced|presented|developed|designed|devised)")
+                 + alternation("proposal_participles"))
 _PASSIVE = re.compile(r"\b" + _PASSIVE_VERB + r"\b", re.IGNORECASE)
 _PASSIVE_GATE = prefilter(_PASSIVE)
 # ("named entity recognition": an adjective, no naming)
@@ -66,14 +66,14 @@ _COINED = re.compile(
     re.IGNORECASE,
 )
 _COINED_GATE = prefilter(_COINED)
-# The leading lookahead only restates what the pattern needs (a "(" reached through name and
-# space characters; keep its class in step with names.WORD); it lets the scan skip, without
+# The leading lookahead only restates what the pattern needs (a "(" reached through the
+# characters of names and of the separators below); it lets the scan skip, without
 # backtracking, positions that cannot match (6x faster on abstracts, same matches).
 _DEFINITION_SOURCE = r"(?P<long>(?:" + WORD + r")(?:[\s-]+(?:" + WORD + r")){0,7})[\s~]*\((?P<short>[^()]{1,30})\)"
-DEFINITION = re.compile(r"(?=[A-Za-z0-9\-+'’./\s~]*+\()" + _DEFINITION_SOURCE)
+DEFINITION = re.compile(r"(?=[" + NAME_CHARS + r"\s~]*+\()" + _DEFINITION_SOURCE)
 # definitions() scans faster, trying the pattern only where it can start (same matches)
 _DEFINITION_BODY = re.compile(_DEFINITION_SOURCE)                         # without the lookahead
-_DEFINITION_GAP = re.compile(r"[^A-Za-z0-9\-+'’./\s~]")                   # what a match cannot span
+_DEFINITION_GAP = re.compile(r"[^" + NAME_CHARS + r"\s~]")                # what a match cannot span
 _DEFINITION_CHUNK = re.compile(r"\S*[A-Za-z0-9]")                         # a chunk's first word character
 _NOVEL_APPOSITION = re.compile(r"(?<![\w\-&+^./])(?P<name>" + WORD + r"),\s+(?:a|an)\s+(?:(?:set|family|series|class|suite)\s+of\s+)?"
                                r"(?:new|novel)\b")
@@ -133,11 +133,7 @@ _HEAD_PROPOSED = re.compile(r"\s*(?:and\s+(?:the\s+)?[^()]{1,60}\([^()]{1,20}\)\
 
 
 # Things a paper "presents" that are not methods (words of an article-less object phrase).
-NOT_CONTRIBUTIONS = frozenset("""
-experiments experimental results result analysis analyses study studies evaluation evaluations
-evidence findings insights observations comparisons comparison benchmark benchmarks dataset datasets
-theoretical empirical extensive comprehensive thorough detailed ablation ablations survey review
-""".split())
+NOT_CONTRIBUTIONS = lexicon("not_contributions")
 
 
 @dataclass
