@@ -67,10 +67,15 @@ class Prefilter:
 def prefilter(pattern: re.Pattern[str]) -> Prefilter:
     """The :class:`Prefilter` of ``pattern`` (an empty one, which admits every text, when the
     pattern requires no word)."""
-    tree = sre_parse.parse(pattern.pattern, pattern.flags)
     walk, phrases = _Walk(), _Walk(phrases=True)
-    for w in (walk, phrases):
-        w.close(w.sequence(tree, None, follow=False), exact=False)
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+        for w in (walk, phrases):
+            w.close(w.sequence(tree, None, follow=False), exact=False)
+    except (AttributeError, TypeError, ValueError):
+        # (re's parser is private and may change shape in a later Python: then no gate, the same
+        # matches, slower; tests/test_extract_patterns.py fails on a pattern left without one)
+        return Prefilter()
     usable = sorted((g for g in walk.groups if _heads(g) is not None), key=_selectivity, reverse=True)
     if not usable:
         return Prefilter()
