@@ -20,14 +20,14 @@ from kg.extract.proposes.rules import PROPOSER, PROPOSER_GATE
 from kg.records import Extraction
 from kg.text import Caseless, word_heads
 
-# (pattern, outcome, confidence, what every match holds); the first matching cue of a sentence
-# region wins. Most sentences hold none of a cue's words (kg.extract.prefilter) and skip its pattern.
-# Patterns are written in lower case (kg.text.Caseless scans lower-cased text, case-sensitively).
 def _cue(source: str, outcome: str, confidence: float) -> tuple[Caseless, str, float, Prefilter]:
     pattern = Caseless.compile(source)
     return pattern, outcome, confidence, prefilter(pattern.pattern)
 
 
+# (pattern, outcome, confidence, what every match holds); the first matching cue of a sentence
+# region wins. Most sentences hold none of a cue's words (kg.extract.prefilter) and skip its pattern.
+# Patterns are written in lower case (kg.text.Caseless scans lower-cased text, case-sensitively).
 CUES: list[tuple[Caseless, str, float, Prefilter]] = [
     _cue(*cue) for cue in [
         (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"

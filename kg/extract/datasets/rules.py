@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 from kg.extract import Document
 from kg.extract.names import NAME_CHARS, NOT_NAMES, STOPWORDS, WORD, is_namey, lexicon
+from kg.extract.prefilter import prefilter
 from kg.extract.proposes import own_names
 from kg.records import Extraction
-from kg.extract.prefilter import prefilter
 from kg.text import Caseless, Sentence
 from kg.vocab import Mention
 
@@ -72,6 +72,9 @@ def _names_before(text: str, start: int, end: int) -> re.Match[str] | None:
             if m:
                 return m
     return None
+
+
+# words that name no dataset in front of a dataset noun ("the large-scale public | benchmark")
 _GENERIC_SET_WORDS = STOPWORDS | lexicon("generic_set_words")
 
 # a preposition in front of the name next to the noun ends the list there
