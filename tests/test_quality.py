@@ -208,6 +208,28 @@ def test_names_listed_with_a_known_dataset_are_dataset_candidates():
     assert "ELU" not in found, found
 
 
+def test_a_datasets_words_are_no_features_of_its_evaluation_and_the_model_has_none():
+    # the words of a dataset's name would teach the model which datasets the annotated papers
+    # happened to evaluate on; a proposal's first and last words ("... Network") do generalise
+    from kg.extract import Document
+    from kg.extract.datasets.learned import dataset_candidates, dataset_features
+    from kg.extract.proposes.learned import proposal_candidates, proposal_features
+    from kg.records import Paper
+    vocab = default_vocabulary()
+    paper = Paper(title="Sparse Gated Translation Networks", abstract=(
+        "We evaluate Sparse Gated Translation Networks on WMT'14 English-German and WMT'14 English-French."))
+    doc = Document(paper, vocab)
+    datasets = dataset_candidates(doc)
+    assert any(" " in c.surface for c in datasets), [c.surface for c in datasets]
+    for c in datasets:
+        f = dataset_features(doc, c, set())
+        assert f and not [k for k in f if k.startswith(("first:", "last:"))], (c.surface, f)
+    proposals = [c for c in proposal_candidates(doc) if " " in c.name]
+    assert any(k.startswith("last:") for c in proposals for k in proposal_features(doc, c, 0))
+    weights = load_model().decisions["evaluatesOn"].weights
+    assert weights and not [k for k in weights if k.startswith(("first:", "last:"))]
+
+
 def test_capitalised_words_listed_after_on_with_a_name_are_dataset_names():
     # a SciREX abstract: "our method achieves state-of-the-art performance on Caltech, INRIA, and ETH"
     from kg.extract import Document

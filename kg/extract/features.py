@@ -226,7 +226,9 @@ def context_features(f: Features, prefix: str, mentions: list[Mention], keys_bef
                 f[f"{prefix}always-after:{key}"] = 1.0
 
 
-def shape_features(f: Features, prefix: str, name: str, vocab: Vocabulary) -> None:
+def shape_features(f: Features, prefix: str, name: str, vocab: Vocabulary, edge_words: bool = True) -> None:
+    """How ``name`` is written: its length in words, case, digits, hyphens, stop words and, with
+    ``edge_words``, the words it starts and ends with (features per word)."""
     ws = words(name)
     f[f"{prefix}words:{bucket(len(ws), 4)}"] = 1.0
     if any(namey(vocab, w) for w in ws):
@@ -246,8 +248,9 @@ def shape_features(f: Features, prefix: str, name: str, vocab: Vocabulary) -> No
     if len(ws) > 1:
         # the words a multi-word phrase starts and ends with: "Looking …", "… Search" name no method
         first, last = ws[0].lower(), ws[-1].lower().rstrip("s")
-        f[f"{prefix}first:{first}"] = 1.0
-        f[f"{prefix}last:{last}"] = 1.0
+        if edge_words:
+            f[f"{prefix}first:{first}"] = 1.0
+            f[f"{prefix}last:{last}"] = 1.0
         if first.endswith("ing"):
             f[f"{prefix}first-ing"] = 1.0
         if first in ("a", "an", "the", "on", "towards", "toward", "when", "how", "why", "what", "which", "who", "where",

@@ -108,7 +108,9 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
     f: Features = {}
     for o in cand.origins:
         f["o:" + o] = 1.0
-    shape_features(f, "", cand.surface, doc.vocab)
+    # (no feature per first or last word: a dataset's words are its name, and weights on them learn
+    # which datasets the annotated papers happened to evaluate on, "first:wmt'14")
+    shape_features(f, "", cand.surface, doc.vocab, edge_words=False)
     concept = doc.vocab.lookup(cand.surface, kind="dataset") or doc.vocab.lookup(cand.label, kind="dataset")
     if concept is not None and concept.area:
         f["area:" + concept.area] = 1.0
