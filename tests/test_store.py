@@ -203,6 +203,21 @@ def test_changed_min_confidence_reextracts_the_stored_papers(small_listing, tmp_
     assert report.relations == ref_report.relations and report.triples == ref_report.triples
 
 
+@pytest.mark.parametrize("data_file", ["cues.json", "lexicon.json", "vocab/datasets.ttl"])
+def test_the_extraction_fingerprint_covers_the_data_the_extractors_read(data_file, tmp_path, monkeypatch):
+    # an edited stop list, cue list or vocabulary changes what is extracted: stored papers are extracted again
+    from kg.build.fingerprint import extraction_fingerprint
+    from kg.vocab import ontology_dir
+    copy = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), copy)
+    monkeypatch.setenv("KG_ONTOLOGY_DIR", str(copy))
+    before = extraction_fingerprint(0.0)
+    assert extraction_fingerprint(0.0) == before
+    with open(copy / data_file, "a", encoding="utf-8") as f:
+        f.write("\n")
+    assert extraction_fingerprint(0.0) != before
+
+
 def test_a_side_table_of_the_earlier_layout_is_reextracted_from_its_records(small_listing, tmp_path,
                                                                            stable_fingerprint):
     """Side tables written before records got their own table kept them zlib-compressed in the

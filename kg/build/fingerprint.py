@@ -13,10 +13,11 @@ _KG = Path(__file__).resolve().parent.parent
 
 def extraction_fingerprint(min_confidence: float, model: str | None = None) -> str:
     """Hash of everything that decides a stored paper's triples: extractors, the extraction
-    model, normalisation, vocabulary and cues, RDF mapping, the build and the confidence threshold."""
+    model, normalisation, vocabulary, cues and word lists, RDF mapping, the build and the confidence threshold."""
     files = sorted(_KG.glob("extract/**/*.py")) + sorted(_KG.glob("build/*.py")) + sorted(_KG.glob("graph/*.py")) + [
         _KG / n for n in ("normalize.py", "vocab.py", "text.py", "records.py", "stats.py")]
-    files += sorted((ontology_dir() / "vocab").glob("*.ttl")) + [ontology_dir() / "cues.json"]
+    # the data the extractors read: vocabulary, cue phrases, stop lists and verbs
+    files += sorted((ontology_dir() / "vocab").glob("*.ttl")) + [ontology_dir() / n for n in ("cues.json", "lexicon.json")]
     h = hashlib.sha1(repr(float(min_confidence)).encode() + model_fingerprint(model).encode())
     for f in files:
         if f.is_file():
