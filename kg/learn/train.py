@@ -44,7 +44,10 @@ def _fresh(doc: Document) -> Document:
     return Document(doc.paper, doc.vocab, model=doc.model)
 
 
-def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, Rows, int, int]:
+def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]],
+                  names: list[str] | None = None) -> tuple[Rows, Rows, int, int]:
+    """Rows of the proposes and primary decisions, and the gold entities no candidate covers;
+    ``names``, when given, receives each row's candidate name (the row builders below alike)."""
 
     rows, primary_rows, missed, missed_primary = [], [], 0, 0
     for paper, (doc, ann) in enumerate(docs):
@@ -61,12 +64,14 @@ def proposal_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows
             feats = proposal_features(doc, c, rank)
             rows.append((feats, int(bool(hits)), paper))
             primary_rows.append((feats, int(bool(phits)), paper))
+            if names is not None:
+                names.append(c.name)
         missed += len(gold) - len(covered)
         missed_primary += len(gold_primary) - len(covered_primary)
     return rows, primary_rows, missed, missed_primary
 
 
-def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
+def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]], names: list[str] | None = None) -> tuple[Rows, int]:
 
     rows, missed = [], 0
     for paper, (doc, ann) in enumerate(docs):
@@ -81,6 +86,8 @@ def dataset_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows,
             hits = [i for i, g in enumerate(gold) if keys & g]
             covered.update(hits)
             rows.append((dataset_features(doc, c, own), int(bool(hits)), paper))
+            if names is not None:
+                names.append(c.surface)
         missed += len(gold) - len(covered)
     return rows, missed
 
@@ -97,7 +104,8 @@ def _side_keys(doc: Document, name: str) -> set[str]:
     return keys
 
 
-def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
+def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]],
+                    names: list[str] | None = None) -> tuple[Rows, int]:
 
     rows, missed = [], 0
     for paper, (doc, ann) in enumerate(docs):
@@ -110,11 +118,13 @@ def comparison_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Ro
             hits = [i for i, (ga, gb) in enumerate(gold) if (a & ga and b & gb) or (a & gb and b & ga)]
             covered.update(hits)
             rows.append((comparison_features(doc, c, own), int(bool(hits)), paper))
+            if names is not None:
+                names.append(f"{e.subject} ~ {e.object}")
         missed += len(gold) - len(covered)
     return rows, missed
 
 
-def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, int]:
+def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]], names: list[str] | None = None) -> tuple[Rows, int]:
 
     rows, missed = [], 0
     for paper, (doc, ann) in enumerate(docs):
@@ -129,6 +139,8 @@ def task_rows(docs: Sequence[tuple[Document, AnnotatedPaper]]) -> tuple[Rows, in
             hits = [i for i, g in enumerate(gold) if keys & g]
             covered.update(hits)
             rows.append((task_features(doc, c), int(bool(hits)), paper))
+            if names is not None:
+                names.append(c.surfaces[0])
         missed += len(gold) - len(covered)
     return rows, missed
 
