@@ -96,7 +96,7 @@ def _verdicts(decision: str, decide: LogisticModel, papers: Sequence[AnnotatedPa
     for i, (p, f, y, paper, name) in enumerate(scored):
         cut = decide.threshold if decision == "primary" else decide.cut(candidate_group(decision, f))
         kept = chosen.get(paper) == i if decision == "primary" else p >= cut
-        yield Verdict(papers[paper].paper.title, set_name, name, round(p, 3), cut, bool(y), kept, _reasons(decide, f))
+        yield Verdict(papers[paper].paper.title, set_name, name, p, cut, bool(y), kept, _reasons(decide, f))
 
 
 def misses(verdicts: list[Verdict], decision: str) -> Iterator[tuple[str, Verdict]]:
