@@ -631,6 +631,25 @@ def test_a_new_name_built_on_a_known_one_is_a_side_of_its_own():
     assert "DeiT-S" in names and "ResNet-50" in names and "CNN-based" not in names, names
 
 
+def test_a_technique_is_a_side_for_the_model_to_weigh_not_for_the_rules():
+    # "Adam", "batch normalization": generic techniques the vocabulary knows are no sides of the
+    # rules' comparisons, but a paper proposing an optimizer compares with Adam: the learned
+    # decision gets them as weak candidates, marked as techniques, and weighs them
+    from kg.extract.compares.learned import comparison_candidates, comparison_features
+    from kg.extract.compares.sides import method_mentions
+    doc = Document(paper("FooOpt: a new optimizer", "We propose FooOpt, a new optimizer. FooOpt outperforms "
+                         "Adam with batch normalization on language modeling."), default_vocabulary())
+    text = doc.abstract_sentences[1].text
+    assert {m.name for m in method_mentions(doc, text)} == {"FooOpt"}
+    weak = {m.name: m.strength for m in method_mentions(doc, text, techniques=True)}
+    assert weak["Adam"] < weak["FooOpt"] and weak["batch normalization"] < weak["FooOpt"], weak
+    cands = {c.extraction.object: c for c in comparison_candidates(doc) if c.extraction.subject == "FooOpt"}
+    assert "Adam" in cands, cands.keys()
+    assert "o:vocab:technique" in comparison_features(doc, cands["Adam"], {"fooopt"})
+    rules = {(e.subject, e.object) for e in extract(doc.paper, model=None) if e.predicate == "comparesTo"}
+    assert not rules, rules
+
+
 def test_a_side_named_by_its_kind_after_a_cue():
     rules = lambda p: {(e.subject, e.object) for e in extract(p, model=None) if e.predicate == "comparesTo"}
     kind = paper("FooWalk: walking graphs", "FooWalk learns better policies than other RL-based methods, "

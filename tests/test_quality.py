@@ -36,6 +36,11 @@ SHIPPED_DEV = {"proposes": 0.85, "evaluatesOn": 0.92, "comparesTo": 0.75}
 BLIND = ("gold_heldout.json", "heldout_papers.jsonl")
 SHIPPED_BLIND = {"proposes": 0.64, "evaluatesOn": 0.83, "comparesTo": 0.44, "addressesTask": 0.60, "results": 0.58,
                  "main": 0.73}
+# ... and on 100 ICLR abstracts of every field of machine learning (SciTLDR), annotated blind:
+# farther from the seeds than SciREX; two results only, so no floor for them. (41 comparisons:
+# about .025 a pair.)
+TLDR = ("gold_tldr.json", "tldr_papers.jsonl")
+SHIPPED_TLDR = {"proposes": 0.62, "evaluatesOn": 0.86, "comparesTo": 0.36, "addressesTask": 0.50, "main": 0.70}
 
 
 def _papers(name: str):
@@ -73,6 +78,15 @@ def test_shipped_model_on_papers_it_never_saw():
     assert len(blind) == 106 and not titles & {a.paper.title for a in blind}
     scores = _score(load_model(), blind)
     assert all(scores[k] >= v for k, v in SHIPPED_BLIND.items()), scores
+
+
+def test_shipped_model_on_machine_learning_abstracts_far_from_the_seeds():
+    tldr = load_annotated([ANNOTATED / TLDR[0]], [ANNOTATED / TLDR[1]])
+    titles = {a.paper.title for name in POOL for a in _papers(name)}
+    titles |= {a.paper.title for a in load_annotated([ANNOTATED / BLIND[0]], [ANNOTATED / BLIND[1]])}
+    assert len(tldr) == 100 and not titles & {a.paper.title for a in tldr}
+    scores = _score(load_model(), tldr)
+    assert all(scores[k] >= v for k, v in SHIPPED_TLDR.items()), scores
 
 
 def test_slash_siblings_and_two_coined_names_in_one_phrase():

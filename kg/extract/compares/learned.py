@@ -1,7 +1,10 @@
 """The learned comparesTo decision: mention pairs around a cue as candidates, a model decides.
 
 Candidates: the rules' comparisons, every other (left of a cue, right of it) pair of named
-mentions in a cue sentence, and the paper's main method against each name right of a cue.
+mentions in a cue sentence, and the paper's main method against each name right of a cue. The
+mentions here include the generic techniques the vocabulary knows ("Adam", "batch normalization"),
+which the rules skip: a paper proposing an optimizer compares with Adam, and the model weighs
+the ``vocab:technique`` mark.
 Features (:func:`comparison_features`): the cue and its confidence, distances, what stands
 between the sides (examples, clause breaks), each side's shape and the vocabulary's word on it,
 whether a side is the paper's own method.
@@ -50,7 +53,7 @@ def comparison_candidates(doc: Document, relaxed: bool = True) -> list[Compariso
         raw = raw_cues(text, doc.word_heads(text))
         if not raw:
             continue
-        mentions = method_mentions(doc, text)
+        mentions = method_mentions(doc, text, techniques=True)
         if not mentions:
             continue
         for cue, outcome, confidence in sentence_cues(raw, mentions):

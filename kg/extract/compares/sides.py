@@ -159,8 +159,9 @@ def _compound(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def method_mentions(doc: Document, text: str) -> list[MethodMention]:
-    """Methods and method families named in ``text`` (one sentence)."""
+def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[MethodMention]:
+    """Methods and method families named in ``text`` (one sentence); with ``techniques``, the
+    generic techniques the vocabulary knows too ("Adam", "batch normalization"), as weak mentions."""
     found: list[MethodMention] = []
     primary = primary_method(doc)
     own = [(n, p) for p in find_proposals(doc) for n in (p.name, *p.aliases)]
@@ -177,9 +178,11 @@ def method_mentions(doc: Document, text: str) -> list[MethodMention]:
     data_names = dataset_names(doc)
     for m in doc.find(text, kind="method"):
         if m.concept.area == "technique":
-            # generic techniques (dropout, fine-tuning) are not comparison sides; the span still
-            # blocks name-shaped words inside it
-            found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key, 0.0))
+            # generic techniques (dropout, fine-tuning) are no comparison sides of the rules (the
+            # learned decision asks for them, as weak ones); the span still blocks name-shaped
+            # words inside it
+            found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key,
+                                       0.2 if techniques else 0.0))
             continue
         start = _name_start(text, m.start) if in_abstract else m.start
         tail = _VARIANT_TAIL.match(text, m.end)
