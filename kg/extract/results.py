@@ -80,16 +80,17 @@ _GAIN_AFTER = re.compile(
 _RANGE_BEFORE = re.compile(r"(?:from|between)\s*$", re.IGNORECASE)
 # "improvements ranging from 0.90% to 23.35% ... and from 3.82% to 78.14%": the ends of a range of
 # gains are gains ("improves X from 40.4 to 45.9", with no "ranging", gives the baseline and the method)
+_CHANGE = r"(?:improvement|gain|increase|boost|drop|reduction|decrease|degradation)s?"   # a change, named
 _GAIN_RANGE_BEFORE = re.compile(
-    rf"\b(?:improvement|gain|increase|boost|drop|reduction|decrease|degradation)s?\s+(?:\w+\s+){{0,2}}?"
+    rf"\b{_CHANGE}\s+(?:\w+\s+){{0,2}}?"
     rf"(?:ranging|range|ranges|varying)\b(?:[^.;]|\.(?=\d)){{0,120}}?\bfrom\s+(?:{_NUM}\s+to\s*)?$", re.IGNORECASE)
 # "improvements of 4.6% on MedMNIST, 5.8% on NonMNIST, and 13.4% on ...": every item a gain; and
 # "compressed by 85.2% in MNIST and 83.9% in AlexNet" after a bare "by", where the names between the
 # items are capitalised ("by 1.2% on ImageNet and reaches 83.4%" is no list)
 _ITEMS = (r"(?:up\s+to\s+)?(?:" + _NUM + r"\s+(?:on|in|for)\s+(?:the\s+)?[\w.-]+(?:\s+{word}){{0,2}}{lazy}"
           r"\s*,?\s*(?:and\s+)?){times}$")
-_GAIN_ITEMS_BEFORE = re.compile(r"\b(?:improvement|gain|increase|boost|drop|reduction|decrease|degradation)s?\s+"
-                                r"(?:of|by)\s+" + _ITEMS.format(word=r"[\w.-]+", lazy="?", times="*"), re.IGNORECASE)
+_GAIN_ITEMS_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:of|by)\s+" + _ITEMS.format(word=r"[\w.-]+", lazy="?", times="*"),
+                                re.IGNORECASE)
 _GAIN_BY_ITEMS_BEFORE = re.compile(r"\bby\s+" + _ITEMS.format(word=r"(?-i:[A-Z0-9])[\w.-]*", lazy="", times="+"),
                                    re.IGNORECASE)
 # what after the last number of a list makes every number of it a difference ("1.9%, 1.3% and
@@ -98,9 +99,8 @@ _GAIN_BY_ITEMS_BEFORE = re.compile(r"\bby\s+" + _ITEMS.format(word=r"(?-i:[A-Z0-
 _LIST_GAIN_AFTER = re.compile(
     r"^\s?(?:\\?%|percent)?\s*(?:[\w-]+\s+){0,2}?(?:higher|lower|better|worse|more|less|fewer|"
     r"improvements?|gains?|drops?|increases?|decreases?|reductions?|boosts?)\b", re.IGNORECASE)
-_LIST_GAIN_BEFORE = re.compile(
-    r"(?:\bby|\b(?:improvement|gain|increase|boost|drop|reduction|decrease|degradation)s?\s+of|"
-    r"\b(?:reduc|increas|decreas|sav|cut)\w*)\s+(?:only\s+|just\s+|merely\s+|up\s+to\s+)?$", re.IGNORECASE)
+_LIST_GAIN_BEFORE = re.compile(rf"(?:\bby|\b{_CHANGE}\s+of|\b(?:reduc|increas|decreas|sav|cut)\w*)\s+"
+                               r"(?:only\s+|just\s+|merely\s+|up\s+to\s+)?$", re.IGNORECASE)
 
 # The paper speaking of its own model as the subject of a result.
 _OWN_SUBJECT = re.compile(
