@@ -360,6 +360,27 @@ def test_cost_advantages_and_similar_with_are_cues():
     assert any(b == "CatNet-50" and o == "comparable" for a, b, o in got), got
 
 
+def test_relative_clause_advantage_of_among_and_parameter_cues():
+    # "X, which superseded Y", "the advantage of X over Y", "best ... among X", "less parameters
+    # than", "advantages over", "relative to"
+    p = paper("ZebraNet: Stripes Help", "The field moved to LionNets, which quickly superseded TigerNets. "
+              "The advantage of PumaNets over CatNets is clear. ZebraNet gives the best accuracy among "
+              "pure MLP models. ZebraNet needs less parameters than OwlNet. ZebraNet has two advantages "
+              "over HawkNet. ZebraNet is 3x faster relative to DogNet.")
+    got = pairs(p)
+    assert {("LionNets", "TigerNets", "outperforms"), ("PumaNets", "CatNets", "outperforms"),
+            ("ZebraNet", "OwlNet", "outperforms"), ("ZebraNet", "HawkNet", "outperforms")} <= got, got
+    assert any(a == "ZebraNet" and "MLP" in b for a, b, _ in got), got
+    assert any(a == "ZebraNet" and b == "DogNet" for a, b, _ in got), got
+
+
+def test_a_relative_clause_after_the_papers_own_part_keeps_the_main_method_as_subject():
+    p = paper("ZebraNet: Stripes Help", "We propose ZebraNet. We design a Stripe Module (SM), which can boost "
+              "the efficiency of LionNets.")
+    assert ("ZebraNet", "LionNets", "outperforms") in pairs(p), pairs(p)
+    assert not any(a in ("Stripe Module", "SM") for a, _, _ in pairs(p)), pairs(p)
+
+
 def test_as_well_as_compares_only_after_a_performance_verb():
     got = pairs(paper("HeronNet", "Our HeronNet performs as well as ResNet-50 on CIFAR-10."))
     assert ("HeronNet", "ResNet-50", "comparable") in got, got

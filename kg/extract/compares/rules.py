@@ -40,11 +40,14 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"dominat\w*\s+over|"
          r"superior\s+(?:performance\s+)?(?:to|over)|better\s+(?:[\w-]+\s+){0,4}?than|favou?rable\s+to|"
          r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|fewer|lower\s+(?:latency|cost|"
-         r"complexity|memory|flops|error)\w*|less\s+(?:memory|comput\w+|training|time|data|energy|latency))"
+         r"complexity|memory|flops|error)\w*|less\s+(?:memory|comput\w+|training|time|data|energy|latency|"
+         r"(?:learning\s+)?parameters?))"
          r"\s+(?:[\w-]+\s+){0,4}?than|"
-         r"(?:improv\w+|gains?|advantage|boost|margin|speed-?ups?|increase|performance)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
+         r"(?:improv\w+|gains?|advantages?|boost|margin|speed-?ups?|increase|performance)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|(?:compares?|compet\w*)\s+favou?rably\s+(?:to|with|against)|"
-         r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of)",
+         r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of|"
+         # "state-of-the-art results among NF-based methods", "the best ... result among pure CNN models"
+         r"(?:best|state-of-the-art|sota)\s+(?:[\w-]+\s+){0,6}?among)",
          "outperforms", 0.85),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?(?:to|with)|"
          r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|fast|efficient)\s+as|"
@@ -54,7 +57,7 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",
          "comparable", 0.75),
         # ("the gap between A and B": A and B are compared, split at "and" like "compare A with B")
-        (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|versus|vs\.?|"
+        (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|relative\s+to|versus|vs\.?|"
          r"against|compare[sd]?|gap\s+between)\b", "compared", 0.65),
         # "improves Vision Transformer (ViT) in performance", "we boost the detector DINO from 49.0% AP
         # to 51.9% AP": the method improved on is the loser (weaker than the cues above: last)
@@ -70,6 +73,8 @@ _CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|
                          r"\b(?:(?:partly|largely|mainly)\s+)?(?:thanks\s+to|due\s+to|owing\s+to|because\s+of)\b")
 _CLAUSE_START = re.compile(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b")
 _COMMA_END = re.compile(r",\s*$")
+_WHICH_END = re.compile(r",\s+which\s*$")
+_NOMINAL_OF = re.compile(r"^(?:improv\w+|gains?|advantages?|boost|margin|speed-?ups?|increase|performance)\s+of\s", re.I)
 _BARE_IMPROVE = CUES[-1][0]    # "improves", "boosting": the last, weakest cue
 _PREPOSITION_BETWEEN = re.compile(r"\b(?:for|in|on|with|to|at|from|across|when|during)\b")
 VERBAL = re.compile(r"compare[sd]?$|comparing$|gap\s+between$")
@@ -265,6 +270,10 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
            stop: int) -> Iterator[Extraction]:
     left_start = _clause_start(text, cue.start())
     left = [m for m in mentions if left_start <= m.start and m.end <= cue.start() and m not in objects]
+    of = _NOMINAL_OF.search(cue.group())
+    if of:
+        # "the advantage of these transformers over CNNs": the side the noun is of is the subject
+        left = [m for m in mentions if cue.start() + of.end() <= m.start and m.end <= cue.end()] or left
     right_end = min(_clause_end(text, cue.end()), stop)
     right = [m for m in mentions if cue.end() <= m.start and m.end <= right_end
              and not _MEASURED_BY.search(text[cue.end():m.start])]   # "(measured by FVD, CLIP)": metrics
@@ -294,6 +303,13 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
         described = described_subject(text, left_start, cue.start())
         if described is not None:
             left = [described]
+        elif _WHICH_END.search(text, 0, left_start):
+            # "Vision Transformers (ViTs), which quickly superseded ConvNets": the relative
+            # clause's subject is the name it follows (a part of the paper's own method stands for
+            # the method, as without a subject)
+            comma = text.rfind(",", 0, left_start)
+            left = [m for m in mentions if m.end <= comma and not text[m.end:comma].strip(" )")
+                    and not m.key.startswith("own:")][-1:]
     if left:
         # the clause's subject: the paper's own method if named there, else the first name
         own = [m for m in left if m.key.startswith("own:")]

@@ -32,6 +32,7 @@ _CITATION_KEY = re.compile(r"[a-z]+\d{4}[a-z]*")                # "wang2017sampl
 _NUMBERISH = re.compile(r"[\d.x×%-]+[A-Za-z]{0,2}")          # "3x", "12.5M": sizes, not names
 _LETTER_INDEX = re.compile(r"[A-Z]\d*")                       # "K", "N2": variables
 _LATEX_GLUE = re.compile(r"(?:approx|sim|times|pm|leq?|geq?|mathrm|textbf)\d")
+_SENTENCE_GLUE = re.compile(r"[a-z]+\.[A-Z][a-z]*")                # "methods.Code": a missing space after a period
 # a kind word between two names ("the strong CNN model ConvNeXt")
 _KIND_BEFORE_NAME = re.compile(r"\s+(?:models?|networks?|architectures?|backbones?|baselines?|methods?)\s+", re.I)
 # what follows a mention and makes it something other than a comparison side
@@ -120,7 +121,7 @@ def _side_name(token: str) -> str | None:
     if not (is_namey(word) and word.casefold() not in NOT_NAMES
             and not _NUMBERISH.fullmatch(word) and not _LETTER_INDEX.fullmatch(word)
             and not _CITATION_KEY.fullmatch(word)
-            and not _LATEX_GLUE.match(word)):
+            and not _LATEX_GLUE.match(word) and not _SENTENCE_GLUE.fullmatch(word)):
         word = None
     return word
 
