@@ -25,6 +25,9 @@ def _cue(source: str, outcome: str, confidence: float) -> tuple[Caseless, str, f
     return pattern, outcome, confidence, prefilter(pattern.pattern)
 
 
+# what a cue's gain is called: "an improvement over X", "the advantage of X over Y"
+_GAIN_NOUN = r"(?:improv\w+|gains?|advantages?|boost|margin|speed-?ups?|increase|performance)"
+
 # (pattern, outcome, confidence, what every match holds); the first matching cue of a sentence
 # region wins. Most sentences hold none of a cue's words (kg.extract.prefilter) and skip its pattern.
 # Patterns are written in lower case (kg.text.Caseless scans lower-cased text, case-sensitively).
@@ -43,7 +46,7 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"complexity|memory|flops|error)\w*|less\s+(?:memory|comput\w+|training|time|data|energy|latency|"
          r"(?:learning\s+)?parameters?))"
          r"\s+(?:[\w-]+\s+){0,4}?than|"
-         r"(?:improv\w+|gains?|advantages?|boost|margin|speed-?ups?|increase|performance)\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
+         + _GAIN_NOUN + r"\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|(?:compares?|compet\w*)\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of|"
          # "state-of-the-art results among NF-based methods", "the best ... result among pure CNN models"
@@ -74,7 +77,7 @@ _CLAUSE_END = re.compile(r";|\.\s|,\s+(?:while|whereas|but|which|and\s+(?:it|we|
 _CLAUSE_START = re.compile(r";|:\s|\bwhile\b|\bwhereas\b|\bbut\b|,\s+(?:and\s+)?(?:we|which)\b")
 _COMMA_END = re.compile(r",\s*$")
 _WHICH_END = re.compile(r",\s+which\s*$")
-_NOMINAL_OF = re.compile(r"^(?:improv\w+|gains?|advantages?|boost|margin|speed-?ups?|increase|performance)\s+of\s", re.I)
+_NOMINAL_OF = re.compile("^" + _GAIN_NOUN + r"\s+of\s", re.I)
 _BARE_IMPROVE = CUES[-1][0]    # "improves", "boosting": the last, weakest cue
 _PREPOSITION_BETWEEN = re.compile(r"\b(?:for|in|on|with|to|at|from|across|when|during)\b")
 VERBAL = re.compile(r"compare[sd]?$|comparing$|gap\s+between$")
