@@ -162,6 +162,8 @@ def test_a_title_says_where_its_means_stand_and_a_name_with_its_kind_noun_is_one
     crn = Document(papers["Photographic Image Synthesis with Cascaded Refinement Networks"].paper, vocab)
     feats = {c.name: proposal_features(crn, c, i) for i, c in enumerate(proposal_candidates(crn))}
     assert "title-after-means" in feats["Cascaded Refinement Networks"], sorted(feats)
+    # found as the title's means, not only as a run of capitalised words
+    assert "o:title-means" in feats["Cascaded Refinement Networks"], sorted(feats["Cascaded Refinement Networks"])
     assert "title-before-means" in feats["Photographic Image Synthesis"], sorted(feats)
     se = Document(papers["Squeeze-and-Excitation Networks"].paper, vocab)
     holding = [c.names for c in proposal_candidates(se) if "Squeeze-and-Excitation" in c.names]

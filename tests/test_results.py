@@ -208,6 +208,21 @@ def test_a_task_is_described_against_the_papers_other_tasks():
     assert {"only-task", "task-candidates:1"} <= set(task_features(alone, only))
 
 
+def test_a_task_opening_the_title_before_its_means_is_what_the_title_names():
+    # "Crowd Counting with Density Pyramids" names its problem as "... for Crowd Counting" does; a
+    # task that does not open the title ("Fast Crowd Counting with ...") is not marked so
+    from kg.extract import Document
+    from kg.extract.tasks import task_candidates, task_features
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    for title, marked in (("Crowd Counting with Density Pyramids", True), ("FooNet: Crowd Counting via Pyramids", True),
+                          ("Fast Crowd Counting with Density Pyramids", False)):
+        doc = Document(Paper(title=title, abstract="We count people in images."), vocab)
+        [task] = [c for c in task_candidates(doc) if c.concept is not None and c.concept.label == "crowd counting"]
+        assert ("title:for" in task_features(doc, task)) is marked, title
+
+
 def test_a_general_task_folds_into_the_most_specific_one_kept():
     # "U-Net: Convolutional Networks for Biomedical Image Segmentation": with both the known
     # "Image Segmentation" (also written "segmentation") and the narrower phrase kept, one task
@@ -464,6 +479,16 @@ def test_drops_and_a_previous_best_are_not_results():
         "Fréchet Inception Distance (FID) of 7.4, improving over the previous best IS of 52.52 and FID of 18.65. "
         "Its accuracy on ImageNet is decreased by only 0.3% and the top-5 accuracy drop is only 0.07% on ImageNet.")))}
     assert {"166.5", "7.4"} <= found and not {"52.52", "18.65", "0.3", "0.07"} & found, found
+
+
+def test_a_change_in_a_metric_is_no_result_and_a_compound_name_is_the_method():
+    # "a drop in accuracy of 0.4%, 4% and 1.45%", "an improvement in top-1 accuracy of 1.2%": changes;
+    # "PC-NAS-L achieves": the whole compound, not the known "NAS" inside it
+    found = _results(Paper(title="FooNAS: Posterior Search", abstract=(
+        "We propose a posterior convergent search. Training LeNet-5, AlexNet and VGG on CIFAR-10 gives a drop "
+        "in accuracy of 0.4%, 4% and 1.45% for the three networks, respectively. PC-NAS-L achieves 78.1% top-1 "
+        "accuracy on ImageNet, an improvement in top-1 accuracy of 1.2% over MobileNetV2.")))
+    assert {(r[0], r[3]) for r in found} == {("PC-NAS-L", "78.1")}, found
 
 
 def test_numbers_coordinated_with_their_metrics_share_the_dataset_named_after_them():

@@ -42,16 +42,16 @@ _VALUE = re.compile(r"\d+(?:\.\d+)?")
 _EQUALS_BEFORE = re.compile(r"=\s?$")
 _SHORT_FORM_GAP = re.compile(r"(?:\s+(?:dataset|data\s+set|benchmark|corpus))?\s*\(\s*", re.IGNORECASE)
 
-# Words right before a number that make it a gain, a bound or an approximation.
+# Words right before a number that make it a gain ("a drop in accuracy of"), a bound or an approximation.
 _NOT_ABSOLUTE_BEFORE = re.compile(
     r"(?:\bby|\bover|\babove|\bnearly|\babout|\baround|\bapproximately|\balmost|\broughly|\bup\s+to|"
     r"\bmore\s+than|\bless\s+than|\bfewer\s+than|\bat\s+least|\bat\s+most|\bunder|\bbelow|\bexceeding|"
     r"\bbeyond|\bwithin|\bx|\btimes|[+~≈><±]|\bof\s+up\s+to|\bbetter\s+than|\bhigher\s+than|"
     r"\bgain\s+of|\bimprovement\s+of|\bincrease\s+of|\breduc\w*|\bsav\w*|\bcut\w*|\bspeed\w*|"
     r"\blatency\s+of|\bthroughput\s+of|\bmemory\s+of|\bwith|\bat|\busing|\bcost\s+of|\bbudget\s+of|"
-    r"\bfirst|\blast|\btop|\bonly\s+the|\bby\s+(?:only|just|merely)|"
-    r"\b(?:drop|decrease|degradation|loss|gain|improvement|increase|reduction)s?\s+(?:is|was|are|were|of)\s+"
-    r"(?:only|just|merely)?)\s*$", re.IGNORECASE)
+    r"\bfirst|\blast|\btop|\bonly\s+the|\bby\s+(?:only|just|merely)|\b(?:drop|decrease|degradation|loss|gain|"
+    r"improvement|increase|reduction)s?\s+(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:is|was|are|were|of)\s+(?:only|just|merely)?)\s*$",
+    re.IGNORECASE)
 # "VAN-B2 surpasses Swin-T 4% mIoU": the number right after the one surpassed is the margin
 _MARGIN_BEFORE = re.compile(r"\b(?:surpass\w*|outperform\w*|beat(?:s|ing)?|exceed\w*)\s+(?:the\s+)?"
                             r"[\w.-]+(?:\s+[\w.-]+){0,2}?\s*$", re.IGNORECASE)
@@ -99,8 +99,8 @@ _GAIN_BY_ITEMS_BEFORE = re.compile(r"\bby\s+" + _ITEMS.format(word=r"(?-i:[A-Z0-
 _LIST_GAIN_AFTER = re.compile(
     r"^\s?(?:\\?%|percent)?\s*(?:[\w-]+\s+){0,2}?(?:higher|lower|better|worse|more|less|fewer|"
     r"improvements?|gains?|drops?|increases?|decreases?|reductions?|boosts?)\b", re.IGNORECASE)
-_LIST_GAIN_BEFORE = re.compile(rf"(?:\bby|\b{_CHANGE}\s+of|\b(?:reduc|increas|decreas|sav|cut)\w*)\s+"
-                               r"(?:only\s+|just\s+|merely\s+|up\s+to\s+)?$", re.IGNORECASE)
+_LIST_GAIN_BEFORE = re.compile(rf"(?:\bby|\b{_CHANGE}\s+(?:in\s+(?:[\w-]+\s+){{1,3}}?)?of|"
+                               r"\b(?:reduc|increas|decreas|sav|cut)\w*)\s+(?:only\s+|just\s+|merely\s+|up\s+to\s+)?$", re.IGNORECASE)
 
 # The paper speaking of its own model as the subject of a result.
 _OWN_SUBJECT = re.compile(
@@ -253,8 +253,8 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
                 if free(m.start(), end):
                     out.append(Span(text[m.start():end], m.start(), end))
                     taken.append((m.start(), end))
-    for m in doc.find(text, kind="method"):
-        if free(m.start, m.end):
+    for m in doc.find(text, kind="method"):   # (not inside a compound: "NAS" of "PC-NAS-L")
+        if free(m.start, m.end) and not re.search(r"\w-$", text[:m.start]):
             end = m.end
             tail = re.match(r"-[A-Za-z0-9]+(?:/\d+)?", text[end:])
             if tail:

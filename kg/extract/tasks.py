@@ -318,13 +318,24 @@ def _benchmark_name(doc: Document, cand: TaskCandidate) -> str | None:
 _TITLE_PURPOSE = re.compile(r"\b(?:for|towards?|in|on)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 
 
-def _title_mentions(title: str, cand: TaskCandidate) -> Iterator[int]:
-    """Where the candidate's surfaces start in the title."""
+# A task that opens the title (or a segment after its colon) and is followed by the means is the
+# problem the title names as well: "Optical Flow Estimation using a Spatial Pyramid Network",
+# "Passage Re-ranking with BERT", "Matrix Completion on Graphs".
+_TITLE_OPENING = re.compile(r"(?:^|[:?!])\s*$")
+_MEANS_AFTER = re.compile(r"\s+(?:using|with|via|by|through|from|without|in|on|based\s+on)\b", re.IGNORECASE)
+
+
+def _leads_title(title: str, at: int, surface: str) -> bool:
+    return bool(_TITLE_OPENING.search(title[:at]) and _MEANS_AFTER.match(title, at + len(surface)))
+
+
+def _title_mentions(title: str, cand: TaskCandidate) -> Iterator[tuple[int, str]]:
+    """Where the candidate's surfaces start in the title, with the surface."""
     low = title.casefold()
     for surface in cand.surfaces:
         at = low.find(surface.casefold())
         while at >= 0:
-            yield at
+            yield at, surface
             at = low.find(surface.casefold(), at + 1)
 
 
@@ -349,7 +360,8 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     if cand.in_title:
         f["in-title"] = 1.0
         title = doc.sentences[0].text
-        if any(_TITLE_PURPOSE.search(title[:at]) for at in _title_mentions(title, cand)):
+        if any(_TITLE_PURPOSE.search(title[:at]) or _leads_title(title, at, surface)
+               for at, surface in _title_mentions(title, cand)):
             f["title:for"] = 1.0   # "... for Visual Recognition": the problem the title names
     # the linear model cannot combine these itself: a known multi-word task in the title is
     # nearly always addressed, a bare one in a background sentence rarely

@@ -53,7 +53,9 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"(?:best|state-of-the-art|sota)\s+(?:[\w-]+\s+){0,6}?among)",
          "outperforms", 0.85),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?(?:to|with)|"
-         r"competitive\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|fast|efficient)\s+as|"
+         # ("equivalent to" alone is an identity: "the update rule is equivalent to attention")
+         r"equivalent\s+(?:accuracy|performance|results?|quality)\s+(?:to|with)|"
+         r"competitive(?:ly)?\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|fast|efficient)\s+as|"
          # ("X as well as Y" is mostly "X and Y": only what performs as well as Y is compared)
          r"(?:perform\w*|work\w*|do|does|did|generali[sz]\w*|transfer\w*)\s+(?:\w+\s+)?as\s+well\s+as|"
          r"(?<!-)match(?:es|ing)?|(?<!-)rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to)|"
@@ -110,7 +112,7 @@ _BETTER = re.compile(r"\b(?:higher|better|faster|more\s+accurate|improv\w+|gains
                      r"computation|latency)|lower\s+(?:latency|cost|error|flops|memory)|speed-?ups?|reduc\w+|"
                      r"outperform\w*|superior|advantage)\b", re.IGNORECASE)
 _WORSE = re.compile(r"\b(?:worse|lower\s+(?:accuracy|performance)|drops?|degrad\w+|inferior|slower)\b", re.IGNORECASE)
-_SIMILAR = re.compile(r"\b(?:similar|comparable|competitive|on\s+par|same\s+level|matching)\b", re.IGNORECASE)
+_SIMILAR = re.compile(r"\b(?:similar|equivalent|comparable|competitive|on\s+par|same\s+level|matching)\b", re.IGNORECASE)
 
 
 def verdict(left_text: str) -> str | None:
@@ -173,7 +175,7 @@ _FRONTED = re.compile(r"(?:(?:moreover|furthermore|in\s+addition|notably|specifi
                       r"in\s+comparison\s+(?:with|to)|unlike|relative\s+to)\s", re.IGNORECASE)
 _PHRASE_COMMA = re.compile(r",\s")
 _SUBJECT_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,3}")        # "our SGAN", "the proposed LMUFormer"
-_WE_LEAD = re.compile(r"\s*we\b", re.IGNORECASE)
+_WE_LEAD = re.compile(r"\s*(?:we|this|it)\b", re.IGNORECASE)   # ("Compared to X, this leads to ...")
 _EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.g\.|i\.e\.|such\s+as|including|like)", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\b(?:within|in|on|for|across|at|under|from|when|that|which|using|trained)\b")
 

@@ -176,6 +176,11 @@ _ON_NAMES = re.compile(
     r"real-world|benchmark|recent)\s+)*(?P<names>(?:" + WORD + r")(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:" + WORD + r")){0,6})"
 )
 _ON_NAMES_GATE = prefilter(_ON_NAMES)
+# "a 2% improvement over LiTv2", "gains in accuracy over Strong-Weak": over a rival, not a dataset
+# (unless the names are called data: "increase in accuracy over UCF-50 and YouTube 11 datasets")
+_RIVAL_BEFORE_OVER = re.compile(r"\b(?:improv\w*|gains?|advantages?|boosts?|margins?|speed-?ups?|increases?|"
+                                r"superior\w*|outperform\w*|better|lead)\s+(?:[\w%.\\-]+\s+){0,5}?$", re.IGNORECASE)
+_CALLED_DATA = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:datasets?|benchmarks?|corpus|corpora|splits?)\b", re.IGNORECASE)
 
 _NAME_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")    # (compiled once: used per sentence)
 _NOT_A_DATASET = re.compile(r"\d+[A-Za-z]{0,2}|[A-Z]\d*|top-?\d+|(?:approx|sim|times|pm)\d.*", re.IGNORECASE)
@@ -204,6 +209,9 @@ def _scan_names_after_on(sentence: Sentence, doc: Document) -> Iterator[tuple[st
     if not _ON_NAMES_GATE.admits(doc.word_heads(text), text):
         return
     for m in _ON_NAMES.finditer(text):
+        if (m.group()[:4].lower() == "over" and _RIVAL_BEFORE_OVER.search(text, max(0, m.start() - 80), m.start())
+                and not _CALLED_DATA.match(text, m.end())):
+            continue
         items = [p for p in _WORD_RE.finditer(m.group("names")) if p.group().lower() not in ("and", "the")]
         # the names run to the first word that is not one; a capitalised word counts when it is
         # listed with one that is ("on Caltech, INRIA, and ETH")

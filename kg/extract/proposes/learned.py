@@ -51,6 +51,10 @@ _TITLECASE_RUN = re.compile(r"(?<![\w-])(?:[A-Z][\w-]*\s+){1,4}[A-Z][\w-]*(?![\w
 # the title's first segment: "Stacked Hourglass Networks | for Human Pose Estimation"
 _TITLE_SEGMENT = re.compile(r"\s+(?:for|with|via|using|in|on|towards?|through|from|by|as|and|of|is|are|:)\s+|:\s*",
                             re.IGNORECASE)
+# the means a title names after its problem: "Photographic Image Synthesis with | Cascaded
+# Refinement Networks", "Optical Flow Estimation using | a Spatial Pyramid Network"
+_TITLE_MEANS = re.compile(r"\s(?:with|using|via|by|through|based\s+on)\s+(?:an?\s+|the\s+)?(?P<means>\S.*)$",
+                          re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+")
 # words that end the run before a headed noun phrase ("further propose | feature gating")
 _NOT_IN_PHRASE = lexicon("not_in_proposal_phrase")
@@ -129,6 +133,11 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     segment = _TITLE_SEGMENT.split(title, 1)[0]
     if 2 <= len(segment.split()) <= 6:
         add(segment, [], doc.title_sentence, "title-segment")
+    means = _TITLE_MEANS.search(title.rsplit(":", 1)[-1])
+    if means:
+        phrase = _TITLE_SEGMENT.split(means.group("means"), 1)[0].rstrip("?!. ")
+        if 1 <= len(phrase.split()) <= 6:
+            add(phrase, [], doc.title_sentence, "title-means")
     for run in _TITLECASE_RUN.finditer(title):
         add(run.group(), [], doc.title_sentence, "title-titlecase")
     for sentence in doc.abstract_sentences:
@@ -205,14 +214,18 @@ class _NameShape:
                    len(acronym_letters(name)), words_to_spell(name))
 
 
+def _is_variant(name: str, family: str) -> bool:
+    """Whether ``name`` is a sized variant of ``family`` ("Next-ViT-S" of "Next-ViT")."""
+    return name.casefold().startswith(family.casefold() + "-") and VARIANT_TAIL.fullmatch(name, len(family)) is not None
+
+
 def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
     """Whether names ``p`` and ``q`` (shapes ``sp``, ``sq``) name one contribution."""
     # "Squeeze-and-Excitation" and "Squeeze-and-Excitation Networks": one contribution, named
     # with and without its kind noun
     if sp.bare == sq.fold or sq.bare == sp.fold:
         return True
-    if (sq.namey and sp.single and sp.fold.startswith(sq.fold + "-")
-            and VARIANT_TAIL.fullmatch(p, len(q))):
+    if sq.namey and sp.single and _is_variant(p, q):
         return True     # "Next-ViT-S" is a variant of Next-ViT; "ViT-ResNAS" is not one of ViT
     if sp.single and sq.single:
         return False
@@ -235,6 +248,14 @@ def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCan
         if same is None:   # (no name of p is one of a kept candidate's: compare the main names)
             sp = shapes.get(p.name) or shapes.put(p.name, _NameShape.of(p.name, vocab))
             same = next((q for q, sq in kept if _same(p.name, q.name, sp, sq)), None)
+            if same is None and "definition-any" in p.origins:
+                # "our PC-NAS-S" found before "Posterior Convergent NAS (PC-NAS)": a variant series
+                # is its family's (the guideline), and a family the abstract defines names it (one
+                # it only mentions may be another's: "CornerNet-Lite" is no variant of CornerNet)
+                same = next((q for q, _ in kept if " " not in q.name and _is_variant(q.name, p.name)), None)
+                if same is not None:
+                    same.aliases = [same.name, *(a for a in same.aliases if a != p.name)]
+                    same.name = p.name
         if same is not None:
             known = {k.casefold() for k in same.names}
             same.aliases.extend(a for a in p.names if a.casefold() not in known and not known.add(a.casefold()))
