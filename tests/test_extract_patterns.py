@@ -151,6 +151,36 @@ def test_a_variant_found_before_its_family_is_one_candidate_named_by_the_family(
     assert {"QZ-NAS-S", "QZ-NAS-L"} <= set(holding[0].aliases), holding[0].aliases
 
 
+def test_names_that_differ_only_in_punctuation_or_a_plus_are_one_candidate():
+    # "QZ-ViT", "QZViT" and "QZViT+" (an improved variant) name one contribution; "QZNet++" is a
+    # method of its own, as PointNet++ is not PointNet
+    from kg.extract.proposes.learned import proposal_candidates
+
+    p = paper("QZViT: Quokka Zebra Vision Transformers", "We propose QZ-ViT, a private vision transformer. "
+              "An improved QZViT+ reaches 80.1% top-1 accuracy. We also propose QZNet and QZNet++.")
+    cands = proposal_candidates(Document(p, default_vocabulary()))
+    holding = [c for c in cands if {"QZViT", "QZ-ViT", "QZViT+"} & set(c.names)]
+    assert len(holding) == 1 and {"QZ-ViT", "QZViT+"} <= set(holding[0].names), [(c.name, c.aliases) for c in cands]
+    assert not [c for c in cands if "QZNet" in c.names and "QZNet++" in c.names], [(c.name, c.aliases) for c in cands]
+
+
+def test_an_acronym_may_take_only_the_first_word_of_a_hyphenated_compound():
+    # Schwartz and Hearst let an acronym skip letters of its long form: AMT is "All-Pairs
+    # Multi-Field Transforms", its definition's long form and the title's one contribution
+    from kg.extract.proposes.learned import proposal_candidates
+    from kg.extract.proposes.rules import trim_long
+
+    assert acronym_matches("AMT", "All-Pairs Multi-Field Transforms")
+    assert acronym_matches("VTD", "Vision Transformer-Based Detector")
+    assert not acronym_matches("AMT", "Adaptive Transforms")
+    assert trim_long("we design All-Pairs Multi-Field Transforms", "AMT") == "All-Pairs Multi-Field Transforms"
+    p = paper("AMT: All-Pairs Multi-Field Transforms for Frame Interpolation",
+              "We present AMT, a new network architecture for video frame interpolation.")
+    cands = proposal_candidates(Document(p, default_vocabulary()))
+    assert [c.name for c in cands if "All-Pairs Multi-Field Transforms" in c.names] == ["AMT"], \
+        [(c.name, c.aliases) for c in cands]
+
+
 def test_a_name_before_based_is_what_the_contribution_builds_on():
     from kg.extract.proposes.rules import rule_proposals
 

@@ -108,17 +108,36 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
     parts = [p.lower() for p in _PHRASE_SEP.split(phrase) if p]
     if not letters or not parts or acronym.lower() in parts:
         return False
-    return spells(letters, parts)
+    if spells(letters, parts):
+        return True
+    heads = compound_heads(phrase.split())
+    return heads is not None and spells(letters, heads)
+
+
+def compound_heads(tokens: list[str]) -> list[str] | None:
+    """The first part of each hyphenated token of ``tokens`` (lower case), or None when no token
+    is hyphenated: an acronym may take a compound's initial alone, as Schwartz and Hearst's
+    algorithm (2003) allows any letters of the long form ("All-Pairs Multi-Field Transforms"
+    is AMT, "Vision Transformer-Based Detector" is VTD).
+
+    >>> acronym_matches("AMT", "All-Pairs Multi-Field Transforms")
+    True
+    """
+    if not any("-" in t for t in tokens):
+        return None
+    heads = [next((p for p in t.split("-") if p), "").lower() for t in tokens]
+    return [h for h in heads if h]
 
 
 def words_to_spell(phrase: str) -> int:
     """How many words of ``phrase`` an acronym of it must give a letter each (all but small
     words): an acronym of fewer :func:`acronym_letters` cannot spell it.
 
-    >>> words_to_spell("Vision Outlooker"), words_to_spell("Squeeze and Excitation")
-    (2, 2)
+    >>> words_to_spell("Vision Outlooker"), words_to_spell("Squeeze and Excitation"), words_to_spell("Multi-Field Transforms")
+    (2, 2, 2)
     """
-    return sum(p.lower() not in STOPWORDS for p in _PHRASE_SEP.split(phrase) if p)
+    # (a hyphenated compound may give its first word's initial alone: compound_heads)
+    return sum(t.split("-")[0].lower() not in STOPWORDS for t in phrase.split() if t.strip("-"))
 
 
 def acronym_letters(acronym: str) -> tuple[str, ...]:

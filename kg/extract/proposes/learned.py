@@ -237,14 +237,28 @@ def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
             or (sp.first in sq.initials and sp.letters >= sq.to_spell and acronym_matches(p, q)))
 
 
+_NOT_IN_KEY = re.compile(r"[^0-9a-z]+")
+
+
+def _name_key(name: str) -> str:
+    """What tells two names of one contribution apart from two contributions: letters and digits,
+    case-folded ("MPC-ViT" is "MPCViT"; "MPCViT+" a variant of it, but "PointNet++" a method of
+    its own)."""
+    fold = name.casefold()
+    key = _NOT_IN_KEY.sub("", fold)
+    if not key:
+        return fold
+    return key + "++" if fold.endswith("++") else key
+
+
 def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCandidate]:
     out: list[ProposalCandidate] = []
-    owner: dict[str, ProposalCandidate] = {}      # a name (case-folded) → the candidate holding it
+    owner: dict[str, ProposalCandidate] = {}      # a name's key (_name_key) → the candidate holding it
     kept: list[tuple[ProposalCandidate, _NameShape]] = []
     shapes = vocab.memo("proposal-name-shape")    # (names recur across papers)
 
     for p in found:
-        same = next((owner[k.casefold()] for k in p.names if k.casefold() in owner), None)
+        same = next((owner[k] for k in map(_name_key, p.names) if k in owner), None)
         if same is None:   # (no name of p is one of a kept candidate's: compare the main names)
             sp = shapes.get(p.name) or shapes.put(p.name, _NameShape.of(p.name, vocab))
             same = next((q for q, sq in kept if _same(p.name, q.name, sp, sq)), None)
@@ -262,11 +276,11 @@ def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCan
             same.origins |= p.origins
             if same.sentence is None:
                 same.sentence = p.sentence
-            owner.update((k.casefold(), same) for k in same.names)
+            owner.update((_name_key(k), same) for k in same.names)
         else:
             out.append(ProposalCandidate(p.name, list(p.aliases), p.sentence, set(p.origins)))
             kept.append((out[-1], sp))
-            owner.update((k.casefold(), out[-1]) for k in p.names)
+            owner.update((_name_key(k), out[-1]) for k in p.names)
     return out
 
 

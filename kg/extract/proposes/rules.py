@@ -23,6 +23,7 @@ from kg.extract.names import (
     acronym_letters,
     acronym_matches,
     alternation,
+    compound_heads,
     is_namey,
     lexicon,
     spells,
@@ -362,6 +363,9 @@ def trim_long(long_: str, short: str) -> str:
         if ws[-k].lower() not in STOPWORDS:
             parts = list(chain.from_iterable(pieces[-k:]))
             if parts and short.lower() not in parts and spells(letters, parts):
+                return " ".join(ws[-k:])
+            heads = compound_heads(ws[-k:])     # ("All-Pairs Multi-Field Transforms (AMT)")
+            if heads and short.lower() not in parts and spells(letters, heads):
                 return " ".join(ws[-k:])
     return ""
 
