@@ -213,6 +213,25 @@ def test_csv_and_tsv_with_optional_columns(tmp_path):
     assert (p.title, p.abstract, p.authors) == ("ReceiptNet", ABSTRACT, ("A. One", "B. Two"))
 
 
+def test_latex_markup_in_json_and_csv_abstracts_is_resolved_and_titles_stay(tmp_path):
+    # an OpenReview export: font commands and an escaped percent in the abstract, math kept as written
+    abstract = (r"We propose \textbf{DyNet}, a dynamic network. It is 3.2\% more accurate at "
+                r"$O(\sqrt{T})$ cost than Erd\H{o}s's \emph{static} baseline.")
+    record = {"title": r"\textit{DyNet}: Dynamic Networks", "abstract": abstract}
+    f = tmp_path / "openreview.jsonl"
+    f.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    c = tmp_path / "zotero.csv"
+    c.write_text("Title,Abstract Note\n" + f'"{record["title"]}","{abstract}"\n', encoding="utf-8")
+    for path in (f, c):
+        (p,) = papers_of(path)
+        assert p.abstract == ("We propose DyNet, a dynamic network. It is 3.2% more accurate at "
+                              r"$O(\sqrt{T})$ cost than Erdős's static baseline.")
+        assert p.title == record["title"]     # how annotations and other tools name the paper
+    plain = {"title": "Sets", "abstract": r"Sets {1, 2} of cost O(\sqrt{T}) in C:\data are kept."}
+    f.write_text(json.dumps(plain) + "\n", encoding="utf-8")
+    assert papers_of(f)[0].abstract == plain["abstract"]
+
+
 # --------------------------------------------------------------------------- detection and --format
 
 @pytest.mark.parametrize("name,content,expected", [

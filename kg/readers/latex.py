@@ -54,6 +54,24 @@ def _text_part(text: str, bibtex: bool) -> str:
     return _ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
+# Text markup, not math: a font command, an accent on a letter, an escaped character ("50\\%").
+# Exports that are not LaTeX by nature (JSON from OpenReview, tables from reference managers fed
+# by BibTeX) carry these; a lone backslash or math without dollars ("O(\\sqrt{T})") is no sign.
+_TEXT_MARKUP = re.compile(r"\\(?:emph|text(?:bf|it|tt|sc|rm|sf|up|md)?|underline|bf|it|em|sc|tt|url|href)\s*\{"
+                          r"|\\(?:bf|it|em)\s|\\['`^\"~=.]\s*\{?[A-Za-z]|\\[ckvuH]\{[A-Za-z]\}|\\[&%_#]")
+
+
+def resolve_text_markup(text: str) -> str:
+    """``text`` through :func:`latex_to_text` when it carries LaTeX text markup, else unchanged.
+
+    >>> resolve_text_markup(r"We propose \\textbf{DyNet}, 3.2\\% better than Erd\\H{o}s")
+    'We propose DyNet, 3.2% better than Erdős'
+    >>> resolve_text_markup("sets {1, 2} and O(\\\\sqrt{T})")
+    'sets {1, 2} and O(\\\\sqrt{T})'
+    """
+    return latex_to_text(text) if "\\" in text and _TEXT_MARKUP.search(text) else text
+
+
 def latex_to_text(text: str, *, bibtex: bool = False) -> str:
     """Plain Unicode text of a LaTeX-ish field, whitespace (line breaks included) collapsed.
 

@@ -2,6 +2,7 @@
 
 Optional fields: ``id``, ``url``, ``date``, ``authors`` (a list, or a string separated by ``;``
 or " and "), ``doi``, ``arxiv_id``, ``categories``. Field names are matched case-insensitively.
+LaTeX text markup in an abstract (``\\textbf{DyNet}``, ``3.2\\%``: OpenReview exports) is resolved.
 
 Tables also take the headers reference managers and databases export (:data:`HEADER_ALIASES`:
 Zotero's "Abstract Note", Scopus's "Source title", Web of Science's "TI"/"AB"…), ``year`` and
@@ -25,6 +26,7 @@ from kg.readers.dates import parse_date
 from kg.readers.decoding import read_text, read_text_guessing
 from kg.readers.lines import iter_lines
 from kg.readers.jsondocs import JsonProblem, arxiv_id_from, load_json
+from kg.readers.latex import resolve_text_markup
 
 csv.field_size_limit(16 * 1024 * 1024)  # real abstracts can be long; the default is 128 KiB
 
@@ -82,7 +84,9 @@ def record_to_paper(record: Any, source: SourceRef) -> Paper | SkippedEntry:
         return SkippedEntry(source, f"entry is a {type(record).__name__}, not an object")
     fields = {str(k).strip().lower(): v for k, v in record.items()}
     title = _as_text(fields.get("title"))
-    abstract = _as_text(fields.get("abstract") or fields.get("summary"))
+    # (the abstract's LaTeX markup is resolved, "\\textbf{DyNet}" → "DyNet"; the title stays as
+    # given: it is how annotations and other tools name the paper)
+    abstract = resolve_text_markup(_as_text(fields.get("abstract") or fields.get("summary")))
     if not title:
         return SkippedEntry(source, "missing title")
     if not abstract:
@@ -281,7 +285,7 @@ def _cell(row: list[str], index: int | None) -> str:
 
 def _row_to_paper(row: list[str], cols: dict[str, int], source: SourceRef) -> Paper | SkippedEntry:
     title = _cell(row, cols.get("title"))
-    abstract = _cell(row, cols.get("abstract"))
+    abstract = resolve_text_markup(_cell(row, cols.get("abstract")))
     if not title:
         return SkippedEntry(source, "missing title")
     if not abstract:
