@@ -78,6 +78,48 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 
 
+# Page-scrape noise in some sources (SciREX's records): an identifier where the title should be,
+# or a title cut at its colon, the title (or its rest) opening the abstract instead
+_IDENTIFIER = re.compile(r"(?i)(?:arxiv:|doi:)?(?:[0-9a-f]{16,}|\d{4}\.\d{4,5}(?:v\d+)?|10\.\d{4,}/\S+)")
+_TITLE_SMALL_WORDS = frozenset("a an the of for with without in on and or to via through from by using at into as "
+                               "vs versus towards toward over under beyond".split())
+
+
+def is_identifier(title: str) -> bool:
+    """Whether ``title`` is an identifier, not a title ("0523e14247d7...", "1512.03385")."""
+    return _IDENTIFIER.fullmatch(title.strip()) is not None
+
+
+def title_opening(abstract: str) -> int:
+    """How many characters of ``abstract`` a title takes that opens it, glued to the first
+    sentence (0 when none does): the run of capitalised words and small ones before the first
+    lower-case word, less its last capitalised word, which starts the sentence.
+
+    >>> abstract = "Local Decorrelation For Improved Pedestrian Detection Even with the advent of CNNs ..."
+    >>> abstract[:title_opening(abstract)]
+    'Local Decorrelation For Improved Pedestrian Detection'
+    >>> title_opening("We propose a network.")
+    0
+    """
+    words = list(re.finditer(r"\S+", abstract[:400]))
+    run = 0
+    while run < len(words) and (words[run].group()[:1].isupper() or words[run].group()[:1].isdigit()
+                                or words[run].group().lower() in _TITLE_SMALL_WORDS):
+        run += 1
+    if run >= len(words) or not words[run].group()[:1].islower():
+        return 0        # no lower-case word ends the run: no sentence starts inside it
+    kept = [w for w in words[:run]]
+    while kept and kept[-1].group().lower() in _TITLE_SMALL_WORDS:
+        kept.pop()
+    kept = kept[:-1]    # the sentence's first word
+    while kept and kept[-1].group().lower() in _TITLE_SMALL_WORDS:
+        kept.pop()
+    if len(kept) < 2 or kept[-1].group()[-1:] in ".;,":
+        return 0
+    return kept[-1].end()
+
+
+
 def _word_before(before: str) -> str | None:
     """``_WORD_BEFORE.search(before)``'s group, or None: the trailing run of letters and dots,
     from its first letter (string methods: the regex tried every letter of the window)."""

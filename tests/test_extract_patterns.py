@@ -181,6 +181,27 @@ def test_an_acronym_may_take_only_the_first_word_of_a_hyphenated_compound():
         [(c.name, c.aliases) for c in cands]
 
 
+def test_a_title_the_source_replaced_by_an_identifier_or_cut_at_its_colon_is_read_from_the_abstract():
+    # SciREX's records: a hash for the title, or "FractalNet:" with the rest of the title glued
+    # to the abstract's first sentence; the paper keeps the title its source gave
+    glued = ("Zebra Stripes for Occlusion-Robust Detection Modern detectors fail under occlusion. "
+             "We propose ZebraDet, which reaches 41.2 AP on COCO.")
+    for title, expected in [("0523e14247d74c4505cd5e32e1f0495f291ec432", "Zebra Stripes for Occlusion-Robust Detection"),
+                            ("ZebraDet:", "ZebraDet:\n\nZebra Stripes for Occlusion-Robust Detection")]:
+        p = paper(title, glued)
+        doc = Document(p, default_vocabulary())
+        assert doc.title == expected and doc.text[doc.title_sentence.start:doc.title_sentence.end] == expected
+        assert doc.abstract_sentences[0].text == "Modern detectors fail under occlusion."
+        facts = extract(p)
+        assert {e.subject for e in facts if e.subject_kind == "paper"} == {title}
+        assert "ZebraDet" in {e.object for e in facts if e.predicate == "proposes"}
+        assert all(doc.text[e.evidence.start:e.evidence.end] == e.evidence.sentence for e in facts)
+    # a real title, or a cut one whose abstract opens with a sentence, reads as before
+    for title in ("ZebraDet: Stripes", "ZebraDet:"):
+        doc = Document(paper(title, "We propose ZebraDet. It reaches 41.2 AP on COCO."), default_vocabulary())
+        assert doc.title == title and doc.abstract_sentences[0].text == "We propose ZebraDet."
+
+
 def test_a_name_before_based_is_what_the_contribution_builds_on():
     from kg.extract.proposes.rules import rule_proposals
 

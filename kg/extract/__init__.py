@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from kg.records import Evidence, Extraction, Paper
-from kg.text import Sentence, split_sentences, word_heads
+from kg.text import Sentence, is_identifier, split_sentences, title_opening, word_heads
 from kg.vocab import Mention, Vocabulary, default_vocabulary
 
 _BUILTIN_MODULES = ("kg.extract.proposes", "kg.extract.datasets", "kg.extract.compares",
@@ -66,12 +66,35 @@ class Document:
         return f"{self.paper.title}\n\n{self.paper.abstract}"
 
     @_cached_property
+    def _title_in_abstract(self) -> int:
+        """How many characters of the abstract belong to the title (page-scrape noise: the source
+        gave an identifier for the title, or cut it at its colon, and the abstract opens with it)."""
+        title = self.paper.title
+        if title.rstrip().endswith(":") or is_identifier(title):
+            return title_opening(self.paper.abstract)
+        return 0
+
+    @_cached_property
     def title_sentence(self) -> Sentence:
-        return Sentence(self.paper.title, 0, len(self.paper.title))
+        """The title as extraction reads it: the paper's, or, when the abstract opens with it
+        (see :attr:`_title_in_abstract`), its span of :attr:`text` ("FractalNet:" and "Ultra-Deep
+        Neural Networks without Residuals"; an identifier left out)."""
+        title, k = self.paper.title, self._title_in_abstract
+        if not k:
+            return Sentence(title, 0, len(title))
+        start = 0 if title.rstrip().endswith(":") else len(title) + 2
+        return Sentence(self.text[start:len(title) + 2 + k], start, len(title) + 2 + k)
+
+    @property
+    def title(self) -> str:
+        """The text of :attr:`title_sentence` (what the extractors read as the title; the paper
+        keeps the title its source gave, which is how annotations and other tools name it)."""
+        return self.title_sentence.text
 
     @_cached_property
     def abstract_sentences(self) -> list[Sentence]:
-        return split_sentences(self.paper.abstract, offset=len(self.paper.title) + 2)
+        k = self._title_in_abstract
+        return split_sentences(self.paper.abstract[k:], offset=len(self.paper.title) + 2 + k)
 
     @_cached_property
     def folded_abstract(self) -> str:

@@ -49,7 +49,7 @@ def introduced_dataset_names(doc: Document) -> frozenset[str]:
     memo = doc.cache.get("introduced_datasets")
     if memo is None:
         names: set[str] = set()
-        title = _TITLE_NAME_THEN_NOUN.match(doc.paper.title)
+        title = _TITLE_NAME_THEN_NOUN.match(doc.title)
         if title and title.group("name")[:1].isupper():
             names.add(title.group("name"))
         for sentence in doc.sentences:

@@ -563,7 +563,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 if metric is None and previous is not None and n.percent == previous_percent:
                     metric, confidence = previous, 0.75   # "84.3% mIoU on X and 54.3% on Y"
                 if metric is None:
-                    if not n.percent or not (_CLASSIFICATION_CUE.search(text) or _CLASSIFICATION_CUE.search(doc.paper.title)
+                    if not n.percent or not (_CLASSIFICATION_CUE.search(text) or _CLASSIFICATION_CUE.search(doc.title)
                                              or _classification_benchmark(doc, n, run, text, datasets, scores,
                                                                           respectively, metrics)):
                         continue

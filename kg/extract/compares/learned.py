@@ -120,7 +120,7 @@ def comparison_features(doc: Document, cand: ComparisonCandidate, own: set[str])
         if name.casefold() in own:
             f[side + "own"] = 1.0
     text = e.evidence.sentence
-    if text == doc.paper.title:
+    if text == doc.title:
         f["in-title"] = 1.0
     if e.subject.casefold() not in text.casefold():
         f["subject-implicit"] = 1.0

@@ -175,7 +175,7 @@ def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[
             found.append(MethodMention(primary.name, m.start(), m.end(), "own:" + primary.name.casefold(), 0.9))
     # a dataset or a metric ("62.2% mean IU") is never a side: their spans block the names in them
     datasets = doc.find(text, kind="dataset") + doc.find(text, kind="metric")
-    in_abstract = text != doc.paper.title    # (a title capitalises every word)
+    in_abstract = text != doc.title    # (a title capitalises every word)
     data_names = dataset_names(doc)
     for m in doc.find(text, kind="method"):
         if m.concept.area == "technique":

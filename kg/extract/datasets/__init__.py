@@ -41,7 +41,7 @@ def _fold_long_forms(doc: Document, found: list[Extraction]) -> list[Extraction]
     dataset in brackets after it, not a second dataset."""
     if len(found) < 2:
         return found
-    text = f"{doc.paper.title}\n{doc.paper.abstract}"
+    text = f"{doc.title}\n{doc.paper.abstract}"
     out = list(found)
     for long in found:
         short = next((e for e in out if e is not long and _bracketed_after(text, long.object, e.object)), None)

@@ -127,7 +127,7 @@ def dataset_features(doc: Document, cand: DatasetCandidate, own: set[str]) -> Fe
     f["first-sentence:" + bucket(first, 5)] = 1.0
     if len(sentences) > 2 and first >= len(sentences) - 2:
         f["first-in-last-two"] = 1.0
-    if cand.surface.casefold() in doc.paper.title.casefold():
+    if cand.surface.casefold() in doc.title.casefold():
         f["in-title"] = 1.0
     pre = [cue_before("pretrain_before", text[max(0, s - 60):s]) for _, s, _ in cand.mentions]
     if any(pre):

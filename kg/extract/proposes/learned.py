@@ -122,7 +122,7 @@ def proposal_candidates(doc: Document) -> list[ProposalCandidate]:
     for i, p in enumerate(rule_proposals(doc)):
         # (the rule's marks go with the names its phrase gives: none, when it gives none)
         add(p.name, p.aliases, p.sentence, f"rule:{p.origin}", "rule", *(("rule-first",) if i == 0 else ()))
-    title = doc.paper.title
+    title = doc.title
     m = _TITLE_PREFIX.match(title)
     if m:
         add(m.group("name"), [], doc.title_sentence, "title-prefix")
@@ -291,15 +291,15 @@ def _paper_features(doc: Document) -> Features:
     """What the whole abstract says about the paper's kind: does it propose, or study?"""
     memo = doc.cache.get("paper_features")
     if memo is None:
-        text = f"{doc.paper.title}. {doc.paper.abstract}"
+        text = f"{doc.title}. {doc.paper.abstract}"
         memo = {}
         if cue_in_sentence(doc, "proposer", text):
             memo["paper:proposes"] = 1.0
         if cue_in_sentence(doc, "study", text):
             memo["paper:study"] = 1.0
-        if _STUDY_TITLE.search(doc.paper.title):
+        if _STUDY_TITLE.search(doc.title):
             memo["paper:study-title"] = 1.0
-        if ":" in doc.paper.title:
+        if ":" in doc.title:
             memo["paper:title-colon"] = 1.0
         doc.cache["paper_features"] = memo
     return memo
@@ -334,12 +334,12 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
         f["in-title"] = 1.0
         if in_title[0].start == 0:
             f["title-start"] = 1.0
-        colon = doc.paper.title.find(":")
+        colon = doc.title.find(":")
         if colon > 0 and in_title[0].end <= colon:
             f["title-before-colon"] = 1.0
         # "Photographic Image Synthesis with Cascaded Refinement Networks": in a title, the means
         # follows "with / using / by" and the problem stands before it
-        title = doc.paper.title
+        title = doc.title
         if _MEANS_BEFORE.search(title, 0, in_title[0].start):
             f["title-after-means"] = 1.0
         if _MEANS_AFTER.match(title, in_title[0].end):
@@ -365,7 +365,7 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
             if proposer[0] is abstract[0]:
                 f["first-after-proposer"] = 1.0
     if cand.aliases:
-        title_words = {w.casefold() for w in words(doc.paper.title)} - STOPWORDS
+        title_words = {w.casefold() for w in words(doc.title)} - STOPWORDS
         for alias in cand.aliases:
             content = {w.casefold() for w in words(alias)} - STOPWORDS
             if len(content & title_words) >= 2:

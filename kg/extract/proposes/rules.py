@@ -167,11 +167,11 @@ def _name_ok(name: str, doc: Document, strong: bool) -> bool:
 
 
 def _title_name(doc: Document) -> Proposal | None:
-    m = _TITLE_PREFIX.match(doc.paper.title)
+    m = _TITLE_PREFIX.match(doc.title)
     if not m:
         return None
     prefix = _clean(m.group("name"))
-    rest = doc.paper.title[m.end() - 1:]
+    rest = doc.title[m.end() - 1:]
     if rest.rstrip().endswith("?"):
         return None  # "CNNtention: Can CNNs do better with Attention?" names a study, not a method
     if _DATASET_WORDS.search(rest) and not _MODEL_WORD.search(rest):
@@ -294,7 +294,7 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
     of_term = re.match(r"\s*(?:(?:a|an|the)\s+)?(?:(?:new|novel|simple|effective)\s+)*(?:method|approach|technique|"
                        r"mechanism|scheme|strategy)\s+(?:of|for)\s+(?P<np>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){1,3})\b"
                        r"(?=\s+(?:that|which|to|for|in|on|by|with)\b|\s*[,.;]|$)", phrase)
-    if of_term and _in_title(of_term.group("np"), doc) and doc.paper.title.lower().find(of_term.group("np")) >= 0:
+    if of_term and _in_title(of_term.group("np"), doc) and doc.title.lower().find(of_term.group("np")) >= 0:
         # "a new method of feature drift compensation that …", the title naming the term
         name = of_term.group("np")
         if not doc.vocab.lookup(name) and _name_ok(name, doc, False):
@@ -306,7 +306,7 @@ def _from_phrase(phrase: str, doc: Document, sentence: Sentence, strong: bool) -
         if _name_ok(name, doc, False) and not doc.vocab.lookup(name):
             return Proposal(name, [], sentence, 0.6, "coined-term")
     if 2 <= len(ws) <= 3 and lowered[-1] not in GENERIC_HEADS and not any(w in STOPWORDS for w in lowered):
-        if _name_ok(np, doc, False) and doc.paper.title.lower().find(np.lower()) >= 0:
+        if _name_ok(np, doc, False) and doc.title.lower().find(np.lower()) >= 0:
             return Proposal(_clean(np), [], sentence, 0.6, "title-term")
     return None
 
@@ -338,7 +338,7 @@ _NEW_BEFORE = re.compile(r"\b(?:our|novel|new|proposed|dubbed|called|named(?!\s+
 def _in_title(phrase: str, doc: Document) -> bool:
     """Whether at least two content words of ``phrase`` occur in the title (a contribution the
     title names; an existing technique merely defined in passing does not)."""
-    title = {w.casefold() for w in _ALNUM.findall(doc.paper.title)}
+    title = {w.casefold() for w in _ALNUM.findall(doc.title)}
     content = [w for w in _ALNUM.findall(phrase.casefold()) if w not in STOPWORDS]
     return len(content) >= 2 and sum(w in title for w in content) >= 2
 
@@ -460,7 +460,7 @@ def rule_proposals(doc: Document) -> list[Proposal]:
                 # "termed Mathematical Architecture Design for Deep CNN (DeepMAD)"
                 aliases, name = [_clean(long_def.group("long"))], _clean(long_def.group("short"))
             if (len(words(name)) == 1 and not is_namey(name) and name.islower()
-                    and name.casefold() not in {w.casefold() for w in words(doc.paper.title)}):
+                    and name.casefold() not in {w.casefold() for w in words(doc.title)}):
                 continue  # "subnetworks, named columns": a part's label, not a contribution's name
             if len(words(name)) <= 6 and _name_ok(name, doc, strong=True):
                 found.append(Proposal(name, aliases, sentence, 0.85, "coined"))
