@@ -173,6 +173,7 @@ def test_an_acronym_may_take_only_the_first_word_of_a_hyphenated_compound():
     assert acronym_matches("AMT", "All-Pairs Multi-Field Transforms")
     assert acronym_matches("VTD", "Vision Transformer-Based Detector")
     assert not acronym_matches("AMT", "Adaptive Transforms")
+    assert not acronym_matches("Dual Attention Vision Transformers", "DaViT-Gaint")   # a phrase is no acronym
     assert trim_long("we design All-Pairs Multi-Field Transforms", "AMT") == "All-Pairs Multi-Field Transforms"
     p = paper("AMT: All-Pairs Multi-Field Transforms for Frame Interpolation",
               "We present AMT, a new network architecture for video frame interpolation.")

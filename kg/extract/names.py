@@ -110,7 +110,10 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
         return False
     if spells(letters, parts):
         return True
-    heads = compound_heads(phrase.split())
+    # (an acronym of fewer words than the phrase: "Dual Attention Vision Transformers" spells no
+    # "DaViT-Gaint")
+    tokens = phrase.split()
+    heads = compound_heads(tokens) if len(acronym.split()) < len(tokens) else None
     return heads is not None and spells(letters, heads)
 
 

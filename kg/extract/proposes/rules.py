@@ -364,7 +364,7 @@ def trim_long(long_: str, short: str) -> str:
             parts = list(chain.from_iterable(pieces[-k:]))
             if parts and short.lower() not in parts and spells(letters, parts):
                 return " ".join(ws[-k:])
-            heads = compound_heads(ws[-k:])     # ("All-Pairs Multi-Field Transforms (AMT)")
+            heads = compound_heads(ws[-k:]) if len(short.split()) < k else None   # (as acronym_matches)
             if heads and short.lower() not in parts and spells(letters, heads):
                 return " ".join(ws[-k:])
     return ""
