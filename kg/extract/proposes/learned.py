@@ -21,7 +21,7 @@ from kg.extract.names import (NOT_NAMES, STOPWORDS, VARIANT_TAIL, acronym_letter
 from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.extract.prefilter import prefilter
-from kg.text import Sentence
+from kg.text import Sentence, match_key
 
 
 @dataclass
@@ -237,18 +237,13 @@ def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
             or (sp.first in sq.initials and sp.letters >= sq.to_spell and acronym_matches(p, q)))
 
 
-_NOT_IN_KEY = re.compile(r"[^0-9a-z]+")
-
-
 def _name_key(name: str) -> str:
-    """What tells two names of one contribution apart from two contributions: letters and digits,
-    case-folded ("MPC-ViT" is "MPCViT"; "MPCViT+" a variant of it, but "PointNet++" a method of
-    its own)."""
-    fold = name.casefold()
-    key = _NOT_IN_KEY.sub("", fold)
-    if not key:
-        return fold
-    return key + "++" if fold.endswith("++") else key
+    """The key names are compared under (:func:`kg.text.match_key`: "MPC-ViT" is "MPCViT"), less
+    a single trailing "+": "MPCViT+" is a variant of MPCViT, "PointNet++" a method of its own."""
+    key = match_key(name)
+    if key.endswith("+") and not key.endswith("++"):
+        key = key[:-1]
+    return key or name.casefold()
 
 
 def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCandidate]:
