@@ -2,9 +2,10 @@
 
 Candidates: the rules' comparisons, every other (left of a cue, right of it) pair of named
 mentions in a cue sentence, and the paper's main method against each name right of a cue. The
-mentions here include the generic techniques the vocabulary knows ("Adam", "batch normalization"),
-which the rules skip: a paper proposing an optimizer compares with Adam, and the model weighs
-the ``vocab:technique`` mark.
+mentions here include weak ones the rules skip: the generic techniques the vocabulary knows
+("Adam", "batch normalization": a paper proposing an optimizer compares with Adam) and capitalised
+words that are no name by their shape ("faster than FlowVid, CoDeF, Rerender"); the model weighs
+their marks.
 Features (:func:`comparison_features`): the cue and its confidence, distances, what stands
 between the sides (examples, clause breaks), each side's shape and the vocabulary's word on it,
 whether a side is the paper's own method.
@@ -53,7 +54,7 @@ def comparison_candidates(doc: Document, relaxed: bool = True) -> list[Compariso
         raw = raw_cues(text, doc.word_heads(text))
         if not raw:
             continue
-        mentions = method_mentions(doc, text, techniques=True)
+        mentions = method_mentions(doc, text, weak=True)
         if not mentions:
             continue
         for cue, outcome, confidence in sentence_cues(raw, mentions):
@@ -92,6 +93,10 @@ def comparison_candidates(doc: Document, relaxed: bool = True) -> list[Compariso
                     f["object-strength"] = r.strength
                     if r.key.startswith("described:"):
                         f["o:described"] = 1.0
+                    if r.key.startswith("capital:"):
+                        f["o:capitalised"] = 1.0
+                    if subj is not None and subj.key.startswith("capital:"):
+                        f["s:capitalised"] = 1.0
                     if VERBAL.match(cue.group().lower()):
                         f["cue-verbal"] = 1.0
                     if PARTICIPLE.match(cue.group()):

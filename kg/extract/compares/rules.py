@@ -34,14 +34,18 @@ _GAIN_NOUN = r"(?:improv\w+|gains?|advantages?|boost|margin|speed-?ups?|increase
 CUES: list[tuple[Caseless, str, float, Prefilter]] = [
     _cue(*cue) for cue in [
         (r"\b(?:do|does|did|could|can|cannot|can't)\s+not\s+(?:outperform|surpass|beat|match)\w*|"
-         r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*", "underperforms", 0.8),
+         r"\bfail(?:s|ed)?\s+to\s+(?:outperform|surpass|beat|match)\w*|"
+         r"\b(?:cannot|can\s+not|can't|could\s+not|couldn't)\s+(?:\w+\s+)?compete\s+with", "underperforms", 0.8),
         (r"\b(?:inferior\s+(?:\w+\s+){0,2}?to|worse\s+than|lag(?:s|ging)?\s+(?:far\s+)?behind|underperform\w*|"
          r"fall(?:s|ing)?\s+short\s+of|fell\s+short\s+of|not\s+(?:\w+\s+)?as\s+(?:good|accurate|efficient\w*|fast)\s+as|"
-         r"trail(?:s|ing)?\s+behind|lower\s+(?:accuracy|performance)\s+than|less\s+(?:accurate|effective)\s+than)",
+         r"trail(?:s|ing)?\s+behind|lower\s+(?:accuracy|performance)\s+than|less\s+(?:accurate|effective|efficient)\s+than|"
+         r"(?:slower|weaker)\s+(?:[\w-]+\s+){0,3}?than)",
          "underperforms", 0.85),
         (r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed(?:s|ed|ing)?|outrun\w*|eclips\w*|supersed\w*|"
-         r"dominat\w*\s+over|"
-         r"superior\s+(?:performance\s+)?(?:to|over)|better\s+(?:[\w-]+\s+){0,4}?than|favou?rable\s+to|"
+         # ("dominates CNNs and ViTs"; not "dominated by", which turns the sides round)
+         r"dominat\w*\s+over|dominat(?:es|ing)\b|"
+         # ("superior performance than plain networks": common, if ungrammatical)
+         r"superior\s+(?:[\w-]+\s+){0,2}?(?:to|over|than)|better\s+(?:[\w-]+\s+){0,4}?than|favou?rable\s+to|"
          r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|fewer|lower\s+(?:latency|cost|"
          r"complexity|memory|flops|error)\w*|less\s+(?:memory|comput\w+|training|time|data|energy|latency|"
          r"(?:learning\s+)?parameters?))"
@@ -50,7 +54,7 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|(?:compares?|compet\w*)\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of|"
          # "state-of-the-art results among NF-based methods", "the best ... result among pure CNN models"
-         r"(?:best|state-of-the-art|sota)\s+(?:[\w-]+\s+){0,6}?among)",
+         r"(?:best|lowest|highest|state-of-the-art|sota)\s+(?:[\w-]+\s+){0,6}?among)",
          "outperforms", 0.85),
         (r"\b(?:comparabl[ey]\s+(?:\w+\s+){0,3}?(?:to|with)|on\s+(?:a\s+)?par\s+with|similar\s+(?:\w+\s+){0,2}?(?:to|with)|"
          # ("equivalent to" alone is an identity: "the update rule is equivalent to attention")

@@ -160,9 +160,37 @@ def _compound(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[MethodMention]:
-    """Methods and method families named in ``text`` (one sentence); with ``techniques``, the
-    generic techniques the vocabulary knows too ("Adam", "batch normalization"), as weak mentions."""
+# a capitalised word, or hyphen compound, inside a sentence ("Rerender", "Cross-encoders",
+# "Strong-Weak"): a name English does not capitalise, unless it starts the sentence or a citation
+# ("Devlin et al.") or is one of the words that are capitalised anyway (months, languages: not_names)
+_CAPITALISED = re.compile(r"(?<![\w.'’/+-])(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)+|[A-Z][a-z]{3,})(?![\w+'’/-])")
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;]\s+|\(\s*|[\"“‘]\s*)$")
+# a word of a Title-Case run ("Minimum Reconstruction Error", "Improved Wasserstein GANs") is part
+# of a longer name or heading, not a name of its own
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+_CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
+_CITATION_AFTER = re.compile(r"\s+(?:et\s+al|and\s+[A-Z]\w+,?\s+(?:\(?\d{4}|et\s+al))|,?\s+\(?\d{4}\b")
+
+
+def _capitalised_words(text: str) -> list[MethodMention]:
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        word = m.group()
+        if (word.casefold() in STOPWORDS or word.casefold() in NOT_NAMES
+                or _SENTENCE_OPENING.search(text, max(0, m.start() - 3), m.start())
+                or _CITATION_AFTER.match(text, m.end())
+                or _CAPITAL_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                or _CAPITAL_AFTER.match(text, m.end())):
+            continue
+        out.append(MethodMention(word, m.start(), m.end(), "capital:" + word.casefold(), 0.5))
+    return out
+
+
+def method_mentions(doc: Document, text: str, weak: bool = False) -> list[MethodMention]:
+    """Methods and method families named in ``text`` (one sentence); with ``weak``, as weak
+    mentions for a learned decision to weigh, also the generic techniques the vocabulary knows
+    ("Adam", "batch normalization") and capitalised words inside the sentence that are no name by
+    their shape ("than FlowVid, CoDeF, Rerender", "faster than Cross-encoders")."""
     found: list[MethodMention] = []
     primary = primary_method(doc)
     own = [(n, p) for p in find_proposals(doc) for n in (p.name, *p.aliases)]
@@ -183,7 +211,7 @@ def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[
             # learned decision asks for them, as weak ones); the span still blocks name-shaped
             # words inside it
             found.append(MethodMention(m.surface, m.start, m.end, "technique:" + m.concept.key,
-                                       0.2 if techniques else 0.0))
+                                       0.2 if weak else 0.0))
             continue
         start = _name_start(text, m.start) if in_abstract else m.start
         tail = _VARIANT_TAIL.match(text, m.end)
@@ -204,6 +232,8 @@ def method_mentions(doc: Document, text: str, techniques: bool = False) -> list[
             start = _name_start(text, m.start()) if in_abstract else m.start()
             name = text[start:m.start()] + word
             found.append(MethodMention(name, start, m.start() + len(word), "name:" + name.casefold(), 0.7))
+    if weak and in_abstract:
+        found.extend(w for w in _capitalised_words(text) if not _overlaps(w.start, w.end, found))
     # drop overlaps (stronger, then longer, wins) and anything inside a dataset name
     found.sort(key=lambda x: (-x.strength, -(x.end - x.start), x.start))
     kept: list[MethodMention] = []
