@@ -560,6 +560,17 @@ def test_a_metric_equals_a_value_is_a_result_and_a_setting_is_not(train_papers):
     assert found == {("HeronNet", "CIFAR-10", "accuracy", "80.1")}, found
 
 
+def test_a_number_after_with_is_a_result_only_with_its_metric_named_right_after():
+    # "achieves a new state of the art with 58.0% PQ": a score; "with 3.7M parameters", "with 50%
+    # of the labels": sizes and settings
+    found = _results(Paper(title="HeronNet", abstract=(
+        "On COCO, HeronNet achieves state-of-the-art results with 58.0% PQ and 75.1% exact match accuracy. "
+        "HeronNet-S reaches 80.1% top-1 accuracy on ImageNet with 3.7M parameters. "
+        "With 50% of the labels, HeronNet-T trained with 12% masking works on CIFAR-10.")))
+    assert found == {("HeronNet", "COCO", "PQ", "58.0"), ("HeronNet", "COCO", "exact match accuracy", "75.1"),
+                     ("HeronNet-S", "ImageNet", "top-1 accuracy", "80.1")}, found
+
+
 def test_a_short_name_in_brackets_after_a_dataset_is_the_datasets_not_a_method():
     # "the extended Cohn-Kanade dataset (CK +)": CK is the dataset's short name, not whose 88.7% it is
     found = _results(Paper(title="Greedy search for face features", abstract=(

@@ -39,7 +39,7 @@ from kg.text import Sentence, match_key
 _NUM = r"\d+(?:\.\d+|\.\s\d+(?=\s?(?:\\?%|percent\b)))?(?:\s?(?:\\?%|percent\b))?"
 _GROUP = re.compile(rf"(?<![\w.\-+/|^±~≈$<>−])(?P<g>{_NUM}(?:\s?[/|]\s?{_NUM})*)(?![\w.]*\d)(?!\.\d)")
 _VALUE = re.compile(r"\d+(?:\.\d+)?")
-_EQUALS_BEFORE = re.compile(r"=\s?$")
+_EQUALS_BEFORE = re.compile(r"=\s?$|\bwith\s$")
 _SHORT_FORM_GAP = re.compile(r"(?:\s+(?:dataset|data\s+set|benchmark|corpus))?\s*\(\s*", re.IGNORECASE)
 
 # Words right before a number that make it a gain ("a drop in accuracy of"), a bound or an approximation.
@@ -48,7 +48,7 @@ _NOT_ABSOLUTE_BEFORE = re.compile(
     r"\bmore\s+than|\bless\s+than|\bfewer\s+than|\bat\s+least|\bat\s+most|\bunder|\bbelow|\bexceeding|"
     r"\bbeyond|\bwithin|\bx|\btimes|[+~≈><±]|\bof\s+up\s+to|\bbetter\s+than|\bhigher\s+than|"
     r"\bgain\s+of|\bimprovement\s+of|\bincrease\s+of|\breduc\w*|\bsav\w*|\bcut\w*|\bspeed\w*|"
-    r"\blatency\s+of|\bthroughput\s+of|\bmemory\s+of|\bwith|\bat|\busing|\bcost\s+of|\bbudget\s+of|"
+    r"\blatency\s+of|\bthroughput\s+of|\bmemory\s+of|\bat|\busing|\bcost\s+of|\bbudget\s+of|"
     r"\bfirst|\blast|\btop|\bonly\s+the|\bby\s+(?:only|just|merely)|\b(?:drop|decrease|degradation|loss|gain|"
     r"improvement|increase|reduction)s?\s+(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:is|was|are|were|of)\s+(?:only|just|merely)?)\s*$",
     re.IGNORECASE)
@@ -540,9 +540,9 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         if not scores:
             continue
         metrics = _metric_spans(doc, text)
-        # "EPE=4.26" is a score, "k=3" a setting: after "=", only a metric's value
-        scores = [n for n in scores if not _EQUALS_BEFORE.search(text, max(0, n.start - 2), n.start)
-                  or any(0 <= n.start - m.end <= 2 for m in metrics)]
+        # after "=" or "with", only a metric's value: "EPE=4.26", "with 75.1% EM accuracy"; not "k=3"
+        scores = [n for n in scores if not _EQUALS_BEFORE.search(text, max(0, n.start - 5), n.start)
+                  or any(0 <= n.start - m.end <= 2 or 0 <= m.start - n.end <= 1 for m in metrics)]
         if not scores:
             continue
         datasets = _dataset_spans(doc, sentence)
