@@ -689,6 +689,14 @@ def test_we_refer_to_our_model_as_coins_a_name():
     assert "neural summariser" in objects(p, "proposes")
 
 
+def test_we_will_refer_to_as_coins_a_name():
+    p = paper("Source separation in the waveform domain", "We present an in-depth analysis of a new architecture, "
+              "which we will refer to as FooSep, based on a convolutional autoencoder. Results on the MusDB "
+              "dataset show that FooSep reaches 5.4 SDR.")
+    assert "FooSep" in objects(p, "proposes"), objects(p, "proposes")
+    assert [e.object for e in extract(p, model=None) if e.predicate == "proposes"] == ["FooSep"]
+
+
 def test_a_name_in_apposition_to_a_novelty_is_proposed():
     p = paper("Evolving Layers", "Our search leads to the discovery of FooNorms, a set of new normalization layers. "
               "FooNorms work well on ResNets and transfer to Mask R-CNN, outperforming BatchNorm and GroupNorm "

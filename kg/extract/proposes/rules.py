@@ -56,7 +56,7 @@ _PASSIVE_GATE = prefilter(_PASSIVE)
 # ("named entity recognition": an adjective, no naming)
 _COINED = re.compile(
     r"\b(?:called|named(?!\s+entit)|termed|dubbed|coined|denoted(?:\s+as)?|referred\s+to\s+as|abbreviated\s+as|"
-    r"(?:which\s+|that\s+)?we\s+(?:call|name|term|dub|refer\s+to\s+as)|"
+    r"(?:which\s+|that\s+)?we\s+(?:will\s+|shall\s+|would\s+)?(?:call|name|term|dub|refer\s+to\s+as)|"
     # "We refer to our model as a neural statistician"
     r"refer\s+to\s+(?:it|them|(?:this|our|the)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+as(?:\s+an?)?)"
     r"\s+(?:as\s+|it\s+)?(?:``|[\"“'‘])?"
