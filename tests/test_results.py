@@ -566,9 +566,13 @@ def test_a_number_after_with_is_a_result_only_with_its_metric_named_right_after(
     found = _results(Paper(title="HeronNet", abstract=(
         "On COCO, HeronNet achieves state-of-the-art results with 58.0% PQ and 75.1% exact match accuracy. "
         "HeronNet-S reaches 80.1% top-1 accuracy on ImageNet with 3.7M parameters. "
-        "With 50% of the labels, HeronNet-T trained with 12% masking works on CIFAR-10.")))
+        "With 50% of the labels, HeronNet-T trained with 12% masking works on CIFAR-10. "
+        "HeronNet-B sets a new record on Flowers-102 with 99.7% top-1 accuracy, and improves upon the "
+        "baseline on ImageNet.")))
+    # (the dataset right before "with" is the number's, not the next one named)
     assert found == {("HeronNet", "COCO", "PQ", "58.0"), ("HeronNet", "COCO", "exact match accuracy", "75.1"),
-                     ("HeronNet-S", "ImageNet", "top-1 accuracy", "80.1")}, found
+                     ("HeronNet-S", "ImageNet", "top-1 accuracy", "80.1"),
+                     ("HeronNet-B", "Flowers-102", "top-1 accuracy", "99.7")}, found
 
 
 def test_a_short_name_in_brackets_after_a_dataset_is_the_datasets_not_a_method():

@@ -6,9 +6,8 @@ cross-validation, see docs/extraction.md):
 - candidates: every number of a sentence that could be a score, grouped into lists ("82.8%, 84.2%
   and 84.6%") and slash groups ("82.9/84.8");
 - decisions, each a small rule on the number's neighbourhood:
-  * is it a score at all? Gains ("+1.3%", "by 5.5 mAP", "3.6% higher"), bounds ("over 80%", "~80%"),
-    efficiency figures (parameters, FLOPs, latency, throughput, memory: "3.7M", "58 FPS"), years and
-    numbers inside names ("ResNet-50") are not;
+  * is it a score at all? (:mod:`kg.extract.scores`: gains, bounds, efficiency figures, years and
+    numbers inside names are not); after "=" or "with", only with its metric named right there;
   * its metric: a metric name right after it ("87.1% top-1 accuracy", "52.1 box AP") or right
     before it ("mIoU of 55.6", "EPE=4.26"), shared along a list; a bare percentage in a paper about
     classification or recognition is an accuracy; no metric, no result;
@@ -30,77 +29,14 @@ from dataclasses import dataclass
 from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.datasets.rules import joined_to_a_name
 from kg.extract.names import NOT_NAMES, WORD, is_namey
+from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, number_runs, sentence_scores
 from kg.records import Extraction
 from kg.text import Sentence, match_key
 
-# A number, or a slash / bar group of numbers ("82.9/84.8", "75.15%|82.03%"), each with an
-# optional percent sign; not inside a word or a name ("ResNet-50", "v2", "224^2", "1.5B").
-# ("77. 7%": a decimal point a scraped page set a space after)
-_NUM = r"\d+(?:\.\d+|\.\s\d+(?=\s?(?:\\?%|percent\b)))?(?:\s?(?:\\?%|percent\b))?"
-_GROUP = re.compile(rf"(?<![\w.\-+/|^±~≈$<>−])(?P<g>{_NUM}(?:\s?[/|]\s?{_NUM})*)(?![\w.]*\d)(?!\.\d)")
-_VALUE = re.compile(r"\d+(?:\.\d+)?")
 _EQUALS_BEFORE = re.compile(r"=\s?$|\bwith\s$")
+_DATASET_WITH = re.compile(r"(?:\s+(?:val|validation|test)\s+set)?,?\s+with\s+", re.IGNORECASE)
 _SHORT_FORM_GAP = re.compile(r"(?:\s+(?:dataset|data\s+set|benchmark|corpus))?\s*\(\s*", re.IGNORECASE)
 
-# Words right before a number that make it a gain ("a drop in accuracy of"), a bound or an approximation.
-_NOT_ABSOLUTE_BEFORE = re.compile(
-    r"(?:\bby|\bover|\babove|\bnearly|\babout|\baround|\bapproximately|\balmost|\broughly|\bup\s+to|"
-    r"\bmore\s+than|\bless\s+than|\bfewer\s+than|\bat\s+least|\bat\s+most|\bunder|\bbelow|\bexceeding|"
-    r"\bbeyond|\bwithin|\bx|\btimes|[+~≈><±]|\bof\s+up\s+to|\bbetter\s+than|\bhigher\s+than|"
-    r"\bgain\s+of|\bimprovement\s+of|\bincrease\s+of|\breduc\w*|\bsav\w*|\bcut\w*|\bspeed\w*|"
-    r"\blatency\s+of|\bthroughput\s+of|\bmemory\s+of|\bat|\busing|\bcost\s+of|\bbudget\s+of|"
-    r"\bfirst|\blast|\btop|\bonly\s+the|\bby\s+(?:only|just|merely)|\b(?:drop|decrease|degradation|loss|gain|"
-    r"improvement|increase|reduction)s?\s+(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:is|was|are|were|of)\s+(?:only|just|merely)?)\s*$",
-    re.IGNORECASE)
-# "VAN-B2 surpasses Swin-T 4% mIoU": the number right after the one surpassed is the margin
-_MARGIN_BEFORE = re.compile(r"\b(?:surpass\w*|outperform\w*|beat(?:s|ing)?|exceed\w*)\s+(?:the\s+)?"
-                            r"[\w.-]+(?:\s+[\w.-]+){0,2}?\s*$", re.IGNORECASE)
-# "improving over the previous best IS of 52.52 and FID of 18.65": an unnamed baseline's numbers
-_PREVIOUS_BEST_BEFORE = re.compile(
-    r"\b(?:previous|prior)\s+(?:best|state[- ]of[- ]the[- ]art|sota)\b(?:[^.;:]|\.(?=\d)){0,40}$", re.IGNORECASE)
-# What right after a number makes it a gain, a share or an efficiency figure (parameters, FLOPs,
-# speed, size, resolution, counts).
-_NOT_SCORE_AFTER = re.compile(
-    r"^\s?(?:\\?%|percent)?\s*(?:[KMBGT]\b|[KMGT]?B\b|k\b|x\b|×|(?:"
-    r"times|fps|ms|s|secs?|seconds?|minutes?|hours?|hrs|days?|epochs?|iterations?|steps?|GPUs?|TPUs?|"
-    r"[KMGT]?FLOPs?|[KMGT]?MACs?|params|parameters?|million|billion|thousand|layers?|images?|frames?|"
-    r"samples?|examples?|tokens?|classes|categories|labels?|videos?|points?|pp|pts|fewer|less|more|faster|"
-    r"slower|higher|lower|better|worse|smaller|larger|bigger|efficient|cheaper|improvements?|improved|relative|absolute|"
-    r"reductions?|gains?|speed|speedup|increases?|decreases?|drops?|boosts?|margins?|as\s+many|bits?(?![/-]|\s+per\b)|"
-    r"px|pixels?|resolution|mb|gb|w|watts?|mj|j|hz|ghz|cm|mm|m|km|years?|subjects|patients|participants|"
-    r"users|people|persons|languages|tasks|datasets|benchmarks|times|"
-    r"the\s+(?:size|cost|latency|memory|comput\w*|param\w*|flops|macs|number)|of\s+(?:the|its|their|all|each|"
-    r"pixels?|param\w*|comput\w*|flops|macs|memory|data|train\w*|label\w*))\b|"
-    r"\^|\*\s*\d|×\s*\d|[-–]\s*\d|:\s*\d|/\s*[a-z])",
-    re.IGNORECASE)
-# "5.5 mAP (from 40.4 to 45.9)", "0.3% accuracy drop": the number is a difference.
-_GAIN_AFTER = re.compile(
-    r"^\s?(?:\\?%)?\s*(?:[\w-]+\s+){0,3}?(?:\(\s*from\b|(?:drop|degradation|loss|improvement|gain|"
-    r"increase|decrease|boost|reduction|higher|lower|better|worse)s?\b)", re.IGNORECASE)
-_RANGE_BEFORE = re.compile(r"(?:from|between)\s*$", re.IGNORECASE)
-# "improvements ranging from 0.90% to 23.35% ... and from 3.82% to 78.14%": the ends of a range of
-# gains are gains ("improves X from 40.4 to 45.9", with no "ranging", gives the baseline and the method)
-_CHANGE = r"(?:improvement|gain|increase|boost|drop|reduction|decrease|degradation)s?"   # a change, named
-_GAIN_RANGE_BEFORE = re.compile(
-    rf"\b{_CHANGE}\s+(?:\w+\s+){{0,2}}?"
-    rf"(?:ranging|range|ranges|varying)\b(?:[^.;]|\.(?=\d)){{0,120}}?\bfrom\s+(?:{_NUM}\s+to\s*)?$", re.IGNORECASE)
-# "improvements of 4.6% on MedMNIST, 5.8% on NonMNIST, and 13.4% on ...": every item a gain; and
-# "compressed by 85.2% in MNIST and 83.9% in AlexNet" after a bare "by", where the names between the
-# items are capitalised ("by 1.2% on ImageNet and reaches 83.4%" is no list)
-_ITEMS = (r"(?:up\s+to\s+)?(?:" + _NUM + r"\s+(?:on|in|for)\s+(?:the\s+)?[\w.-]+(?:\s+{word}){{0,2}}{lazy}"
-          r"\s*,?\s*(?:and\s+)?){times}$")
-_GAIN_ITEMS_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:of|by)\s+" + _ITEMS.format(word=r"[\w.-]+", lazy="?", times="*"),
-                                re.IGNORECASE)
-_GAIN_BY_ITEMS_BEFORE = re.compile(r"\bby\s+" + _ITEMS.format(word=r"(?-i:[A-Z0-9])[\w.-]*", lazy="", times="+"),
-                                   re.IGNORECASE)
-# what after the last number of a list makes every number of it a difference ("1.9%, 1.3% and
-# 3.6% higher accuracy"; an efficiency unit too: "reduces 40.0% and 56.7% FLOPs"), and what before
-# the first one does ("by 8.7% and 4.6%", "improvements of 14.4%, 18.2% and 13.1% mAP")
-_LIST_GAIN_AFTER = re.compile(
-    r"^\s?(?:\\?%|percent)?\s*(?:[\w-]+\s+){0,2}?(?:higher|lower|better|worse|more|less|fewer|"
-    r"improvements?|gains?|drops?|increases?|decreases?|reductions?|boosts?)\b", re.IGNORECASE)
-_LIST_GAIN_BEFORE = re.compile(rf"(?:\bby|\b{_CHANGE}\s+(?:in\s+(?:[\w-]+\s+){{1,3}}?)?of|"
-                               r"\b(?:reduc|increas|decreas|sav|cut)\w*)\s+(?:only\s+|just\s+|merely\s+|up\s+to\s+)?$", re.IGNORECASE)
 
 # The paper speaking of its own model as the subject of a result.
 _OWN_SUBJECT = re.compile(
@@ -122,18 +58,13 @@ _REFERENCE_BEFORE = re.compile(
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?(?:achieved|obtained|reached|reported|attained|"
                           r"set|held)\s+by\s+(?:the\s+)?", re.IGNORECASE)
-_FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{_NUM})(?:\s+[A-Za-z^{{}}_\-]+){{0,3}}\s+to\s+(?P<b>{_NUM})",
+_FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{NUM})(?:\s+[A-Za-z^{{}}_\-]+){{0,3}}\s+to\s+(?P<b>{NUM})",
                       re.IGNORECASE)
 # "VAN-B2 surpasses Swin-T 4% mIoU (50.1 vs. 46.1)", "improving the accuracy of YOLOv3 (34.4% AP
 # at 30 ms compared to 33.0% AP at 39 ms)": the subject's number, then the baseline's
-_VERSUS = re.compile(rf"\(\s*(?P<b>{_NUM})[^()]{{0,45}}?\s(?:vs\.?|versus|compared\s+(?:to|with))\s*"
-                     rf"(?P<a>{_NUM})[^()]{{0,40}}\)", re.IGNORECASE)
-# "3.3 mAP points", "2 AP pts": a difference in points of a metric
-_POINTS_AFTER = re.compile(r"^\s*(?:\\?%)?\s*(?:[\w-]+\s+){1,2}(?:points?|pts|pp)\b", re.IGNORECASE)
-# "by up to 5.7% (3.3 mAP)": a number in brackets right after another restates it
-_RESTATED = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:\\?%|percent)?\s*\(\s*$")
+_VERSUS = re.compile(rf"\(\s*(?P<b>{NUM})[^()]{{0,45}}?\s(?:vs\.?|versus|compared\s+(?:to|with))\s*"
+                     rf"(?P<a>{NUM})[^()]{{0,40}}\)", re.IGNORECASE)
 _PRETRAINING = re.compile(r"(?:pre-?train\w*|trained)\s+(?:\w+\s+){0,3}?on\s*$|^\s*pre-?train", re.IGNORECASE)
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|vs\.?|/|\|)\s*$", re.IGNORECASE)
 _COORDINATED_GAP = re.compile(r"\s*(?:%|\\%)?\s+(?:,\s*)?(?:and|,)\s*", re.IGNORECASE)
 _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
 # "(68.7% on V1 and 77.0% on V2)": a number said to be on a name the vocabulary does not know as
@@ -151,18 +82,6 @@ _WORD_RE = re.compile(WORD)
 _VARIANT_SUFFIX = re.compile(
     r"(?:[-\s](?:T|S|M|B|L|H|G|N|X|XS|XL|XXL|Ti|Tiny|Small|Base|Medium|Large|Huge|Giant|Gaint|Nano|Mini|Micro|"
     r"[A-Z]?\d+[A-Za-z]?|[BDLSW]\d+)|/\d+)$")
-
-
-@dataclass
-class Number:
-    """A candidate score: where it is and what the decisions found about it."""
-
-    text: str          # the number as written, without unit ("83.4")
-    start: int         # offsets in the sentence
-    end: int           # (after the percent sign, when there is one)
-    percent: bool
-    group: int         # index of its slash group (numbers written "a/b" share one)
-    slot: int          # its place in the slash group
 
 
 @dataclass(frozen=True)
@@ -264,60 +183,12 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
     for m in _WORD_RE.finditer(text):
         word = m.group(0)
         if (is_namey(word) and word.casefold() not in NOT_NAMES and free(m.start(), m.end())
-                and not _VALUE.fullmatch(word.rstrip("%")) and doc.vocab.lookup(word, kind="metric") is None
+                and not VALUE.fullmatch(word.rstrip("%")) and doc.vocab.lookup(word, kind="metric") is None
                 and doc.vocab.lookup(word, kind="task") is None and not re.fullmatch(r"\d.*|[A-Z]?\d+[A-Za-z]*", word)):
             if any(_SHORT_FORM_GAP.fullmatch(text, d.end, m.start()) for d in datasets if d.end <= m.start()):
                 continue   # "the extended Cohn-Kanade dataset (CK +)": the dataset's short name
             out.append(Span(word, m.start(), m.end()))
     return sorted(out, key=lambda s: s.start)
-
-
-def _numbers(text: str) -> list[Number]:
-    out: list[Number] = []
-    for gi, m in enumerate(_GROUP.finditer(text)):
-        for slot, v in enumerate(re.finditer(rf"{_NUM}", m.group("g"))):
-            raw = v.group(0)
-            value = _VALUE.match(raw.replace(". ", ".")).group(0)
-            start = m.start("g") + v.start()
-            out.append(Number(value, start, start + len(raw), "%" in raw or "percent" in raw, gi, slot))
-    return out
-
-
-def _is_score(n: Number, text: str, numbers: list[Number]) -> bool:
-    value = float(n.text)
-    if "." not in n.text and value >= 1000:
-        return False     # a year, a count, a resolution
-    before, after = text[:n.start], text[n.end:]
-    if after[:1].isalpha() and not n.percent:
-        return False     # "3rd", "5x", "1.5B"
-    if (_NOT_ABSOLUTE_BEFORE.search(before[-40:]) or _GAIN_RANGE_BEFORE.search(before[-220:])
-            or _GAIN_ITEMS_BEFORE.search(before[-220:]) or _GAIN_BY_ITEMS_BEFORE.search(before[-220:])
-            or _PREVIOUS_BEST_BEFORE.search(before[-80:]) or _MARGIN_BEFORE.search(before[-60:])):
-        return False
-    if _NOT_SCORE_AFTER.match(after) or _GAIN_AFTER.match(after):
-        return False
-    if n.percent and value > 100:
-        return False
-    if _POINTS_AFTER.match(after):
-        return False
-    restated = _RESTATED.search(before[-30:])
-    if restated:
-        first = next((m for m in numbers if m.end <= n.start and text[m.start:m.end].startswith(restated.group("n"))
-                      and m.start >= n.start - 30), None)
-        if first is not None and not _is_score(first, text, numbers):
-            return False   # "by up to 5.7% (3.3 mAP)": the gain, restated
-    return True
-
-
-def _lists(numbers: list[Number], text: str) -> list[list[Number]]:
-    """Runs of numbers written as one list ("82.8%, 84.2%, and 84.6%")."""
-    runs: list[list[Number]] = []
-    for n in numbers:
-        if runs and _LIST_GAP.match(text[runs[-1][-1].end:n.start]):
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return runs
 
 
 def _metric_for(n: Number, run: list[Number], text: str, metrics: list[Span],
@@ -376,6 +247,11 @@ def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], 
         for d in reversed(usable):
             if d.end <= metric.start and re.fullmatch(r"[\sA-Za-z-]{0,30}", text[d.end:metric.start]):
                 return d, 1.0
+    # "on Flowers-102 with 99.76% top-1 accuracy, and ... on ImageNet (82.71%)": the dataset right
+    # before "with" is the number's, not the next one
+    joined = [d for d in usable if d.end <= n.start and _DATASET_WITH.fullmatch(text, d.end, n.start)]
+    if joined:
+        return joined[-1], 0.9
     # lists paired in order
     index = next(i for i, x in enumerate(run) if x is n)
     if respectively and len(run) > 1:
@@ -456,7 +332,7 @@ def _method_for(doc: Document, n: Number, run: list[Number], text: str, methods:
     subj = [s for s in methods if s.end <= run[0].start]
     if len(run) > 1 and len(subj) >= len(run):
         names = subj[-len(run):]
-        if all(_LIST_GAP.match(text[a.end:b.start]) for a, b in zip(names, names[1:])):
+        if all(LIST_GAP.match(text[a.end:b.start]) for a, b in zip(names, names[1:])):
             return names[run.index(n)].name, 0.8
     return _subject_before(doc, run[0].start, text, methods, primary)
 
@@ -531,12 +407,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         text = sentence.text
         if not _DIGIT.search(text):
             continue
-        numbers = [n for n in _numbers(text)]
-        differences = {id(n) for run in _lists(numbers, text) if len(run) > 1
-                       and (_LIST_GAIN_AFTER.match(text[run[-1].end:]) or _NOT_SCORE_AFTER.match(text[run[-1].end:])
-                            or _LIST_GAIN_BEFORE.search(text, 0, run[0].start))
-                       for n in run}
-        scores = [n for n in numbers if id(n) not in differences and _is_score(n, text, numbers)]
+        scores = sentence_scores(text)
         if not scores:
             continue
         metrics = _metric_spans(doc, text)
@@ -548,7 +419,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         datasets = _dataset_spans(doc, sentence)
         methods = _method_spans(doc, text, datasets, metrics)
         respectively = bool(_RESPECTIVELY.search(text))
-        runs = _lists(scores, text)
+        runs = number_runs(scores, text)
         previous: Span | None = None    # the metric of the sentence's last result
         previous_percent = False
         for run in runs:
