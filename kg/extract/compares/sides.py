@@ -161,8 +161,9 @@ def _compound(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # a capitalised word, or hyphen compound, inside a sentence ("Rerender", "Cross-encoders",
-# "Strong-Weak"): a name English does not capitalise, unless it starts the sentence or a citation
-# ("Devlin et al.") or is one of the words that are capitalised anyway (months, languages: not_names)
+# "Strong-Weak"): English capitalises no common word there, unless it starts the sentence; not a
+# citation ("Devlin et al."), a stop word or a not_names word (ontology/lexicon.json). Languages and
+# places ("English", "Google") pass: the learned decision weighs the mark
 _CAPITALISED = re.compile(r"(?<![\w.'’/+-])(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)+|[A-Z][a-z]{3,})(?![\w+'’/-])")
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;]\s+|\(\s*|[\"“‘]\s*)$")
 # a word of a Title-Case run ("Minimum Reconstruction Error", "Improved Wasserstein GANs") is part
