@@ -223,6 +223,29 @@ def test_a_task_opening_the_title_before_its_means_is_what_the_title_names():
         assert ("title:for" in task_features(doc, task)) is marked, title
 
 
+def test_a_titles_verb_of_a_task_names_the_task():
+    # "Detecting Faces Using ...": face detection (the vocabulary's); "Detecting Oriented Text in
+    # Natural Images": a task it does not know, with the title's words as another name; "Matching
+    # Networks for ...": a participle naming a model, no task
+    from kg.extract import Document
+    from kg.extract.tasks import task_candidates
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+
+    def gerund_tasks(title: str) -> dict[str, list[str]]:
+        doc = Document(Paper(title=title, abstract="We present a network."), vocab)
+        return {c.surfaces[0]: c.surfaces for c in task_candidates(doc) if "title-gerund" in c.found_by}
+
+    faces = gerund_tasks("Detecting Faces Using Region-based Fully Convolutional Networks")
+    assert faces == {"face detection": ["face detection", "Detecting Faces"]}, faces
+    text = gerund_tasks("Detecting Oriented Text in Natural Images by Linking Segments")
+    assert text == {"oriented text detection": ["oriented text detection", "Detecting Oriented Text"]}, text
+    assert gerund_tasks("Towards Generating Long Videos") == {
+        "long video generation": ["long video generation", "Generating Long Videos"]}
+    assert gerund_tasks("Matching Networks for One Shot Learning") == {}
+
+
 def test_a_general_task_folds_into_the_most_specific_one_kept():
     # "U-Net: Convolutional Networks for Biomedical Image Segmentation": with both the known
     # "Image Segmentation" (also written "segmentation") and the narrower phrase kept, one task

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from kg.extract import Document, register_extractor
 from kg.extract.features import WE_OR_OUR, Features, bucket, candidate_group, cue_in_sentence, cue_words
-from kg.extract.names import lexicon
+from kg.extract.names import STOPWORDS, lexicon
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
 from kg.vocab import Concept
@@ -136,8 +136,46 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
                      ("narrowed", "title" if is_title else "abstract"), m.concept, modifier)
         for phrase, how in phrases:
             _add(cands, match_key(phrase), phrase, sentence, is_title, own or is_title, background, None, how)
+    for task, gerund in _title_gerunds(doc.title):
+        concept = doc.vocab.lookup(task, kind="task")
+        key = concept.key if concept is not None else match_key(task)
+        _add(cands, key, task, doc.sentences[0], True, True, False, concept, ("title-gerund",))
+        cands[key].surfaces.append(gerund)
     doc.cache["task_candidates"] = list(cands.values())
     return doc.cache["task_candidates"]
+
+
+# "Detecting Faces Using ...", "... by Generating Images from Captions": a title's verb of a task
+# and its object, up to the means or the next segment
+_GERUND = re.compile(r"(?:^|[:?!]\s*|\b(?:for|to|towards?|on|by)\s+)(?P<verb>[A-Za-z]+ing)\s+(?:the\s+|an?\s+)?"
+                     r"(?P<object>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)(?=\s+(?:using|with|via|by|in|from|for|through|"
+                     r"without|under|based|on|and|at|as|of|to)\b|\s*[:?!,.]|$)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _gerund_heads() -> dict[str, str]:
+    return dict(pair.split() for pair in cue_words("task_gerunds"))
+
+
+@lru_cache(maxsize=1)
+def _model_kinds() -> frozenset[str]:
+    return frozenset(cue_words("side_heads"))
+
+
+def _title_gerunds(title: str) -> Iterator[tuple[str, str]]:
+    """(task, the title's words for it): "Detecting Oriented Text in Natural Images" names oriented
+    text detection, the object's last word in the singular ("Faces": face detection)."""
+    for m in _GERUND.finditer(title):
+        head = _gerund_heads().get(m.group("verb").lower())
+        words = m.group("object").split()
+        if head is None or any(w.lower() in _not_modifiers() or w.lower() in STOPWORDS for w in words):
+            continue
+        last = words[-1]
+        last = (last[:-3] + "y" if last.lower().endswith("ies") else
+                last[:-1] if last.lower().endswith("s") and not last.lower().endswith("ss") and len(last) > 3 else last)
+        if last.lower() in _model_kinds():
+            continue    # "Matching Networks for ...": a participle naming a model, not a task
+        yield _phrase_name([*words[:-1], last, head]), title[m.start("verb"):m.end("object")]
 
 
 # Up to three words joined to a task's name by single spaces, or a word joined by a hyphen
