@@ -697,24 +697,6 @@ def test_we_will_refer_to_as_coins_a_name():
     assert [e.object for e in extract(p, model=None) if e.predicate == "proposes"] == ["FooSep"]
 
 
-def test_a_title_candidate_knows_when_the_abstract_names_no_contribution():
-    # "Photographic Image Synthesis with Cascaded Refinement Networks" whose abstract only says "we
-    # present an approach": the title is where the method's name stands; beside "we propose FooNet"
-    # it is not
-    from kg.extract.proposes.learned import proposal_candidates, proposal_features
-    vocab = default_vocabulary()
-
-    def marks(abstract: str) -> dict[str, bool]:
-        doc = Document(paper("Photographic Image Synthesis with Cascaded Refinement Networks", abstract), vocab)
-        return {c.name: "in-title&abstract-names-nothing" in proposal_features(doc, c, rank)
-                for rank, c in enumerate(proposal_candidates(doc))}
-
-    unnamed = marks("We present an approach to synthesizing photographic images conditioned on semantic layouts.")
-    assert unnamed.get("Cascaded Refinement Networks") is True, unnamed
-    named = marks("We propose FooNet, a network that synthesizes photographic images from semantic layouts.")
-    assert "FooNet" in named and not any(named.values()), named
-
-
 def test_a_name_in_apposition_to_a_novelty_is_proposed():
     p = paper("Evolving Layers", "Our search leads to the discovery of FooNorms, a set of new normalization layers. "
               "FooNorms work well on ResNets and transfer to Mask R-CNN, outperforming BatchNorm and GroupNorm "

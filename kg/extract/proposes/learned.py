@@ -296,10 +296,6 @@ def _paper_features(doc: Document) -> Features:
             memo["paper:study-title"] = 1.0
         if ":" in doc.title:
             memo["paper:title-colon"] = 1.0
-        # no rule names a contribution in the abstract ("we present an approach to synthesizing
-        # ..."): the title is then where the paper's name for its method stands, if anywhere
-        if not any(o.startswith("rule:") and o != "rule:title" for c in proposal_candidates(doc) for o in c.origins):
-            memo["paper:abstract-names-nothing"] = 1.0
         doc.cache["paper_features"] = memo
     return memo
 
@@ -331,8 +327,6 @@ def proposal_features(doc: Document, cand: ProposalCandidate, rank: int) -> Feat
     abstract = [m for m in mentions if m.index >= 0]
     if in_title:
         f["in-title"] = 1.0
-        if "paper:abstract-names-nothing" in f:
-            f["in-title&abstract-names-nothing"] = 1.0
         if in_title[0].start == 0:
             f["title-start"] = 1.0
         colon = doc.title.find(":")
