@@ -76,6 +76,20 @@ def _case_sensitive(alias: str, kind: str) -> bool:
 # the last word of a multi-word name that reads as a plural: "Faces", "Birds", "Networks" (not
 # "Glass", "Corpus", "Analysis")
 _PLURAL_TAIL = re.compile(r"^[a-z]{3,}(?<![siu])s$")
+
+
+def singular(word: str) -> str:
+    """``word`` in the singular when it reads as a plural by the rule above; case kept.
+
+    >>> [singular(w) for w in ["Faces", "Entities", "Glass", "Corpus", "Analysis", "Text"]]
+    ['Face', 'Entity', 'Glass', 'Corpus', 'Analysis', 'Text']
+    """
+    low = word.lower()
+    if low.endswith("ies") and len(low) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if _PLURAL_TAIL.search(low) else word
+
+
 _SIZE_TAIL = re.compile(r"\d+[kmb]")     # a last token "6m", "1k", "300m" (case-folded)
 
 _V = TypeVar("_V")

@@ -33,7 +33,7 @@ from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, number_runs, sentenc
 from kg.records import Extraction
 from kg.text import Sentence, match_key
 
-_EQUALS_BEFORE = re.compile(r"=\s?$|\bwith\s$")
+_METRIC_VALUE_BEFORE = re.compile(r"=\s?$|\bwith\s$")   # after these, a number is a metric's value or nothing
 _DATASET_WITH = re.compile(r"(?:\s+(?:val|validation|test)\s+set)?,?\s+with\s+", re.IGNORECASE)
 _SHORT_FORM_GAP = re.compile(r"(?:\s+(?:dataset|data\s+set|benchmark|corpus))?\s*\(\s*", re.IGNORECASE)
 
@@ -412,7 +412,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
             continue
         metrics = _metric_spans(doc, text)
         # after "=" or "with", only a metric's value: "EPE=4.26", "with 75.1% EM accuracy"; not "k=3"
-        scores = [n for n in scores if not _EQUALS_BEFORE.search(text, max(0, n.start - 5), n.start)
+        scores = [n for n in scores if not _METRIC_VALUE_BEFORE.search(text, max(0, n.start - 5), n.start)
                   or any(0 <= n.start - m.end <= 2 or 0 <= m.start - n.end <= 1 for m in metrics)]
         if not scores:
             continue

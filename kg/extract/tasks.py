@@ -25,7 +25,7 @@ from kg.extract.features import WE_OR_OUR, Features, bucket, candidate_group, cu
 from kg.extract.names import STOPWORDS, lexicon
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
-from kg.vocab import Concept
+from kg.vocab import Concept, singular
 
 # Sentences about the paper's own work, its experiments or results.
 _OWN_WORK = re.compile(
@@ -170,9 +170,7 @@ def _title_gerunds(title: str) -> Iterator[tuple[str, str]]:
         words = m.group("object").split()
         if head is None or any(w.lower() in _not_modifiers() or w.lower() in STOPWORDS for w in words):
             continue
-        last = words[-1]
-        last = (last[:-3] + "y" if last.lower().endswith("ies") else
-                last[:-1] if last.lower().endswith("s") and not last.lower().endswith("ss") and len(last) > 3 else last)
+        last = singular(words[-1])
         if last.lower() in _model_kinds():
             continue    # "Matching Networks for ...": a participle naming a model, not a task
         yield _phrase_name([*words[:-1], last, head]), title[m.start("verb"):m.end("object")]
