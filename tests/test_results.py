@@ -575,6 +575,18 @@ def test_a_sentence_on_a_name_no_dataset_span_holds_does_not_take_the_papers_dat
     assert ("HeronNet", "CIFAR-10", "top-1 accuracy", "80.0") in found, found
 
 
+def test_a_number_said_to_be_on_a_task_does_not_take_the_papers_one_dataset():
+    # the one dataset the abstract names is another experiment's; the number is on a task
+    abstract = ("The proposed HeronNet achieves an accuracy of 99.3% on underwater image classification. "
+                "Plugged into ResNet, its module reaches a 10.7% top-1 error rate on the subset of ILSVRC-2012.")
+    found = _results(Paper(title="HeronNet for underwater images", abstract=abstract))
+    assert not any(r[3] == "99.3" for r in found), found
+    # said to be on the test set, it is on the abstract's one dataset
+    found = _results(Paper(title="HeronNet for underwater images", abstract=abstract.replace(
+        "on underwater image classification", "on the test set")))
+    assert any(r[3] == "99.3" and r[1] == "ILSVRC-2012" for r in found), found
+
+
 def test_a_metric_equals_a_value_is_a_result_and_a_setting_is_not(train_papers):
     # SelFlow (train set): "we achieve EPE=4.26 on the Sintel benchmark"
     paper = next(p for t, p in train_papers.items() if t.startswith("SelFlow"))

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from dataclasses import dataclass
 
 from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.datasets.rules import joined_to_a_name
+from kg.extract.features import cue_words
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, number_runs, sentence_scores
 from kg.records import Extraction
@@ -70,6 +72,17 @@ _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
 # "(68.7% on V1 and 77.0% on V2)": a number said to be on a name the vocabulary does not know as
 # a dataset is on that name, not on the dataset named before it
 _ON_A_NAME = re.compile(r"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){0,2}?on\s+(?:the\s+)?[A-Z0-9][\w-]*")
+
+
+@lru_cache(maxsize=1)
+def _on_a_task() -> re.Pattern:
+    """A number said to be on a task ("99.3% on underwater image classification"): measured on
+    data the abstract does not name, not on the one dataset it names elsewhere."""
+    heads = "|".join(re.escape(h) for h in sorted(cue_words("task_heads"), key=len, reverse=True))
+    return re.compile(rf"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){{0,2}}?on\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:{heads})(?:s|es)?\b"
+                      rf"(?!\s+(?:dataset|benchmark|data|set|corpus|challenge))", re.IGNORECASE)
+
+
 # "On BiodaVid, X achieves 80.0%": the sentence names where its numbers are measured
 _LEADING_PLACE = re.compile(r"\s*(?:On|For|In)\s+(?:the\s+)?(?:[A-Z]|\d+[A-Za-z-])[\w-]*\s*,")
 _METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
@@ -443,7 +456,8 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 dataset, dconf = _dataset_for(n, run, text, datasets, metric, scores, respectively, metrics)
                 if dataset is None:
                     known = _abstract_datasets(doc)
-                    if len(known) != 1 or _ON_A_NAME.match(text, n.end) or _LEADING_PLACE.match(text):
+                    if (len(known) != 1 or _ON_A_NAME.match(text, n.end) or _on_a_task().match(text, n.end)
+                            or _LEADING_PLACE.match(text)):
                         continue   # (the number is said to be on a name no dataset span holds)
                     dataset, dconf = known[0], 0.6
                 method = _method_for(doc, n, run, text, methods, scores)
