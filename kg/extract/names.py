@@ -87,7 +87,7 @@ def is_namey(word: str) -> bool:
     return len(parts) < 2 or not all(p[:1].isupper() and p[1:].islower() for p in parts if p)
 
 
-def acronym_matches(acronym: str, phrase: str) -> bool:
+def acronym_matches(acronym: str, phrase: str, letters: tuple[str, ...] | None = None) -> bool:
     """Whether ``acronym`` is built from the initials (or leading letters) of ``phrase``'s words.
 
     >>> acronym_matches("VOLO", "Vision Outlooker")
@@ -103,8 +103,11 @@ def acronym_matches(acronym: str, phrase: str) -> bool:
 
     >>> acronym_matches("LSTM", "Multiplicative LSTM")
     False
+
+    ``letters``: ``acronym_letters(acronym)``, when the caller has them.
     """
-    letters = acronym_letters(acronym)
+    if letters is None:
+        letters = acronym_letters(acronym)
     parts = [p.lower() for p in _PHRASE_SEP.split(phrase) if p]
     if not letters or not parts or acronym.lower() in parts:
         return False

@@ -202,7 +202,7 @@ class _NameShape:
     initials: frozenset[str]      # the first letters of its words
     known: bool                   # the vocabulary knows it
     namey: bool
-    letters: int                  # how many letters it spells as an acronym
+    letters: tuple[str, ...]      # the letters it spells as an acronym (kg.extract.names.acronym_letters)
     to_spell: int                 # how many an acronym of it needs (kg.extract.names.words_to_spell)
 
     @classmethod
@@ -211,7 +211,7 @@ class _NameShape:
                    next((c.lower() for c in name if c.isalnum()), ""),
                    frozenset(w[:1].lower() for w in name.replace("-", " ").split()),
                    vocab.lookup(name) is not None, namey(vocab, name),
-                   len(acronym_letters(name)), words_to_spell(name))
+                   acronym_letters(name), words_to_spell(name))
 
 
 def _is_variant(name: str, family: str) -> bool:
@@ -233,8 +233,8 @@ def _same(p: str, q: str, sp: _NameShape, sq: _NameShape) -> bool:
         return False     # "ViT" spells "Novel ViT" loosely, but ViT is a known family, not its acronym
     # an acronym and a long form: "VOLO" / "Vision Outlooker" (the acronym's first letter must
     # start a word of the long form, and it needs a letter for each: cheap tests before the full one)
-    return ((sq.first in sp.initials and sq.letters >= sp.to_spell and acronym_matches(q, p))
-            or (sp.first in sq.initials and sp.letters >= sq.to_spell and acronym_matches(p, q)))
+    return ((sq.first in sp.initials and len(sq.letters) >= sp.to_spell and acronym_matches(q, p, sq.letters))
+            or (sp.first in sq.initials and len(sp.letters) >= sq.to_spell and acronym_matches(p, q, sp.letters)))
 
 
 def _name_key(name: str) -> str:
