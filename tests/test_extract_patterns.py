@@ -896,6 +896,29 @@ def test_skipping_candidates_of_one_generator_changes_no_proposal_of_the_seeds(s
     assert seen > 200
 
 
+def test_when_the_model_keeps_nothing_a_title_phrase_naming_a_model_is_the_proposal():
+    """An abstract that speaks of "the proposed model" without naming it: a title phrase ending
+    in a word that names a model is its name; one that names none, or a study's title, is not."""
+    from kg.extract.proposes.learned import decide_proposals
+    from kg.learn.linear import LogisticModel
+
+    keeps_none = LogisticModel({}, -6.0, 0.5, {})
+    vocab = default_vocabulary()
+    abstract = ("Recurrent readers are a common tool for text comprehension. They read a document one word at a "
+                "time. We investigate an alternative reader that keeps a lattice of states for each paragraph. "
+                "Results on three question answering benchmarks show that the proposed model is competitive.")
+
+    def proposed(title: str, text: str = abstract) -> list[str]:
+        return [x.name for x in decide_proposals(Document(paper(title, text), vocab), keeps_none, keeps_none)]
+
+    assert proposed("Lattice Reader Networks for Text Comprehension") == ["Lattice Reader Networks"]
+    assert proposed("Lattice Reading for Text Comprehension") == []
+    assert proposed("Lattice Reader Networks: An Empirical Study") == []
+    # an abstract that says nothing of a method of its own
+    assert proposed("Lattice Reader Networks for Text Comprehension",
+                    "Recurrent readers are a common tool for text comprehension. They read one word at a time.") == []
+
+
 def test_the_fewest_origins_kept_counts_the_generators_of_kept_candidates():
     from kg.learn.linear import LogisticModel
     from kg.learn.train import fewest_origins_kept

@@ -22,6 +22,7 @@ from kg.extract.introduced import names_an_introduced_dataset
 from kg.extract.proposes.rules import Proposal, definitions, rule_proposals, trim_long
 from kg.extract.prefilter import prefilter
 from kg.text import Sentence, match_key
+from kg.vocab import singular
 
 
 @dataclass
@@ -383,6 +384,8 @@ def decide_proposals(doc: Document, proposes: Decision, primary: Decision | None
         scored.append((proposes.probability(feats), primary.probability(feats) if primary else 0.0, rank, c,
                        proposes.cut(candidate_group("proposes", feats))))
     kept = [s for s in scored if s[0] >= s[4]]
+    if not kept and scored and primary is not None:
+        kept = _title_model(doc, scored)
     if primary is not None and scored:
         best = max(scored, key=lambda s: (s[1], -s[2]))
         if best[1] >= primary.threshold or (kept and best in kept):
@@ -395,3 +398,23 @@ def decide_proposals(doc: Document, proposes: Decision, primary: Decision | None
         out.append(Proposal(c.name, list(c.aliases), c.sentence, round(p, 2),
                             "learned" + (f"+{origin[0]}" if origin else "")))
     return out
+
+
+_TITLE_ORIGINS = frozenset(("o:title-prefix", "o:title-segment", "o:title-means"))
+
+
+def _title_model(doc: Document, scored: list) -> list:
+    """The model keeps nothing, yet the abstract speaks of its own method ("we propose", "the
+    proposed model") without naming it: a title phrase that ends in a word naming a model
+    (``title_model_heads`` of ``ontology/cues.json``: "Matching Networks", "Gated-Attention
+    Readers") is its name; the one the primary decision ranks first, if any."""
+    paper = _paper_features(doc)
+    if "paper:study-title" in paper or not ("paper:proposes" in paper
+                                           or cue_in_sentence(doc, "own_noun_before", doc.paper.abstract)):
+        return []
+    heads = cue_words("title_model_heads")
+    # (of two generators at least, as every candidate the model is trained to keep: the title
+    # phrase's and its Title Case's)
+    titled = [s for s in scored if len(s[3].origins) > 1 and _TITLE_ORIGINS & {"o:" + o for o in s[3].origins}
+              and singular(s[3].name.rsplit(None, 1)[-1]).lower() in heads and not names_a_family(doc, s[3].name)]
+    return [max(titled, key=lambda s: (s[1], -s[2]))] if titled else []
