@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.datasets.rules import joined_to_a_name

@@ -400,7 +400,7 @@ def decide_proposals(doc: Document, proposes: Decision, primary: Decision | None
     return out
 
 
-_TITLE_ORIGINS = frozenset(("o:title-prefix", "o:title-segment", "o:title-means"))
+_TITLE_ORIGINS = frozenset(("title-prefix", "title-segment", "title-means"))
 
 
 def _title_model(doc: Document, scored: list) -> list:
@@ -413,8 +413,7 @@ def _title_model(doc: Document, scored: list) -> list:
                                            or cue_in_sentence(doc, "own_noun_before", doc.paper.abstract)):
         return []
     heads = cue_words("title_model_heads")
-    # (of two generators at least, as every candidate the model is trained to keep: the title
-    # phrase's and its Title Case's)
-    titled = [s for s in scored if len(s[3].origins) > 1 and _TITLE_ORIGINS & {"o:" + o for o in s[3].origins}
+    # (found by two generators at least, as every candidate the model was trained to keep)
+    titled = [s for s in scored if len(s[3].origins) > 1 and _TITLE_ORIGINS & s[3].origins
               and singular(s[3].name.rsplit(None, 1)[-1]).lower() in heads and not names_a_family(doc, s[3].name)]
     return [max(titled, key=lambda s: (s[1], -s[2]))] if titled else []
