@@ -96,6 +96,16 @@ def cue_words(key: str) -> tuple[str, ...]:
     return tuple(p.lower() for p in phrases)
 
 
+def cue_alternation(key: str) -> str:
+    """The phrases of list ``key`` as a regular-expression alternation, longest first (so that a
+    longer phrase wins over its prefix).
+
+    >>> cue_alternation("task_heads").split("|")[-1] in cue_words("task_heads")
+    True
+    """
+    return "|".join(re.escape(w) for w in sorted(cue_words(key), key=len, reverse=True))
+
+
 def namey(vocab: Vocabulary, word: str) -> bool:
     """:func:`~kg.extract.names.is_namey`, memoised behind the vocabulary (names recur)."""
     memo = vocab.memo("namey")

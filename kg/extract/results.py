@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.datasets.rules import joined_to_a_name
-from kg.extract.features import cue_words
+from kg.extract.features import cue_alternation
 from kg.extract.names import NOT_NAMES, WORD, is_namey
 from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, number_runs, sentence_scores
 from kg.records import Extraction
@@ -78,7 +78,7 @@ _ON_A_NAME = re.compile(r"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){0,2}?on\s+(?:the\s+)?[A
 def _on_a_task() -> re.Pattern:
     """A number said to be on a task ("99.3% on underwater image classification"): measured on
     data the abstract does not name, not on the one dataset it names elsewhere."""
-    heads = "|".join(re.escape(h) for h in sorted(cue_words("task_heads"), key=len, reverse=True))
+    heads = cue_alternation("task_heads")
     return re.compile(rf"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){{0,2}}?on\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:{heads})(?:s|es)?\b"
                       rf"(?!\s+(?:dataset|benchmark|data|set|corpus|challenge))", re.IGNORECASE)
 

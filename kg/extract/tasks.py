@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kg.extract import Document, register_extractor
-from kg.extract.features import WE_OR_OUR, Features, bucket, candidate_group, cue_in_sentence, cue_words
+from kg.extract.features import (WE_OR_OUR, Features, bucket, candidate_group, cue_alternation, cue_in_sentence,
+                                 cue_words)
 from kg.extract.names import STOPWORDS, lexicon
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
@@ -58,13 +59,10 @@ def _task_head_heads() -> frozenset[str]:
     return heads_of(cue_words("task_heads"))
 
 
-def _heads() -> str:
-    return "|".join(re.escape(h) for h in sorted(cue_words("task_heads"), key=len, reverse=True))
-
-
 @lru_cache(maxsize=2)
 def _phrase_pattern(lead: str) -> re.Pattern:
-    return re.compile(lead + r"(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,4}?(?:" + _heads() + r"))(?![\w-])", re.IGNORECASE)
+    return re.compile(lead + r"(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,4}?(?:" + cue_alternation("task_heads")
+                      + r"))(?![\w-])", re.IGNORECASE)
 
 
 # Words that do not belong to a task's name at its start.
@@ -251,7 +249,7 @@ _ITEM_STOP = lexicon("task_item_stops")
 
 @lru_cache(maxsize=1)
 def _item_patterns() -> tuple[re.Pattern, re.Pattern]:
-    item = r"(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,3}?(?:" + _heads() + r"))(?![\w-])"
+    item = r"(?P<np>(?:[A-Za-z0-9][\w'-]*\s+){0,3}?(?:" + cue_alternation("task_heads") + r"))(?![\w-])"
     # an item on the left must be the whole list item: after a list mark or a function word
     boundary = r"(?:^|[,;:(]\s*|\b(?:" + "|".join(re.escape(w) for w in sorted(_ITEM_STOP)) + r")\s+)"
     return (re.compile(LIST_SEPARATOR + item, re.IGNORECASE),

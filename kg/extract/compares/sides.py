@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from kg.extract import Document
 from kg.extract.datasets import dataset_names
-from kg.extract.features import cue_words, is_word_char
+from kg.extract.features import cue_alternation, cue_words, is_word_char
 from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
 from kg.extract.prefilter import prefilter
@@ -268,17 +268,12 @@ def method_mentions(doc: Document, text: str, weak: bool = False) -> list[Method
     return [k for k in kept if k.strength > 0]
 
 
-def _alternation(key: str) -> str:
-    """The phrases of cue list ``key`` as a regex alternation, longest first."""
-    return "|".join(re.escape(w) for w in sorted(cue_words(key), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _described_side() -> re.Pattern:
     """A side named by its kind right after a cue: "than other tree-structured models", "over
     all previous bottom-up methods", "with real-valued CNNs" (the ``np`` group, without the
     words that only point at it: ``side_fillers`` of ``ontology/cues.json``)."""
-    fillers, heads = _alternation("side_fillers"), _alternation("side_heads")
+    fillers, heads = cue_alternation("side_fillers"), cue_alternation("side_heads")
     filler = rf"(?:{fillers})(?:-(?:{fillers}))*"     # ("recently-proposed")
     return re.compile(rf"[\s,:(]*(?:{filler}\s+)*(?P<np>(?!{filler}\s)[\w-]+(?:\s+[\w-]+){{0,3}}?"
                       rf"\s+(?:{heads})(?:s|es)?)(?![\w-])", re.IGNORECASE)
@@ -308,7 +303,7 @@ def with_described(doc: Document, text: str, mentions: list[MethodMention], at: 
 def _described_before() -> re.Pattern:
     """A side named by its kind ending right before a cue, only auxiliaries and adverbs between
     ("globally normalized models can be strictly | more expressive than")."""
-    fillers, heads = _alternation("side_fillers"), _alternation("side_heads")
+    fillers, heads = cue_alternation("side_fillers"), cue_alternation("side_heads")
     return re.compile(rf"(?<![\w-])(?P<np>(?!(?:{fillers}|the|a|an)\s)(?:[\w-]+\s+){{1,3}}(?:{heads})(?:s|es)?)"
                       r"\s+(?:(?:can|could|may|might|will|would|should|must|is|are|was|were|be|been|do|does|did|"
                       r"consistently|significantly|strictly|often|generally|usually|still|also|even|much|far|not)\s+){0,4}$",
