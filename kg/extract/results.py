@@ -123,6 +123,8 @@ def _dataset_spans(doc: Document, sentence: Sentence) -> list[Span]:
     out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="dataset")
            if not joined_to_a_name(text, m.start, m.end)]
     for name in paper_dataset_names(doc):
+        if name not in text:
+            continue      # (most names are not in most sentences: no pattern to compile)
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             if not any(s.start <= m.start() < s.end or m.start() <= s.start < m.end() for s in out):
                 out.append(Span(name, m.start(), m.end(), name))
