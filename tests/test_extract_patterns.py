@@ -582,6 +582,15 @@ def test_a_metric_is_never_a_comparison_side():
     assert not any("IU" in (a, b) for a, b, _ in pairs(p))
 
 
+def test_a_task_short_name_is_never_a_comparison_side():
+    # "FER" is facial expression recognition, a task: no rival; "NAS" is also a kind of method, and stays one
+    got = pairs(paper("ZebraNet: Stripes Help", "ZebraNet is more accurate than FER and LionNet on StripeSet."))
+    assert ("ZebraNet", "LionNet", "outperforms") in got
+    assert not any("FER" in (a, b) for a, b, _ in got)
+    assert any(b.startswith("NAS") for _, b, _ in pairs(paper("ZebraNAS: Stripes Help",
+                                                            "ZebraNAS outperforms NAS methods on StripeSet.")))
+
+
 def test_confidence_and_outcome_on_every_comparison():
     p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms LionNet. ZebraNet is comparable to TigerNet.")
     found = extract(p)

@@ -17,7 +17,7 @@ def key(s: str) -> str:
     return match_key(s)   # the key the matcher compares names under
 
 
-@pytest.mark.parametrize("name", ["datasets.ttl", "methods.ttl", "tasks.ttl"])
+@pytest.mark.parametrize("name", ["datasets.ttl", "methods.ttl", "tasks.ttl", "metrics.ttl"])
 def test_every_concept_has_one_label_and_no_alias_is_shared(name):
     g = rdflib.Graph().parse(VOCAB / name)
     owners = defaultdict(set)
