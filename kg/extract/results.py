@@ -71,7 +71,8 @@ _COORDINATED_GAP = re.compile(r"\s*(?:%|\\%)?\s+(?:,\s*)?(?:and|,)\s*", re.IGNOR
 _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
 # "(68.7% on V1 and 77.0% on V2)": a number said to be on a name the vocabulary does not know as
 # a dataset is on that name, not on the dataset named before it
-_ON_A_NAME = re.compile(r"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){0,2}?on\s+(?:the\s+)?[A-Z0-9][\w-]*")
+_SAID_ON = r"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){0,2}?on\s+(?:the\s+)?"   # "% on the", "accuracy on"
+_ON_A_NAME = re.compile(_SAID_ON + r"[A-Z0-9][\w-]*")
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +80,7 @@ def _on_a_task() -> re.Pattern:
     """A number said to be on a task ("99.3% on underwater image classification"): measured on
     data the abstract does not name, not on the one dataset it names elsewhere."""
     heads = cue_alternation("task_heads")
-    return re.compile(rf"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){{0,2}}?on\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:{heads})(?:s|es)?\b"
+    return re.compile(_SAID_ON + rf"(?:[\w-]+\s+){{0,3}}?(?:{heads})(?:s|es)?\b"
                       rf"(?!\s+(?:dataset|benchmark|data|set|corpus|challenge))", re.IGNORECASE)
 
 
