@@ -47,9 +47,13 @@ TLDR2 = ("gold_tldr2.json", "tldr2_papers.jsonl")
 SHIPPED_TLDR2 = {"proposes": 0.60, "evaluatesOn": 0.89, "addressesTask": 0.49, "main": 0.72}
 
 
-def _papers(name: str):
-    gold, papers = POOL[name]
+def _load(files: tuple[str, str]):
+    gold, papers = files
     return load_annotated([ANNOTATED / gold], [ANNOTATED / papers])
+
+
+def _papers(name: str):
+    return _load(POOL[name])
 
 
 def _score(model, annotated) -> dict:
@@ -94,9 +98,9 @@ def test_shipped_model_on_machine_learning_abstracts_far_from_the_seeds():
 
 
 def test_shipped_model_on_a_second_set_of_machine_learning_abstracts():
-    tldr2 = load_annotated([ANNOTATED / TLDR2[0]], [ANNOTATED / TLDR2[1]])
+    tldr2 = _load(TLDR2)
     others = [*POOL.values(), BLIND, TLDR, ("gold_tldr_results.json", "tldr_results_papers.jsonl")]
-    titles = {a.paper.title for gold, papers in others for a in load_annotated([ANNOTATED / gold], [ANNOTATED / papers])}
+    titles = {a.paper.title for files in others for a in _load(files)}
     assert len(tldr2) == 100 and not titles & {a.paper.title for a in tldr2}
     scores = _score(load_model(), tldr2)
     assert all(scores[k] >= v for k, v in SHIPPED_TLDR2.items()), scores
