@@ -56,9 +56,11 @@ def _text_part(text: str, bibtex: bool) -> str:
 
 # Text markup, not math: a font command, an accent on a letter, an escaped character ("50\\%").
 # Exports that are not LaTeX by nature (JSON from OpenReview, tables from reference managers fed
-# by BibTeX) carry these; a lone backslash or math without dollars ("O(\\sqrt{T})") is no sign.
+# by BibTeX) carry these; a lone backslash or math without dollars ("O(\\sqrt{T})") is no sign,
+# nor an accent symbol before a space (TeX reads "\\" l" as an accented l, but in such text it
+# is an escaped quote before a word).
 _TEXT_MARKUP = re.compile(r"\\(?:emph|text(?:bf|it|tt|sc|rm|sf|up|md)?|underline|bf|it|em|sc|tt|url|href)\s*\{"
-                          r"|\\(?:bf|it|em)\s|\\['`^\"~=.]\s*\{?[A-Za-z]|\\[ckvuH]\{[A-Za-z]\}|\\[&%_#]")
+                          r"|\\(?:bf|it|em)\s|\\['`^\"~=.]\{?[A-Za-z]|\\[ckvuH]\{[A-Za-z]\}|\\[&%_#]")
 
 
 def resolve_text_markup(text: str) -> str:
@@ -68,6 +70,8 @@ def resolve_text_markup(text: str) -> str:
     'We propose DyNet, 3.2% better than Erdős'
     >>> resolve_text_markup("sets {1, 2} and O(\\\\sqrt{T})")
     'sets {1, 2} and O(\\\\sqrt{T})'
+    >>> resolve_text_markup('a quote \\\\" long enough')
+    'a quote \\\\" long enough'
     """
     return latex_to_text(text) if "\\" in text and _TEXT_MARKUP.search(text) else text
 
