@@ -43,6 +43,9 @@ class Concept:
     area: str = ""
     higher_is_better: bool | None = None   # metrics: which way is better (None: not a metric)
     benchmark_for: tuple[str, ...] = ()    # datasets: keys of the tasks it is a standard benchmark for
+    # the label alone also names other things ("MARS", "Spider"): text must use an alias ("MARS
+    # dataset"); a whole name equal to the label still resolves to it (lookup())
+    ambiguous_label: bool = False
 
 
 # What a lookup or find without a kind may answer: the entities extractors name (tasks and metrics
@@ -117,6 +120,8 @@ class Vocabulary:
     first_tokens: dict[str, int] = field(default_factory=dict)
     # every prefix of an index key: a window of tokens whose key is none cannot grow into a match
     key_prefixes: set[str] = field(default_factory=set, repr=False)
+    # match key of an ambiguous label (Concept.ambiguous_label) → its concepts: lookup() only
+    labels: dict[str, list[Concept]] = field(default_factory=dict)
     # The process-wide memos of extraction (see memo()); memos keyed on a paper's sentences live
     # on its Document (kg.extract), which passes one to find().
     _memos: dict[str, Memo] = field(default_factory=dict, repr=False, compare=False)
@@ -135,7 +140,9 @@ class Vocabulary:
         for memo in self._memos.values():
             memo.clear()
         self.concepts[concept.key] = concept
-        for alias in (concept.label, *concept.aliases):
+        if concept.ambiguous_label:
+            self.labels.setdefault(match_key(concept.label), []).append(concept)
+        for alias in ((*concept.aliases,) if concept.ambiguous_label else (concept.label, *concept.aliases)):
             key = match_key(alias)
             if not key:
                 continue
@@ -163,13 +170,24 @@ class Vocabulary:
                     entries.append((concept, ex))
 
     def lookup(self, surface: str, kind: str | None = None) -> Concept | None:
-        """The concept a whole name refers to ("MS-COCO" → COCO), or None."""
+        """The concept a whole name refers to ("MS-COCO" → COCO), or None. Asked for a ``kind``, a
+        label too ambiguous for find() to match in running text names its concept too ("MARS" a
+        dataset: the MARS dataset).
+
+        >>> vocab = default_vocabulary()
+        >>> vocab.lookup("MARS", kind="dataset").label, vocab.lookup("MARS"), vocab.find("results on MARS")
+        ('MARS', None, [])
+        """
         memo = self.memo("lookup")
         key = (surface, kind)
         if key in memo:
             return memo[key]
         words = token_spans(surface)[0]
-        return memo.put(key, self._resolve("".join(words).casefold(), "".join(words), kind))
+        folded = "".join(words).casefold()
+        found = self._resolve(folded, "".join(words), kind)
+        if found is None and kind is not None:
+            found = next((c for c in self.labels.get(folded, ()) if c.kind == kind), None)
+        return memo.put(key, found)
 
     def _resolve(self, key: str, exact_surface: str, kind: str | None) -> Concept | None:
         for concept, exact in self.index.get(key, ()):
@@ -330,9 +348,11 @@ def load_vocabulary(directory: str | Path | None = None) -> Vocabulary:
             area = graph.value(node, kgo.area)
             higher = graph.value(node, kgo.higherIsBetter)
             tasks = tuple(sorted(_local(str(t)) for t in graph.objects(node, kgo.benchmarkFor)))
+            ambiguous = graph.value(node, kgo.ambiguousLabel)
             vocab.add(Concept(_local(str(node)), kind, str(label), aliases, families, is_family,
                               str(area) if area else "",
-                              bool(higher.toPython()) if higher is not None else None, tasks))
+                              bool(higher.toPython()) if higher is not None else None, tasks,
+                              ambiguous is not None and bool(ambiguous.toPython())))
     return vocab
 
 

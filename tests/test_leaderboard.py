@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -135,3 +136,22 @@ def test_named_queries(seeds_graph, name, params):
         assert len(result.rows) >= 15
         values = [float(r[result.columns.index("value")]) for r in result.rows]
         assert values == sorted(values, reverse=True)
+
+
+def test_a_dataset_whose_bare_name_is_ambiguous_has_a_board_under_that_name(tmp_path):
+    """The vocabulary matches "MARS" in text only as "the MARS dataset" (the bare word names a
+    planet too), yet the graph labels the dataset "MARS" and the board is asked for by that name."""
+    from kg.build import build
+    from kg.leaderboard import leaderboards
+    from kg.store import load_graph
+
+    listing = tmp_path / "papers.jsonl"
+    listing.write_text(json.dumps({
+        "title": "TempoNet: Temporal Aggregation for Video Person Re-identification",
+        "abstract": "We propose TempoNet, a temporal aggregation network for video-based person "
+                    "re-identification. On the MARS dataset, TempoNet achieves 86.4% mAP and 90.2% rank-1 "
+                    "accuracy, outperforming previous methods."}) + "\n", encoding="utf-8")
+    build([listing], tmp_path / "out")
+    boards = {b.metric: b for b in leaderboards(load_graph(tmp_path / "out"), "MARS")}
+    assert set(boards) == {"mAP", "rank-1 accuracy"}
+    assert [(r.method, r.value, r.dataset) for r in boards["mAP"].rows] == [("TempoNet", "86.4", "MARS")]

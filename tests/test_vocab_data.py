@@ -102,6 +102,25 @@ def test_all_caps_names_match_only_in_capitals():
     assert v.find("We aid the iam reader.", kind="dataset") == []
 
 
+def test_an_ambiguous_label_names_its_dataset_yet_text_must_say_more():
+    """A label marked kgo:ambiguousLabel ("MARS", "Spider", "Iris") is a word or a name of other
+    things: running text mentions the dataset only by an alias ("the MARS dataset"), while a whole
+    name asked for as a dataset (kg leaderboard --dataset MARS) is the dataset."""
+    g = rdflib.Graph().parse(VOCAB / "datasets.ttl")
+    marked = sorted(g.subjects(rdflib.URIRef(KGO + "ambiguousLabel"), rdflib.Literal(True)))
+    assert len(marked) >= 10
+    v = default_vocabulary()
+    for node in marked:
+        label = str(g.value(node, SKOS.prefLabel))
+        aliases = [str(a) for a in g.objects(node, SKOS.altLabel)]
+        assert aliases, f"{label}: with no alias, no text could ever mention it"
+        concept = v.lookup(label, kind="dataset")
+        assert concept is not None and concept.label == label and concept.ambiguous_label
+        assert v.find(f"Results on {label} are strong.", kind="dataset") == [], label
+        assert [m.concept.label for m in v.find(f"Results on the {aliases[0]} are strong.", kind="dataset")] == [label]
+    assert v.lookup("Spider", kind="method") is None and v.lookup("Spider") is None
+
+
 def test_families_of_well_known_methods():
     v = default_vocabulary()
     assert "cnn" in v.lookup("ResNet").families and "cnn" in v.lookup("ConvNeXt").families
