@@ -107,6 +107,34 @@ def dataset_editions(dataset: str, vocab: Vocabulary | None = None) -> list[str]
     return sorted(c.label for c in vocab.concepts.values() if c.kind == "dataset" and series.key in c.families)
 
 
+_COUNTS = """
+PREFIX kgo: <https://w3id.org/kgpaper/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?datasetLabel ?metric (COUNT(DISTINCT ?r) AS ?n)
+WHERE { ?r a kgo:Result ; kgo:dataset ?d ; kgo:metric ?x . ?d rdfs:label ?datasetLabel . ?x rdfs:label ?metric }
+GROUP BY ?datasetLabel ?metric"""
+
+
+def boards_available(graph: Graph, dataset: str | None = None,
+                     vocab: Vocabulary | None = None) -> list[tuple[str, str, int]]:
+    """The (dataset, metric, results) boards the graph holds, most results first; only
+    ``dataset``'s (any name the vocabulary knows) when given. What to suggest when a board asked
+    for is empty.
+
+    >>> from kg.graph.mapping import bind_prefixes
+    >>> boards_available(bind_prefixes(Graph()))
+    []
+    """
+    vocab = vocab or default_vocabulary()
+    bindings = {}
+    if dataset is not None:
+        from rdflib import Variable
+
+        bindings[Variable("d")] = _iri(dataset, "dataset", vocab)
+    rows = [(str(d), str(x), int(n)) for d, x, n in graph.query(_COUNTS, initBindings=bindings)]
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
 def _number(value: str) -> Decimal:
     try:
         return Decimal(value)

@@ -108,6 +108,24 @@ def test_cli_csv_header_and_table(seeds_out):
     assert missing.exit_code == 1
 
 
+def test_an_empty_board_says_what_there_is_instead(seeds_out, seeds_graph):
+    """Asked for a dataset with no results, the command names those that have some, most first;
+    asked for a metric the dataset has no results in, it names the dataset's metrics."""
+    from kg.cli import main
+    from kg.leaderboard import boards_available
+
+    available = boards_available(seeds_graph)
+    assert available[0][:2] == ("ImageNet-1K", "top-1 accuracy") and available[0][2] >= 15
+    assert [n for _, _, n in available] == sorted((n for _, _, n in available), reverse=True)
+    assert {x for _, x, _ in boards_available(seeds_graph, "ImageNet")} >= {"top-1 accuracy"}
+    runner = CliRunner()
+    missing = runner.invoke(main, ["leaderboard", str(seeds_out), "--dataset", "SQuAD"])
+    assert missing.exit_code == 1
+    assert "no results on 'SQuAD'; datasets with results: ImageNet-1K (" in missing.output
+    metric = runner.invoke(main, ["leaderboard", str(seeds_out), "--dataset", "COCO", "--metric", "BLEU"])
+    assert metric.exit_code == 1 and "its metrics: " in metric.output and "AP (" in metric.output
+
+
 def test_an_edition_has_its_own_board_and_the_series_names_its_editions(seeds_out):
     """SSD's "72.1% mAP on VOC2007 test" ranks on PASCAL VOC 2007; asked for the series, the
     command names the editions instead of mixing their boards."""

@@ -225,15 +225,34 @@ def leaderboard(graph, dataset, metric, task, fmt) -> None:
       kg leaderboard output/ --dataset ImageNet-1K --metric "top-1 accuracy"
       kg leaderboard output/ --dataset COCO --task "object detection" --format csv
     """
-    from kg.leaderboard import dataset_editions, format_boards, leaderboards
+    from kg.leaderboard import boards_available, dataset_editions, format_boards, leaderboards
 
-    boards = leaderboards(open_graph(graph), dataset, metric, task)
+    g = open_graph(graph)
+    boards = leaderboards(g, dataset, metric, task)
     if not boards:
         editions = dataset_editions(dataset)
+        if editions:
+            hint = f"; its editions are datasets of their own: {', '.join(editions)}"
+        else:
+            # what there is instead: the dataset's other metrics, else the datasets with results
+            own = boards_available(g, dataset)
+            hint = (f"; its metrics: {', '.join(f'{x} ({n})' for _, x, n in own)}" if own and metric else
+                    "" if own else
+                    _datasets_with_results(boards_available(g)))
         fail(f"no results on {dataset!r}" + (f" for {metric!r}" if metric else "")
-             + (f" in papers on {task!r}" if task else "")
-             + (f"; its editions are datasets of their own: {', '.join(editions)}" if editions else ""), 1)
+             + (f" in papers on {task!r}" if task else "") + hint, 1)
     click.echo(format_boards(boards, fmt))
+
+
+def _datasets_with_results(boards: list[tuple[str, str, int]], most: int = 8) -> str:
+    counts: dict[str, int] = {}
+    for d, _, n in boards:
+        counts[d] = counts.get(d, 0) + n
+    if not counts:
+        return "; the graph holds no results"
+    ranked = sorted(counts, key=lambda d: (-counts[d], d))
+    more = f", … ({len(ranked) - most} more)" if len(ranked) > most else ""
+    return "; datasets with results: " + ", ".join(f"{d} ({counts[d]})" for d in ranked[:most]) + more
 
 
 @click.command()
