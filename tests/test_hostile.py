@@ -5,7 +5,7 @@ import json
 import re
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -74,10 +74,19 @@ def test_rdf_round_trips_with_literals_intact_and_valid_iris(title, abstract):
         assert VALID_IRI.match(str(term)), term
 
 
+# TeX text markup, which readers resolve by design ("3.2\% better" → "3.2% better", "Erd\H{o}s" →
+# "Erdős": kg.readers.latex): an escaped character, an accent on a letter or a brace, a font
+# command. Written here from TeX, not from the reader's own pattern; math ("$\frac{a}{b}$") stays.
+TEX_MARKUP = re.compile(r"\\(?:[&%_#$]|['`^\"~=.]\{?[A-Za-z]|[ckvuH]\{|(?:emph|text[a-z]*|underline|url|href)\s*\{"
+                        r"|(?:bf|it|em|sc|tt)\s)")
+
+
 @settings(max_examples=60, deadline=None)
 @given(title=nasty_text.filter(lambda t: t.strip() and "\n" not in t and "\r" not in t and clean_xml_chars(t)),
        abstract=nasty_text.filter(lambda t: "\n" not in t and "\r" not in t and clean_xml_chars(t)))
+@example(title="<", abstract='a quote \\" long')   # an escaped quote before a word is no accent (session 54)
 def test_jsonl_and_csv_readers_keep_text_intact_or_report(tmp_path_factory, title, abstract):
+    assume(not TEX_MARKUP.search(title + abstract))
     d = tmp_path_factory.mktemp("hostile")
     abstract = abstract + " long enough abstract text"
     (d / "p.jsonl").write_text(json.dumps({"title": title, "abstract": abstract}) + "\n", encoding="utf-8")
