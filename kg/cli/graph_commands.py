@@ -230,15 +230,17 @@ def leaderboard(graph, dataset, metric, task, fmt) -> None:
     g = open_graph(graph)
     boards = leaderboards(g, dataset, metric, task)
     if not boards:
+        # say what there is instead: a series' editions, the dataset's metrics, other datasets
         editions = dataset_editions(dataset)
+        own = [] if editions else boards_available(g, dataset)
         if editions:
             hint = f"; its editions are datasets of their own: {', '.join(editions)}"
+        elif own and metric:
+            hint = "; its metrics: " + ", ".join(f"{x} ({n})" for _, x, n in own)
+        elif own:
+            hint = ""     # (results on it, none in papers on the task)
         else:
-            # what there is instead: the dataset's other metrics, else the datasets with results
-            own = boards_available(g, dataset)
-            hint = (f"; its metrics: {', '.join(f'{x} ({n})' for _, x, n in own)}" if own and metric else
-                    "" if own else
-                    _datasets_with_results(boards_available(g)))
+            hint = _datasets_with_results(boards_available(g))
         fail(f"no results on {dataset!r}" + (f" for {metric!r}" if metric else "")
              + (f" in papers on {task!r}" if task else "") + hint, 1)
     click.echo(format_boards(boards, fmt))
