@@ -30,7 +30,7 @@ from functools import lru_cache
 from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.datasets.rules import joined_to_a_name
 from kg.extract.features import cue_alternation
-from kg.extract.names import NOT_NAMES, WORD, is_namey
+from kg.extract.names import NOT_NAMES, WORD, alternation, is_namey
 from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, number_runs, sentence_scores
 from kg.records import Extraction
 from kg.text import Sentence, match_key
@@ -49,8 +49,7 @@ _OWN_MODEL = re.compile(r"we\b|(?:our|the\s+proposed)\s+(?:[\w-]+\s+)?(?:model|m
                         r"architecture|framework|system)s?\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|,\s*(?:and|which|surpassing|outperforming|"
                            r"compared|beating|exceeding)\b", re.IGNORECASE)
-_PARTICIPLE = re.compile(r",\s*(?:achieving|reaching|obtaining|attaining|yielding|setting|scoring|which\s+(?:achieves|reaches|obtains))\b",
-                         re.IGNORECASE)
+_PARTICIPLE = re.compile(r",\s*" + alternation("result_participles") + r"\b", re.IGNORECASE)
 # "T2T-ViT with comparable size to ResNet50 ... can achieve 83.3%", "X outperforms Y by 1.2% and
 # reaches 83.4%": a method named as a yardstick inside the subject's clause is not the subject
 _REFERENCE_BEFORE = re.compile(
@@ -58,8 +57,8 @@ _REFERENCE_BEFORE = re.compile(
     r"similar|compared|relative|equivalent|close|superior|inferior)\b[^,;()]{0,30}?\b(?:to|with))\s+"
     r"(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-_ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?(?:achieved|obtained|reached|reported|attained|"
-                          r"set|held)\s+by\s+(?:the\s+)?", re.IGNORECASE)
+_ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?" + alternation("result_passives") + r"\s+by\s+(?:the\s+)?",
+                          re.IGNORECASE)
 _FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{NUM})(?:\s+[A-Za-z^{{}}_\-]+){{0,3}}\s+to\s+(?P<b>{NUM})",
                       re.IGNORECASE)
 # "VAN-B2 surpasses Swin-T 4% mIoU (50.1 vs. 46.1)", "improving the accuracy of YOLOv3 (34.4% AP

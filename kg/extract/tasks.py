@@ -23,7 +23,7 @@ from functools import lru_cache
 from kg.extract import Document, register_extractor
 from kg.extract.features import (WE_OR_OUR, Features, bucket, candidate_group, cue_alternation, cue_in_sentence,
                                  cue_words)
-from kg.extract.names import STOPWORDS, lexicon
+from kg.extract.names import STOPWORDS, alternation, lexicon
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
 from kg.vocab import Concept, singular
@@ -380,7 +380,7 @@ def task_names(doc: Document, cand: TaskCandidate) -> list[str]:
     return [specific, *cand.surfaces] if specific and specific not in cand.surfaces else list(cand.surfaces)
 
 
-_EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|including|like|various|many|numerous)\b", re.IGNORECASE)
+_EXAMPLES = re.compile(r"\b" + alternation("example_cues") + r"\b", re.IGNORECASE)
 
 
 def task_features(doc: Document, cand: TaskCandidate) -> Features:

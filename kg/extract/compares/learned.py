@@ -51,7 +51,7 @@ def comparison_candidates(doc: Document, relaxed: bool = True) -> list[Compariso
     primary = primary_method(doc)
     for index, sentence in [(-1, doc.title_sentence), *enumerate(doc.abstract_sentences)]:
         text = sentence.text
-        raw = raw_cues(text, doc.word_heads(text))
+        raw = raw_cues(text, doc.vocab, doc.word_heads(text))
         if not raw:
             continue
         mentions = method_mentions(doc, text, weak=True)
@@ -59,7 +59,7 @@ def comparison_candidates(doc: Document, relaxed: bool = True) -> list[Compariso
             continue
         for cue, outcome, confidence in sentence_cues(raw, mentions):
             if outcome == "compared":
-                outcome = verdict(text[:cue.start()]) or outcome
+                outcome = verdict(text[:cue.start()], doc.vocab) or outcome
             left = [m for m in mentions if m.end <= cue.start()]
             right = [m for m in with_described(doc, text, mentions, cue.end()) if m.start >= cue.end()]
             subjects = [(m, "left") for m in left[-3:]]

@@ -19,11 +19,14 @@ from kg.extract.prefilter import Prefilter, prefilter
 from kg.extract.proposes.rules import PROPOSER, PROPOSER_GATE
 from kg.records import Extraction
 from kg.text import Caseless, word_heads
+from kg.vocab import Vocabulary
 
 def _cue(source: str, outcome: str, confidence: float) -> tuple[Caseless, str, float, Prefilter]:
     pattern = Caseless.compile(source)
     return pattern, outcome, confidence, prefilter(pattern.pattern)
 
+
+BY_METRIC = "by-metric"   # a cue whose outcome the metric it qualifies decides (see metric_outcome)
 
 # what a cue's gain is called: "an improvement over X", "the advantage of X over Y"
 _GAIN_NOUN = r"(?:improv\w+|gains?|advantages?|boost|margin|speed-?ups?|increase|performance)"
@@ -65,6 +68,9 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"(?<!-)match(?:es|ing)?|(?<!-)rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to)|"
          r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",
          "comparable", 0.75),
+        # "lower perplexity than X", "a lower word error rate than X": who wins depends on the metric
+        # (resolved by raw_cues through the metric vocabulary; none named, no cue)
+        (r"\blower\s+(?:[\w-]+\s+){0,3}?than\b", BY_METRIC, 0.8),
         # ("the gap between A and B": A and B are compared, split at "and" like "compare A with B")
         (r"\b(?:compared?\s+(?:with|to|against)|comparing|in\s+comparison\s+(?:with|to)|relative\s+to|versus|vs\.?|"
          r"against|compare[sd]?|gap\s+between)\b", "compared", 0.65),
@@ -119,8 +125,12 @@ _WORSE = re.compile(r"\b(?:worse|lower\s+(?:accuracy|performance)|drops?|degrad\
 _SIMILAR = re.compile(r"\b(?:similar|equivalent|comparable|competitive|on\s+par|same\s+level|matching)\b", re.IGNORECASE)
 
 
-def verdict(left_text: str) -> str | None:
-    """The outcome a "compared with" clause states before the cue ("3% higher accuracy compared with X")."""
+def verdict(left_text: str, vocab: Vocabulary) -> str | None:
+    """The outcome a "compared with" clause states before the cue ("3% higher accuracy compared
+    with X", "a lower perplexity compared to X")."""
+    by_metric = metric_outcome(left_text, vocab)
+    if by_metric is not None:
+        return by_metric
     if _WORSE.search(left_text):
         return "underperforms"
     if _BETTER.search(left_text):
@@ -154,7 +164,7 @@ def rule_comparisons(doc: Document) -> Iterator[Extraction]:
     seen: set[frozenset[str]] = set()
     for sentence in doc.sentences:
         text = sentence.text
-        raw = raw_cues(text, doc.word_heads(text))
+        raw = raw_cues(text, doc.vocab, doc.word_heads(text))
         fronted = _FRONTED.match(text)
         if not raw and fronted is None:
             continue   # most sentences compare nothing: skip finding their names
@@ -234,7 +244,7 @@ def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: i
         subj_name, subj_key, strength = primary.name, "own:" + primary.name.casefold(), 0.9
     else:
         return
-    outcome = verdict(text[comma.end():main_end]) or "compared"
+    outcome = verdict(text[comma.end():main_end], doc.vocab) or "compared"
     for rival in _unseen_objects(rivals, subj_key, subj_name, seen):
         yield Extraction(
             paper_key=doc.paper.key, subject=subj_name, subject_kind="method", predicate="comparesTo",
@@ -242,9 +252,40 @@ def _fronted_pairs(doc: Document, sentence, mentions: list[MethodMention], at: i
             confidence=round(0.65 * (0.5 + min(strength, rival.strength) / 2), 2), outcome=outcome)
 
 
-def raw_cues(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:
-    """Every cue match of ``text`` as (rank in CUES, match, outcome, confidence); ``heads`` are
-    its :func:`kg.text.word_heads` if the caller has them."""
+_HIGHER_LOWER = re.compile(r"\b(higher|lower)\b", re.IGNORECASE)
+_METRIC_GAP_BREAK = re.compile(r"[,;()]|\bthan\b", re.IGNORECASE)
+
+
+def metric_outcome(text: str, vocab: Vocabulary) -> str | None:
+    """The outcome "higher" or "lower" states in ``text`` of a metric next to it whose better
+    direction the vocabulary knows (``kgo:higherIsBetter``), else None.
+
+    >>> from kg.vocab import default_vocabulary
+    >>> v = default_vocabulary()
+    >>> metric_outcome("lower perplexity than", v), metric_outcome("a higher FID than", v)
+    ('outperforms', 'underperforms')
+    >>> metric_outcome("an error rate 2% lower than", v), metric_outcome("higher top-1 accuracy than", v)
+    ('outperforms', 'outperforms')
+    >>> metric_outcome("lower latency than", v) is None
+    True
+    """
+    comparatives = list(_HIGHER_LOWER.finditer(text))
+    if not comparatives:
+        return None
+    metrics = [m for m in vocab.find(text, kind="metric") if m.concept.higher_is_better is not None]
+    for c in comparatives:
+        for m in metrics:
+            gap = text[c.end():m.start] if m.start >= c.end() else text[m.end:c.start()] if m.end <= c.start() else None
+            if gap is not None and len(gap.split()) <= 3 and not _METRIC_GAP_BREAK.search(gap):
+                higher_wins = (c.group(1).lower() == "higher") == m.concept.higher_is_better
+                return "outperforms" if higher_wins else "underperforms"
+    return None
+
+
+def cue_matches(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:
+    """Every match of a CUES pattern in ``text`` as (rank in CUES, match, outcome, confidence),
+    the outcome as CUES lists it; ``heads`` are its :func:`kg.text.word_heads` if the caller
+    has them."""
     if heads is None:
         heads = word_heads(text)
     out = []
@@ -252,6 +293,21 @@ def raw_cues(text: str, heads: set[str] | None = None) -> list[tuple[int, re.Mat
     for rank, (pattern, outcome, confidence, gate) in enumerate(CUES):
         if gate.admits(heads, text, low):
             out.extend((rank, cue, outcome, confidence) for cue in pattern.finditer(text, low))
+    return out
+
+
+def raw_cues(text: str, vocab: Vocabulary, heads: set[str] | None = None) -> list[tuple[int, re.Match, str, float]]:
+    """The cues of ``text`` (:func:`cue_matches`), each with the outcome it states: a "higher" or
+    "lower" that qualifies a known metric states it by the metric's direction ("a higher FID than
+    X" loses to X), and a "lower ... than" with no known metric states nothing."""
+    out = []
+    for rank, cue, outcome, confidence in cue_matches(text, heads):
+        if outcome == BY_METRIC or (outcome in ("outperforms", "underperforms") and _HIGHER_LOWER.search(cue.group())):
+            # ("an FID 2 points higher than X": the metric may stand just before the cue)
+            decided = metric_outcome(text[max(0, cue.start() - 30):cue.end()], vocab)
+            outcome = decided if decided is not None or outcome == BY_METRIC else outcome
+        if outcome is not None:
+            out.append((rank, cue, outcome, confidence))
     return out
 
 
@@ -305,7 +361,7 @@ def _pairs(doc, sentence, text, mentions, cue, outcome, confidence, primary, see
         return
     objects.extend(right)
     if outcome == "compared":
-        outcome = verdict(text[left_start:cue.start()]) or outcome
+        outcome = verdict(text[left_start:cue.start()], doc.vocab) or outcome
     if not left and not verbal:
         # "globally normalized models can be strictly more expressive than locally normalized
         # models": a side named by its kind right before the cue is the subject

@@ -59,9 +59,7 @@ _TITLE_MEANS = re.compile(r"\s(?:with|using|via|by|through|based\s+on)\s+(?:an?\
 _AND = re.compile(r"\s+and\s+")
 # words that end the run before a headed noun phrase ("further propose | feature gating")
 _NOT_IN_PHRASE = lexicon("not_in_proposal_phrase")
-_HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}(?:module|block|layer|loss|attention|mechanism|unit|token|"
-                        r"tokens|strategy|scheme|network|pooling|embedding|gating|head|operator|objective|"
-                        r"regularization|regularizer|normalization|convolution|bank|pruning|distillation)s?)\b")
+_HEADED_NP = re.compile(r"\b(?P<np>(?:[a-z][\w-]*\s+){1,3}" + alternation("component_heads") + r"s?)\b")
 
 
 # what every match of these patterns holds (kg.extract.prefilter): a sentence without it skips them
@@ -75,13 +73,13 @@ _MEANS_AFTER = re.compile(r"\s+(?:with|using|via|by|through|based\s+on)\b", re.I
 # "ByteFormer achieves an ImageNet top-1 accuracy of 77.33%": a method the abstract gives a score
 # to, as the subject of a result verb, is the one the paper measures (its own, mostly)
 _SCORED_AFTER = re.compile(
-    r"(?:\s*\([^()]{0,30}\))?(?:\s*,[^,.;]{0,50},)?\s+(?:\w+\s+){0,2}?(?:achiev|obtain|reach|attain|hit|yield|"
-    r"deliver|score|set)\w*\b[^.;]{0,80}?\d+(?:\.\d+)?\s*%?", re.IGNORECASE)
+    r"(?:\s*\([^()]{0,30}\))?(?:\s*,[^,.;]{0,50},)?\s+(?:\w+\s+){0,2}?" + alternation("result_verb_stems")
+    + r"\w*\b[^.;]{0,80}?\d+(?:\.\d+)?\s*%?", re.IGNORECASE)
 # "The ByteNet is a one-dimensional convolutional neural network", "we derive SimPool, a simple
 # attention-based pooling mechanism": the abstract defines it
 _DEFINED_AFTER = re.compile(
     r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:is|are)|\s*,)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?"
-    r"(?:networks?|models?|architectures?|frameworks?|methods?|approach|algorithms?|modules?|mechanisms?|blocks?|layers?|backbones?|family)\b",
+    + alternation("defined_after_kinds") + r"s?\b",
     re.IGNORECASE)
 
 
@@ -280,7 +278,7 @@ def _merge_candidates(found: list[ProposalCandidate], vocab) -> list[ProposalCan
     return out
 
 
-_STUDY_TITLE = re.compile(r"\b(?:survey|review|overview|comparative|empirical|study|analysis|tutorial)\b", re.IGNORECASE)
+_STUDY_TITLE = re.compile(r"\b" + alternation("study_title_words") + r"\b", re.IGNORECASE)
 
 
 def _paper_features(doc: Document) -> Features:

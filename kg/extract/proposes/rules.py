@@ -82,17 +82,14 @@ _NOVEL_APPOSITION_GATE = prefilter(_NOVEL_APPOSITION)
 # "our ViT-ResNAS", "the proposed MCW-Net", "Our model, ByteFormer,", "our method EViT", "our models
 # (BigGANs)", "our fast text classifier fastText", "the resulting model RandFormer", "Our GC ViT",
 # "the proposed Hyena N-D layer" (a name of two words at most, the second capitalised)
-_OUR_KIND = (r"(?:[a-z][\w-]*\s+){0,3}?(?:model|method|approach|network|framework|architecture|algorithm|system|"
-             r"classifier|detector|tracker|module|block|layer|loss|optimizer|parser|encoder|decoder)s?")
+_OUR_KIND = r"(?:[a-z][\w-]*\s+){0,3}?" + alternation("own_kinds") + "s?"
 _OUR_NAME = re.compile(r"\b(?:our|[Tt]he\s+proposed|(?:Our|[Tt]he\s+resulting)(?=\s+" + _OUR_KIND + r"\b))\s+"
                        r"(?:proposed\s+|novel\s+|new\s+)?(?P<kind>" + _OUR_KIND + r"(?:,?\s+|\s*\())?"
                        r"(?P<name>(?:" + WORD + r")(?:\s+(?=[A-Z])(?:" + WORD + r"))?)(?![\w\-+'’./])(?!\s+[A-Z])")
 # "The ByteNet is a one-dimensional convolutional neural network ...": a sentence that opens by
 # defining a name the vocabulary does not know
 _DEFINED_HERE = re.compile(r"(?:The\s+)?(?P<name>" + WORD + r")\s+(?:is|are)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?"
-                           r"(?:model|method|approach|network|framework|architecture|algorithm|module|mechanism|"
-                           r"block|layer|technique|scheme|operator|optimizer|backbone|transformer|loss|strategy|"
-                           r"system|family)s?\b")
+                           + alternation("defined_kinds") + r"s?\b")
 # "our Past Decode Regularization (PDR) method", "our Spatial Pyramid Network (SPyNet)"
 _OUR_DEFINED = re.compile(r"\b(?:[Oo]ur|[Tt]he\s+proposed)\s+(?:proposed\s+|novel\s+|new\s+)?"
                           r"(?P<long>(?:[A-Z][\w-]*\s+){1,6})\((?P<name>" + WORD + r")\)")
