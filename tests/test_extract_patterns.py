@@ -626,6 +626,21 @@ def test_higher_or_lower_wins_by_the_metric_direction(sentence, outcome):
     assert ("ZebraNet", "LionNet", outcome) in learned                        # the shipped model
 
 
+@pytest.mark.parametrize("sentence", [
+    "ZebraNet is more sample-efficient than LionNet on Atari games.",      # a hyphenated comparative
+    "ZebraNet is more memory-efficient than LionNet.",
+    "Our model yields a gain of 1.5 F1 over LionNet on SQuAD.",            # a gain of a decimal size
+    "ZebraNet brings an improvement of 0.8 BLEU over LionNet.",
+])
+def test_comparatives_and_gains_as_other_fields_write_them(sentence):
+    from kg.learn.model import load_model
+
+    p = paper("ZebraNet: Stripes Help", "We propose ZebraNet, a new network. " + sentence)
+    assert ("ZebraNet", "LionNet", "outperforms") in pairs(p)
+    learned = {(e.subject, e.object, e.outcome) for e in extract(p, model=load_model()) if e.predicate == "comparesTo"}
+    assert ("ZebraNet", "LionNet", "outperforms") in learned
+
+
 def test_lower_than_without_a_metric_states_no_outcome():
     # "lower gradient variance than": no metric the vocabulary knows, so no "lower ... than" cue
     from kg.extract.compares.rules import raw_cues

@@ -49,11 +49,11 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"dominat\w*\s+over|dominat(?:es|ing)\b|"
          # ("superior performance than plain networks": common, if ungrammatical)
          r"superior\s+(?:[\w-]+\s+){0,2}?(?:to|over|than)|better\s+(?:[\w-]+\s+){0,4}?than|favou?rable\s+to|"
-         r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+\w+|fewer|lower\s+(?:latency|cost|"
+         r"(?:higher|faster|smaller|lighter|cheaper|stronger|more\s+[\w-]+|fewer|lower\s+(?:latency|cost|"
          r"complexity|memory|flops|error)\w*|less\s+(?:memory|comput\w+|training|time|data|energy|latency|"
          r"(?:learning\s+)?parameters?))"
          r"\s+(?:[\w-]+\s+){0,4}?than|"
-         + _GAIN_NOUN + r"\s+(?:\w+\s+){0,4}?(?:over|upon|against)|"
+         + _GAIN_NOUN + r"\s+(?:\w+(?:\.\d+)?\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|(?:compares?|compet\w*)\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of|"
          # "state-of-the-art results among NF-based methods", "the best ... result among pure CNN models"
