@@ -504,6 +504,30 @@ def test_drops_and_a_previous_best_are_not_results():
     assert {"166.5", "7.4"} <= found and not {"52.52", "18.65", "0.3", "0.07"} & found, found
 
 
+@pytest.mark.parametrize("sentence", [
+    # after the paper's own score, a comparison marker introduces someone else's
+    "On SQuAD, ZebraNet achieves 84.6 F1, which is significantly better than the best published F1 score of 81.8.",
+    "On SQuAD, ZebraNet achieves 84.6 F1 compared to 81.8 F1 for the strongest baseline.",
+    "On SQuAD, ZebraNet achieves 84.6 F1 versus 81.8 F1 of the previous best model.",
+    "ZebraNet achieves 84.6% accuracy on SQuAD (compared to state-of-the-art accuracy of 81.8%).",
+])
+def test_a_score_after_a_comparison_marker_is_the_references(sentence):
+    found = _results(Paper(title="ZebraNet: Reading Stripes", abstract="We propose ZebraNet, a new reader. " + sentence))
+    assert {(r[0], r[3]) for r in found} == {("ZebraNet", "84.6")}, found
+
+
+def test_a_reference_named_with_its_score_keeps_it_and_a_rival_is_no_reference():
+    # "slightly better than ... Swin-B (83.3%)": Swin-B's; "competes against X with 64.0% vs. 65.0%":
+    # the paper's 64.0, the rival's 65.0 (unnamed: nobody's)
+    found = _results(Paper(title="ZebraFormer: Striped Attention", abstract=(
+        "We propose ZebraFormer. Our ZebraFormer-S hits the top-1 accuracy of 83.4% on ImageNet-1K, much higher than "
+        "DeiT-S by 3.6%, and even slightly better than much bigger model Swin-B (83.3%) with only 1/4 parameters. "
+        "ZebraFormer advances the state of the art on ImageNet-1K from 54.2% to 82.0% and performs competitively against "
+        "concurrent state of the art on COCO with an AP of 64.0 vs. 65.0.")))
+    assert {(r[0], r[3]) for r in found} >= {("ZebraFormer-S", "83.4"), ("Swin-B", "83.3"), ("ZebraFormer", "64.0")}, found
+    assert "65.0" not in {r[3] for r in found}, found
+
+
 def test_a_change_in_a_metric_is_no_result_and_a_compound_name_is_the_method():
     # "a drop in accuracy of 0.4%, 4% and 1.45%", "an improvement in top-1 accuracy of 1.2%": changes;
     # "PC-NAS-L achieves": the whole compound, not the known "NAS" inside it

@@ -18,7 +18,10 @@ cross-validation, see docs/extraction.md):
   * its method: the sentence's subject for that number: the nearest method named before it in its
     clause ("TransNeXt-Tiny attains ..."), "achieved by X" after it, "X ... from A to B" (A is the
     baseline's), a list of methods paired with the list of numbers; "we", "our model", "it" are
-    the paper's own method (:func:`own_methods`), a variant keeping its label ("our iFormer-S").
+    the paper's own method (:func:`own_methods`), a variant keeping its label ("our iFormer-S");
+    a score after a comparison marker that follows another score is the reference's ("84.6 F1,
+    better than the best published F1 score of 81.8", "compared with 72.2% for DeiT-Ti"): the
+    method named with it, or nobody's.
 """
 from __future__ import annotations
 
@@ -57,6 +60,12 @@ _REFERENCE_BEFORE = re.compile(
     r"similar|compared|relative|equivalent|close|superior|inferior)\b[^,;()]{0,30}?\b(?:to|with))\s+"
     r"(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+# "84.6 F1, better than the best published F1 score of 81.8", "75.2% compared with 72.2% for
+# DeiT-Ti": after another score, a comparison marker introduces the reference's score
+# ("competes against X with 64.0%": "against" leads to a rival, not to its score)
+_REFERENCE_MARKER = re.compile(r"\b(?:than|compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|vs\.?)(?![\w-])",
+                               re.IGNORECASE)
+_REFERENCE_OWNER = re.compile(r"\s*(?:\\?%)?\s*(?:[\w-]+\s+){0,2}?(?:for|of|by|from)\s+(?:the\s+)?", re.IGNORECASE)
 _ACHIEVED_BY = re.compile(r"^\s*(?:\\?%)?\s*(?:\w+\s+){0,3}?" + alternation("result_passives") + r"\s+by\s+(?:the\s+)?",
                           re.IGNORECASE)
 _FROM_TO = re.compile(rf"\bfrom\s+(?P<a>{NUM})(?:\s+[A-Za-z^{{}}_\-]+){{0,3}}\s+to\s+(?P<b>{NUM})",
@@ -337,6 +346,9 @@ def _method_for(doc: Document, n: Number, run: list[Number], text: str, methods:
             if ft.start("a") <= n.start < ft.end("a"):
                 return (baseline.name, 0.75) if baseline else None
             return subject
+    reference = _reference_score(n, text, methods, numbers)
+    if reference is not None:
+        return reference or None
     # a method inside parentheses right before: "DeiT-Ti (72.2% accuracy)"
     paren = text.rfind("(", 0, n.start)
     if paren >= 0 and ")" not in text[paren:n.start] and re.fullmatch(r"\(\s*(?:[\w-]+\s+){0,3}", text[paren:n.start]):
@@ -350,6 +362,26 @@ def _method_for(doc: Document, n: Number, run: list[Number], text: str, methods:
         if all(LIST_GAP.match(text[a.end:b.start]) for a, b in zip(names, names[1:])):
             return names[run.index(n)].name, 0.8
     return _subject_before(doc, run[0].start, text, methods, primary)
+
+
+def _reference_score(n: Number, text: str, methods: list[Span], numbers: list[Number]) -> tuple[str, float] | tuple[()] | None:
+    """Whose score ``n`` is when a comparison marker after another score of its clause introduces
+    it ("84.6 F1, better than the best published F1 score of 81.8"): the method named between
+    the marker and it or with it ("versus 72.2% for DeiT-Ti"), or nobody's (an empty tuple);
+    None when no such marker stands before it."""
+    marker = None
+    for marker in _REFERENCE_MARKER.finditer(text, 0, n.start):
+        pass
+    if marker is None or n.start - marker.end() > 60 or _CLAUSE_BREAK.search(text, marker.end(), n.start):
+        return None
+    if not any(s is not n and s.end <= marker.start() for s in numbers):
+        return None
+    named = [s for s in methods if marker.end() <= s.start and s.end <= n.start]
+    if named:
+        return named[-1].name, 0.7
+    owner = _REFERENCE_OWNER.match(text, n.end)
+    after = next((s for s in methods if s.start == owner.end()), None) if owner else None
+    return (after.name, 0.7) if after else ()
 
 
 def _subject_before(doc: Document, pos: int, text: str, methods: list[Span], primary: str | None
