@@ -631,6 +631,8 @@ def test_higher_or_lower_wins_by_the_metric_direction(sentence, outcome):
     "ZebraNet is more memory-efficient than LionNet.",
     "Our model yields a gain of 1.5 F1 over LionNet on SQuAD.",            # a gain of a decimal size
     "ZebraNet brings an improvement of 0.8 BLEU over LionNet.",
+    "ZebraNet performs favorably against LionNet on ImageNet.",            # "favorably": who wins
+    "ZebraNet performs favourably compared to LionNet.",
 ])
 def test_comparatives_and_gains_as_other_fields_write_them(sentence):
     from kg.learn.model import load_model

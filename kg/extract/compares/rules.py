@@ -120,7 +120,7 @@ def _clause_start(text: str, end: int) -> int:
 
 _BETTER = re.compile(r"\b(?:higher|better|faster|more\s+accurate|improv\w+|gains?|fewer|less\s+(?:memory|"
                      r"computation|latency)|lower\s+(?:latency|cost|error|flops|memory)|speed-?ups?|reduc\w+|"
-                     r"outperform\w*|superior|advantage)\b", re.IGNORECASE)
+                     r"outperform\w*|superior|advantage|favou?rabl\w*)\b", re.IGNORECASE)
 _WORSE = re.compile(r"\b(?:worse|lower\s+(?:accuracy|performance)|drops?|degrad\w+|inferior|slower)\b", re.IGNORECASE)
 _SIMILAR = re.compile(r"\b(?:similar|equivalent|comparable|competitive|on\s+par|same\s+level|matching)\b", re.IGNORECASE)
 
