@@ -346,9 +346,9 @@ def _method_for(doc: Document, n: Number, run: list[Number], text: str, methods:
             if ft.start("a") <= n.start < ft.end("a"):
                 return (baseline.name, 0.75) if baseline else None
             return subject
-    reference = _reference_score(n, text, methods, numbers)
-    if reference is not None:
-        return reference or None
+    is_reference, owner = _reference_score(n, text, methods, numbers)
+    if is_reference:
+        return owner
     # a method inside parentheses right before: "DeiT-Ti (72.2% accuracy)"
     paren = text.rfind("(", 0, n.start)
     if paren >= 0 and ")" not in text[paren:n.start] and re.fullmatch(r"\(\s*(?:[\w-]+\s+){0,3}", text[paren:n.start]):
@@ -364,24 +364,23 @@ def _method_for(doc: Document, n: Number, run: list[Number], text: str, methods:
     return _subject_before(doc, run[0].start, text, methods, primary)
 
 
-def _reference_score(n: Number, text: str, methods: list[Span], numbers: list[Number]) -> tuple[str, float] | tuple[()] | None:
-    """Whose score ``n`` is when a comparison marker after another score of its clause introduces
-    it ("84.6 F1, better than the best published F1 score of 81.8"): the method named between
-    the marker and it or with it ("versus 72.2% for DeiT-Ti"), or nobody's (an empty tuple);
-    None when no such marker stands before it."""
+def _reference_score(n: Number, text: str, methods: list[Span], numbers: list[Number]
+                     ) -> tuple[bool, tuple[str, float] | None]:
+    """Whether ``n`` is a reference's score, introduced by a comparison marker after another score
+    of its clause ("84.6 F1, better than the best published F1 score of 81.8"), and whose: the
+    method named between the marker and it or with it ("versus 72.2% for DeiT-Ti"), or nobody's."""
     marker = None
     for marker in _REFERENCE_MARKER.finditer(text, 0, n.start):
         pass
-    if marker is None or n.start - marker.end() > 60 or _CLAUSE_BREAK.search(text, marker.end(), n.start):
-        return None
-    if not any(s is not n and s.end <= marker.start() for s in numbers):
-        return None
+    if (marker is None or n.start - marker.end() > 60 or _CLAUSE_BREAK.search(text, marker.end(), n.start)
+            or not any(s is not n and s.end <= marker.start() for s in numbers)):
+        return False, None
     named = [s for s in methods if marker.end() <= s.start and s.end <= n.start]
     if named:
-        return named[-1].name, 0.7
+        return True, (named[-1].name, 0.7)
     owner = _REFERENCE_OWNER.match(text, n.end)
     after = next((s for s in methods if s.start == owner.end()), None) if owner else None
-    return (after.name, 0.7) if after else ()
+    return True, ((after.name, 0.7) if after else None)
 
 
 def _subject_before(doc: Document, pos: int, text: str, methods: list[Span], primary: str | None

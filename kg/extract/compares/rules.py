@@ -275,8 +275,13 @@ def metric_outcome(text: str, vocab: Vocabulary) -> str | None:
     metrics = [m for m in vocab.find(text, kind="metric") if m.concept.higher_is_better is not None]
     for c in comparatives:
         for m in metrics:
-            gap = text[c.end():m.start] if m.start >= c.end() else text[m.end:c.start()] if m.end <= c.start() else None
-            if gap is not None and len(gap.split()) <= 3 and not _METRIC_GAP_BREAK.search(gap):
+            if m.start >= c.end():
+                gap = text[c.end():m.start]      # "lower word error rate"
+            elif m.end <= c.start():
+                gap = text[m.end:c.start()]      # "an error rate 2% lower"
+            else:
+                continue
+            if len(gap.split()) <= 3 and not _METRIC_GAP_BREAK.search(gap):
                 higher_wins = (c.group(1).lower() == "higher") == m.concept.higher_is_better
                 return "outperforms" if higher_wins else "underperforms"
     return None
@@ -302,10 +307,12 @@ def raw_cues(text: str, vocab: Vocabulary, heads: set[str] | None = None) -> lis
     X" loses to X), and a "lower ... than" with no known metric states nothing."""
     out = []
     for rank, cue, outcome, confidence in cue_matches(text, heads):
-        if outcome == BY_METRIC or (outcome in ("outperforms", "underperforms") and _HIGHER_LOWER.search(cue.group())):
-            # ("an FID 2 points higher than X": the metric may stand just before the cue)
-            decided = metric_outcome(text[max(0, cue.start() - 30):cue.end()], vocab)
-            outcome = decided if decided is not None or outcome == BY_METRIC else outcome
+        # ("an FID 2 points higher than X": the metric may stand just before the cue)
+        around = text[max(0, cue.start() - 30):cue.end()]
+        if outcome == BY_METRIC:
+            outcome = metric_outcome(around, vocab)
+        elif outcome in ("outperforms", "underperforms") and _HIGHER_LOWER.search(cue.group()):
+            outcome = metric_outcome(around, vocab) or outcome
         if outcome is not None:
             out.append((rank, cue, outcome, confidence))
     return out
