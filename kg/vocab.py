@@ -46,6 +46,8 @@ class Concept:
     # the label alone also names other things ("MARS", "Spider"): text must use an alias ("MARS
     # dataset"); a whole name equal to the label still resolves to it (lookup())
     ambiguous_label: bool = False
+    # metrics: labels that name it only beside a score ("an MAE of 0.31"; elsewhere MAE is a method)
+    score_labels: tuple[str, ...] = ()
 
 
 # What a lookup or find without a kind may answer: the entities extractors name (tasks and metrics
@@ -349,10 +351,11 @@ def load_vocabulary(directory: str | Path | None = None) -> Vocabulary:
             higher = graph.value(node, kgo.higherIsBetter)
             tasks = tuple(sorted(_local(str(t)) for t in graph.objects(node, kgo.benchmarkFor)))
             ambiguous = graph.value(node, kgo.ambiguousLabel)
+            score_labels = tuple(sorted(str(a) for a in graph.objects(node, kgo.scoreLabel)))
             vocab.add(Concept(_local(str(node)), kind, str(label), aliases, families, is_family,
                               str(area) if area else "",
                               bool(higher.toPython()) if higher is not None else None, tasks,
-                              ambiguous is not None and bool(ambiguous.toPython())))
+                              ambiguous is not None and bool(ambiguous.toPython()), score_labels))
     return vocab
 
 

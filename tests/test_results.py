@@ -619,6 +619,26 @@ def test_a_metric_equals_a_value_is_a_result_and_a_setting_is_not(train_papers):
     assert found == {("HeronNet", "CIFAR-10", "accuracy", "80.1")}, found
 
 
+def test_a_number_inside_a_dataset_or_metric_name_is_part_of_it():
+    # "SQuAD 1.1", "SemEval-2017 Task 4", "Hits@10": names, not scores; "RMSE = 1.23" is a value
+    values = set()
+    for sentence in ("HeronNet achieves an F1 score of 91.2 on SQuAD 1.1.",
+                     "On WN18RR, HeronNet achieves an MRR of 0.48 and Hits@10 of 57.1%.",
+                     "HeronNet attains a macro-F1 of 0.73 on the SemEval-2017 Task 4 dataset and 84.0% accuracy on CIFAR-10.",
+                     "HeronNet achieves RMSE = 0.38 on the NYU Depth v2 dataset."):
+        values |= {r[3] for r in _results(Paper(title="HeronNet", abstract="We propose HeronNet. " + sentence))}
+    assert {"91.2", "0.48", "57.1", "84.0", "0.38"} <= values and not {"1.1", "4", "10"} & values, values
+
+
+def test_a_metrics_score_label_names_it_only_beside_a_score():
+    # MAE is the masked autoencoder, and the mean absolute error beside a number (kgo:scoreLabel)
+    found = _results(Paper(title="HeronNet", abstract=(
+        "We propose HeronNet. HeronNet achieves an MAE of 0.31 eV on QM9. On ETTh1, HeronNet reaches 0.412 MAE. "
+        "MAE achieves 83.6% top-1 accuracy on ImageNet while HeronNet achieves 84.1%.")))
+    assert {("HeronNet", "QM9", "mean absolute error", "0.31"), ("HeronNet", "ETTh1", "mean absolute error", "0.412"),
+            ("MAE", "ImageNet", "top-1 accuracy", "83.6")} <= found, found
+
+
 def test_a_number_after_with_is_a_result_only_with_its_metric_named_right_after():
     # "achieves a new state of the art with 58.0% PQ": a score; "with 3.7M parameters", "with 50%
     # of the labels": sizes and settings

@@ -39,6 +39,7 @@ from kg.records import Extraction
 from kg.text import Sentence, match_key
 
 _METRIC_VALUE_BEFORE = re.compile(r"=\s?$|\bwith\s$")   # after these, a number is a metric's value or nothing
+_EQUALS_GAP = re.compile(r"\s?=?\s?")                    # "EPE=4.26", "RMSE = 1.23"
 _DATASET_WITH = re.compile(r"(?:\s+(?:val|validation|test)\s+set)?,?\s+with\s+", re.IGNORECASE)
 _SHORT_FORM_GAP = re.compile(r"(?:\s+(?:dataset|data\s+set|benchmark|corpus))?\s*\(\s*", re.IGNORECASE)
 
@@ -161,8 +162,30 @@ def paper_dataset_names(doc: Document) -> list[str]:
     return doc.cache["results.datasets"]
 
 
+def _score_labels(doc: Document) -> tuple[dict[str, str], re.Pattern | None]:
+    """The metrics' score labels (``kgo:scoreLabel``: "MAE" → mean absolute error) and where one
+    stands beside a score ("an MAE of 0.31", "MAE = 0.31", "0.31 MAE"); memoised on the
+    vocabulary, which they depend on."""
+    memo = doc.vocab.memo("results.score-labels")
+    found = memo.get("")
+    if found is None:
+        labels = {a: c.label for c in doc.vocab.concepts.values() for a in c.score_labels}
+        names = "|".join(re.escape(a) for a in sorted(labels, key=len, reverse=True))
+        pattern = (re.compile(rf"(?<=\d)\s?%?\s?\b(?P<after>{names})\b|"
+                              rf"\b(?P<before>{names})\b(?=\s*(?:of|=|:|is|was)?\s*\d)") if labels else None)
+        found = memo.put("", (labels, pattern))
+    return found
+
+
 def _metric_spans(doc: Document, text: str) -> list[Span]:
     out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="metric")]
+    labels, pattern = _score_labels(doc)
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            which = "after" if m.group("after") else "before"
+            at, end = m.span(which)
+            if not any(s.start < end and at < s.end for s in out):
+                out.append(Span(labels[m.group(which)], at, end, labels[m.group(which)]))   # (the label resolves)
     # "box/mask AP": two metrics sharing a head
     for m in re.finditer(r"\b([A-Za-z]+)/([A-Za-z]+)\s+([A-Za-z][\w-]*)", text):
         a, b = f"{m.group(1)} {m.group(3)}", f"{m.group(2)} {m.group(3)}"
@@ -459,10 +482,15 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         metrics = _metric_spans(doc, text)
         # after "=" or "with", only a metric's value: "EPE=4.26", "with 75.1% EM accuracy"; not "k=3"
         scores = [n for n in scores if not _METRIC_VALUE_BEFORE.search(text, max(0, n.start - 5), n.start)
-                  or any(0 <= n.start - m.end <= 2 or 0 <= m.start - n.end <= 1 for m in metrics)]
+                  or any((m.end <= n.start and _EQUALS_GAP.fullmatch(text, m.end, n.start)) or 0 <= m.start - n.end <= 1
+                         for m in metrics)]
         if not scores:
             continue
         datasets = _dataset_spans(doc, sentence)
+        # a number inside a dataset's or a metric's name is part of it ("SQuAD 1.1", "Hits@10")
+        scores = [n for n in scores if not any(s.start <= n.start < s.end for s in (*datasets, *metrics))]
+        if not scores:
+            continue
         methods = _method_spans(doc, text, datasets, metrics)
         respectively = bool(_RESPECTIVELY.search(text))
         runs = number_runs(scores, text)

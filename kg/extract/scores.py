@@ -27,7 +27,7 @@ _NOT_ABSOLUTE_BEFORE = re.compile(
     r"\bbeyond|\bwithin|\bx|\btimes|[+~≈><±]|\bof\s+up\s+to|\bbetter\s+than|\bhigher\s+than|"
     r"\bgain\s+of|\bimprovement\s+of|\bincrease\s+of|\breduc\w*|\bsav\w*|\bcut\w*|\bspeed\w*|"
     r"\blatency\s+of|\bthroughput\s+of|\bmemory\s+of|\bat|\busing|\bcost\s+of|\bbudget\s+of|"
-    r"\bfirst|\blast|\btop|\bonly\s+the|\bby\s+(?:only|just|merely)|\b(?:drop|decrease|degradation|loss|gain|"
+    r"\bfirst|\blast|\btop|\bonly\s+the|\b(?:sub)?task|\btrack|\bphase|\bversion|\bfold|\bsplit|\bstage|\bround|\bby\s+(?:only|just|merely)|\b(?:drop|decrease|degradation|loss|gain|"
     r"improvement|increase|reduction)s?\s+(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:is|was|are|were|of)\s+(?:only|just|merely)?)\s*$",
     re.IGNORECASE)
 # "VAN-B2 surpasses Swin-T 4% mIoU": the number right after the one surpassed is the margin
