@@ -466,6 +466,11 @@ def test_a_name_after_a_gain_over_is_a_rival_not_a_dataset():
     assert ("ZebraNet", "LionNet", "outperforms") in pairs(p), pairs(p)
     datasets = objects(p, "evaluatesOn")
     assert "LionNet" not in datasets and "UCF-50" in datasets, datasets
+    # a metric written with symbols between the gain and "over" ("improves NDCG@20 over LightGCN")
+    p = paper("ZebraRank: Learning to Rank", "We propose ZebraRank. Experiments on MovieLens-20M and Yelp show "
+              "that ZebraRank improves NDCG@20 over LightGCN and MF-IPS.")
+    assert {("ZebraRank", "LightGCN", "outperforms"), ("ZebraRank", "MF-IPS", "outperforms")} <= pairs(p), pairs(p)
+    assert sorted(objects(p, "evaluatesOn")) == ["MovieLens-20M", "Yelp"], objects(p, "evaluatesOn")
 
 
 def test_as_well_as_compares_only_after_a_performance_verb():

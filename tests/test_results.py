@@ -630,6 +630,18 @@ def test_a_number_inside_a_dataset_or_metric_name_is_part_of_it():
     assert {"91.2", "0.48", "57.1", "84.0", "0.38"} <= values and not {"1.1", "4", "10"} & values, values
 
 
+def test_a_range_after_a_dataset_is_on_it_and_a_metric_goes_on_past_an_unknown_name():
+    # "exact match on Natural Questions from 41.5 to 45.2": the dataset before the range (the one
+    # after it when the range is said to be "on" one); "ROUGE-1 scores of 46.3 on arXiv and 47.9 on
+    # PubMed": 46.3 is on arXiv (no dataset span), 47.9 on PubMed, both ROUGE-1
+    found = _results(Paper(title="HeronQA", abstract=(
+        "We propose HeronQA. HeronQA improves exact match on Natural Questions from 41.5 to 45.2 and on "
+        "TriviaQA from 56.8 to 60.1 compared to DPR. HeronQA achieves ROUGE-1 scores of 46.3 on arXiv and "
+        "47.9 on PubMed.")))
+    assert found == {("HeronQA", "Natural Questions", "exact match", "45.2"), ("HeronQA", "TriviaQA", "exact match", "60.1"),
+                     ("HeronQA", "PubMed", "ROUGE-1", "47.9")}, found
+
+
 def test_a_metrics_score_label_names_it_only_beside_a_score():
     # MAE is the masked autoencoder, and the mean absolute error beside a number (kgo:scoreLabel)
     found = _results(Paper(title="HeronNet", abstract=(

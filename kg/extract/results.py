@@ -81,7 +81,7 @@ _PREP_GAP = re.compile(r"\b(?:on|for|in|at|over|across)\b", re.IGNORECASE)
 # "(68.7% on V1 and 77.0% on V2)": a number said to be on a name the vocabulary does not know as
 # a dataset is on that name, not on the dataset named before it
 _SAID_ON = r"\s*(?:%|\\%)?\s*(?:[a-z-]+\s+){0,2}?on\s+(?:the\s+)?"   # "% on the", "accuracy on"
-_ON_A_NAME = re.compile(_SAID_ON + r"[A-Z0-9][\w-]*")
+_ON_A_NAME = re.compile(_SAID_ON + r"(?:[A-Z0-9]|[a-z]+[A-Z])[\w-]*")   # ("arXiv", "nuScenes": a name too)
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +95,7 @@ def _on_a_task() -> re.Pattern:
 
 # "On BiodaVid, X achieves 80.0%": the sentence names where its numbers are measured
 _LEADING_PLACE = re.compile(r"\s*(?:On|For|In)\s+(?:the\s+)?(?:[A-Z]|\d+[A-Za-z-])[\w-]*\s*,")
-_METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:score\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
+_METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:scores?\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
                                 r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
 _METRIC_GAP_STOP = re.compile(r";|\b(?:by|than|over|improv\w*|gain\w*|increas\w*|reduc\w*|drop\w*)\b",
                               re.IGNORECASE)
@@ -311,10 +311,14 @@ def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], 
         after = [d for d in usable if d.start > slash[-1].end]
         if len(after) >= len(slash):
             return after[n.slot], 0.9
-    # the next dataset after it (after its range, "(from 40.4 to 45.9) on COCO"), before the next number's
+    # the next dataset after it (after its range, "(from 40.4 to 45.9) on COCO"), before the next number's;
+    # a range right after a dataset is on it ("on Natural Questions from 41.5 to 45.2 and on TriviaQA ...")
     anchor = run[-1].end
     for ft in _FROM_TO.finditer(text):
         if ft.start() <= n.start < ft.end():
+            right_before = [d for d in usable if d.end <= ft.start() and not text[d.end:ft.start()].strip()]
+            if right_before and not _RANGE_ON.match(text, ft.end()):   # (not "... from 1.13 to 1.08 on text8")
+                return right_before[-1], 0.9
             anchor = max(anchor, ft.end())
     # "53.8 box AP and 46.4 mask AP on COCO": a number coordinated with the next, each with its
     # metric, shares the dataset named after the last
@@ -470,6 +474,22 @@ def _classification_benchmark(doc: Document, n: Number, run: list[Number], text:
     return concept is not None and any(_CLASSIFICATION_CUE.search(task) for task in concept.benchmark_for)
 
 
+# "mAP (from", "exact match score on Natural Questions from": what may stand between a metric and the
+# range of its values (a dataset span stands as "@")
+_RANGE_AFTER_METRIC = re.compile(r"\s*\(?\s*(?:scores?\s+)?(?:(?:on|in|for)\s+(?:the\s+)?@\s*)?", re.IGNORECASE)
+
+
+_RANGE_ON = re.compile(r"\s*(?:%|\\%)?\s*(?:on|in|for)\s", re.IGNORECASE)
+
+
+def _before_range(text: str, start: int, end: int, datasets: list[Span]) -> bool:
+    gap = text[start:end]
+    for d in sorted(datasets, key=lambda d: -d.start):
+        if start <= d.start and d.end <= end:
+            gap = gap[:d.start - start] + "@" + gap[d.end - start:]
+    return _RANGE_AFTER_METRIC.fullmatch(gap) is not None
+
+
 def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Span, Span, float]]:
     """(sentence, number, method, dataset, metric, confidence) for every number decided a result."""
     for sentence in doc.abstract_sentences:
@@ -504,7 +524,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                     ft = next((f for f in _FROM_TO.finditer(text) if f.start() <= n.start < f.end()), None)
                     if ft is not None:
                         metric = next((m for m in reversed(metrics) if m.end <= ft.start()
-                                       and ft.start() - m.end <= 4), None)
+                                       and _before_range(text, m.end, ft.start(), datasets)), None)
                 if metric is None and previous is not None and n.percent == previous_percent:
                     metric, confidence = previous, 0.75   # "84.3% mIoU on X and 54.3% on Y"
                 if metric is None:
@@ -517,9 +537,13 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
                 dataset, dconf = _dataset_for(n, run, text, datasets, metric, scores, respectively, metrics)
                 if dataset is None:
                     known = _abstract_datasets(doc)
-                    if (len(known) != 1 or _ON_A_NAME.match(text, n.end) or _on_a_task().match(text, n.end)
-                            or _LEADING_PLACE.match(text)):
-                        continue   # (the number is said to be on a name no dataset span holds)
+                    if _ON_A_NAME.match(text, n.end):
+                        # (a score on a name no dataset span holds: its metric still goes on,
+                        # "46.3 on arXiv and 47.9 on PubMed")
+                        previous, previous_percent = metric, n.percent
+                        continue
+                    if len(known) != 1 or _on_a_task().match(text, n.end) or _LEADING_PLACE.match(text):
+                        continue
                     dataset, dconf = known[0], 0.6
                 method = _method_for(doc, n, run, text, methods, scores)
                 if method is None:

@@ -179,7 +179,7 @@ _ON_NAMES_GATE = prefilter(_ON_NAMES)
 # "a 2% improvement over LiTv2", "gains in accuracy over Strong-Weak": over a rival, not a dataset
 # (unless the names are called data: "increase in accuracy over UCF-50 and YouTube 11 datasets")
 _RIVAL_BEFORE_OVER = re.compile(r"\b(?:improv\w*|gains?|advantages?|boosts?|margins?|speed-?ups?|increases?|"
-                                r"superior\w*|outperform\w*|better|lead)\s+(?:[\w%.\\-]+\s+){0,5}?$", re.IGNORECASE)
+                                r"superior\w*|outperform\w*|better|lead)\s+(?:[\w%.@/+\\-]+\s+){0,5}?$", re.IGNORECASE)   # ("NDCG@20")
 _CALLED_DATA = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:datasets?|benchmarks?|corpus|corpora|splits?)\b", re.IGNORECASE)
 
 _NAME_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")    # (compiled once: used per sentence)
