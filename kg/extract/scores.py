@@ -54,7 +54,7 @@ _NOT_SCORE_AFTER = re.compile(
 # "5.5 mAP (from 40.4 to 45.9)", "0.3% accuracy drop": the number is a difference.
 _GAIN_AFTER = re.compile(
     r"^\s?(?:\\?%)?\s*(?:[\w-]+\s+){0,3}?(?:\(\s*from\b|(?:drop|degradation|loss|improvement|gain|"
-    r"increase|decrease|boost|reduction|higher|lower|better|worse)s?\b)", re.IGNORECASE)
+    r"increase|decrease|boost|reduction|higher|lower|better|worse|below|above|behind|ahead)s?\b)", re.IGNORECASE)
 # "improvements ranging from 0.90% to 23.35% ... and from 3.82% to 78.14%": the ends of a range of
 # gains are gains ("improves X from 40.4 to 45.9", with no "ranging", gives the baseline and the method)
 _CHANGE = r"(?:improvement|gain|increase|boost|drop|reduction|decrease|degradation)s?"   # a change, named
