@@ -558,6 +558,17 @@ def test_a_fronted_comparing_phrase_names_the_rivals_and_its_main_clause_the_sub
     # unnamed rival, "earlier work", gives nothing)
 
 
+@pytest.mark.parametrize("sentence,outcome", [
+    ("As compared to LionNet, ZebraNet is faster.", "outperforms"),
+    ("ZebraNet closes the gap to LionNet.", "comparable"),
+    ("ZebraNet narrows the accuracy gap with LionNet.", "comparable"),
+    ("By bridging the gap to LionNet, ZebraNet makes attention cheap.", "comparable"),
+])
+def test_other_ways_to_front_a_comparison_or_close_a_gap(sentence, outcome):
+    got = pairs(paper("ZebraNet: Stripes Help", "We propose ZebraNet. " + sentence))
+    assert got == {("ZebraNet", "LionNet", outcome)}, got
+
+
 def test_a_side_named_by_its_kind_before_a_cue_is_its_subject_even_with_no_name_in_the_sentence():
     got = pairs(paper("Globally Normalized Transition-Based Neural Networks",
                       "A key insight is that the label bias problem implies that globally normalized models can be "

@@ -65,7 +65,7 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          r"competitive(?:ly)?\s+(?:\w+\s+){0,2}?(?:with|to)|as\s+(?:good|accurate|fast|efficient)\s+as|"
          # ("X as well as Y" is mostly "X and Y": only what performs as well as Y is compared)
          r"(?:perform\w*|work\w*|do|does|did|generali[sz]\w*|transfer\w*)\s+(?:\w+\s+)?as\s+well\s+as|"
-         r"(?<!-)match(?:es|ing)?|(?<!-)rival(?:s|ing)?|on\s+a\s+par\s+with|close\s+the\s+gap\s+(?:with|to)|"
+         r"(?<!-)match(?:es|ing)?|(?<!-)rival(?:s|ing)?|on\s+a\s+par\s+with|(?:clos|narrow|bridg)(?:e|es|ed|ing|s)?\s+the\s+(?:[\w-]+\s+)?gap\s+(?:with|to)|"
          r"(?:the\s+)?same\s+(?:[\w-]+\s+){0,2}?as|alternatives?\s+to)",
          "comparable", 0.75),
         # "lower perplexity than X", "a lower word error rate than X": who wins depends on the metric
@@ -185,7 +185,7 @@ def rule_comparisons(doc: Document) -> Iterator[Extraction]:
 # the image ...": a phrase before the main clause names the rivals, the clause after its comma the
 # subject (no cue stands between the two, so the cues' left/right split finds no pair)
 _FRONTED = re.compile(r"(?:(?:moreover|furthermore|in\s+addition|notably|specifically|besides|also|however|"
-                      r"importantly|finally),?\s+)?(?:(?:when\s+)?compared\s+(?:with|to|against)|"
+                      r"importantly|finally),?\s+)?(?:(?:when\s+|as\s+)?compared\s+(?:with|to|against)|"
                       r"in\s+comparison\s+(?:with|to)|unlike|relative\s+to)\s", re.IGNORECASE)
 _PHRASE_COMMA = re.compile(r",\s")
 _SUBJECT_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,3}")        # "our SGAN", "the proposed LMUFormer"
