@@ -169,6 +169,19 @@ def test_a_dataset_described_in_passing_is_not_created():
     assert not introduced_dataset_names(Document(paper, default_vocabulary()))
 
 
+def test_a_collection_of_models_is_no_dataset_and_a_collection_of_tasks_is_one():
+    from kg.extract import Document
+    from kg.extract.introduced import introduced_dataset_names
+    from kg.records import Paper
+    vocab = default_vocabulary()
+    paper = Paper(title="Open and Efficient Foundation Language Models", abstract=(
+        "We introduce LlamaNet, a collection of foundation language models ranging from 7B to 65B parameters."))
+    assert not introduced_dataset_names(Document(paper, vocab))
+    assert [e.object for e in extract(paper, vocab, names=["proposes"], model=load_model())] == ["LlamaNet"]
+    paper = Paper(title="FooBench", abstract="We present FooBench, a collection of tasks for probing models.")
+    assert introduced_dataset_names(Document(paper, vocab)) == {"foobench"}
+
+
 def test_a_title_says_where_its_means_stand_and_a_name_with_its_kind_noun_is_one_candidate():
     # "Photographic Image Synthesis with Cascaded Refinement Networks": the means after "with",
     # the problem before it; "Squeeze-and-Excitation" and "... Networks" are one contribution

@@ -15,8 +15,11 @@ from kg.extract import Document
 from kg.extract.names import alternation
 from kg.extract.prefilter import prefilter
 
-# what a created dataset is called: a benchmark, not a "platform" or "framework" (methods too)
-_DATA_NOUN = r"(?:datasets?|data\s+sets?|corpus|corpora|benchmarks?|database|collection|test\s*bed)"
+# what a created dataset is called: a benchmark, not a "platform" or "framework" (methods too);
+# not "a collection of foundation language models" either
+_DATA_NOUN = (r"(?:datasets?|data\s+sets?|corpus|corpora|benchmarks?|database|test\s*bed|collection(?!\s+of\s+"
+              r"(?:(?!(?:for|of|to|on|in|with)\b)[\w-]+\s+){0,3}?(?:models|networks|methods|algorithms|architectures|agents|"
+              r"tools|libraries)\b))")
 _NAME = r"(?P<name>[A-Z0-9][\w'’.+-]*(?:\s+[A-Z0-9][\w'’.+-]*){0,5})"
 _CREATE = r"\b" + alternation("dataset_creation_verbs") + r"(?:s|d|ed|ing)?\s+"
 # "we introduce the Stanford Natural Language Inference corpus, a new ... collection"
