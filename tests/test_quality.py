@@ -169,6 +169,16 @@ def test_a_dataset_described_in_passing_is_not_created():
     assert not introduced_dataset_names(Document(paper, default_vocabulary()))
 
 
+def test_a_tasks_short_form_is_no_dataset_and_a_dataset_in_brackets_after_a_task_is_one():
+    # "Visual question answering (VQA)" spells the task, not the VQA dataset; "image captioning
+    # (COCO-Captions)" names the task's dataset
+    from kg.records import Paper
+    found = extract(Paper(title="Robust Answers", abstract=(
+        "Visual question answering (VQA) models often exploit language priors. We evaluate ZebraQA on "
+        "VQA-CP v2 and on image captioning (COCO-Captions).")), default_vocabulary(), names=["datasets"])
+    assert {e.object for e in found if e.predicate == "evaluatesOn"} == {"VQA-CP v2", "COCO-Captions"}, found
+
+
 def test_a_collection_of_models_is_no_dataset_and_a_collection_of_tasks_is_one():
     from kg.extract import Document
     from kg.extract.introduced import introduced_dataset_names

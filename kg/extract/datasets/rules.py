@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract import Document
-from kg.extract.names import NAME_CHARS, NOT_NAMES, STOPWORDS, WORD, is_namey, lexicon
+from kg.extract.names import NAME_CHARS, NOT_NAMES, STOPWORDS, WORD, acronym_matches, is_namey, lexicon
 from kg.extract.prefilter import prefilter
 from kg.extract.proposes import own_names
 from kg.records import Extraction
@@ -253,6 +253,24 @@ _LISTED_SIBLINGS = re.compile(
 _PART = re.compile(r"[A-Za-z]{0,2}\d+[A-Za-z]?")
 
 
+_CLOSING_BRACKET = re.compile(r"\s?\)")
+_BEFORE_BRACKET = re.compile(r"((?:[\w-]+\s+){0,4}[\w-]+)\s*\(\s*$")
+
+
+def _abbreviates_a_task(doc: Document, m: Mention) -> bool:
+    """Whether the mention is a task's short form in brackets after its long form, which it spells
+    (:func:`kg.extract.names.acronym_matches`): "Visual question answering (VQA) models" name the
+    task, not the VQA dataset, while "image captioning (COCO-Captions)" names its dataset."""
+    if not _CLOSING_BRACKET.match(doc.text, m.end):
+        return False
+    before = _BEFORE_BRACKET.search(doc.text, max(0, m.start - 80), m.start)
+    if before is None:
+        return False
+    ws = before.group(1).split()
+    return any(acronym_matches(m.surface, long_) and doc.vocab.lookup(long_, kind="task") is not None
+               for i in range(len(ws)) if (long_ := " ".join(ws[i:])))
+
+
 def dataset_mentions(doc: Document, sentence: Sentence) -> list[Mention]:
     """The known datasets a sentence names (spans in the document), each sibling written after a
     slash or listed after it too ("CIFAR-10/100" names CIFAR-100, at "100"; "KITTI 2012 and 2015"
@@ -269,6 +287,8 @@ def dataset_mentions(doc: Document, sentence: Sentence) -> list[Mention]:
     found = doc.find(sentence.text, kind="dataset", offset=sentence.start)
     out = []
     for m in found:
+        if _abbreviates_a_task(doc, m):
+            continue
         out.append(m)
         last = _LAST_PART.search(m.surface)
         if last is None or not m.surface[:last.start()].strip():
