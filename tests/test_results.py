@@ -642,6 +642,14 @@ def test_a_range_after_a_dataset_is_on_it_and_a_metric_goes_on_past_an_unknown_n
                      ("HeronQA", "PubMed", "ROUGE-1", "47.9")}, found
 
 
+def test_a_summary_word_before_a_metric_joins_it_to_its_number():
+    # "with a 92% average success rate": the metric, after "with", is "success rate"
+    found = _results(Paper(title="HeronBot", abstract=(
+        "We propose HeronBot. On the Meta-World benchmark, HeronBot solves 45 of 50 tasks with a 92% average "
+        "success rate, compared to 61% for SAC.")))
+    assert ("HeronBot", "Meta-World", "success rate", "92") in found, found
+
+
 def test_a_metrics_score_label_names_it_only_beside_a_score():
     # MAE is the masked autoencoder, and the mean absolute error beside a number (kgo:scoreLabel)
     found = _results(Paper(title="HeronNet", abstract=(

@@ -177,8 +177,16 @@ def _score_labels(doc: Document) -> tuple[dict[str, str], re.Pattern | None]:
     return found
 
 
+# "a 92% average success rate": a summary word before a metric belongs to its name
+_SUMMARY_BEFORE = re.compile(r"\b(?:average|mean|overall|median)\s+$", re.IGNORECASE)
+
+
 def _metric_spans(doc: Document, text: str) -> list[Span]:
-    out = [Span(m.surface, m.start, m.end, m.concept.label) for m in doc.find(text, kind="metric")]
+    out = []
+    for m in doc.find(text, kind="metric"):
+        summary = _SUMMARY_BEFORE.search(text, max(0, m.start - 10), m.start)
+        start = summary.start() if summary else m.start
+        out.append(Span(m.surface, start, m.end, m.concept.label))
     labels, pattern = _score_labels(doc)
     if pattern is not None:
         for m in pattern.finditer(text):
