@@ -563,6 +563,9 @@ def test_a_fronted_comparing_phrase_names_the_rivals_and_its_main_clause_the_sub
     ("ZebraNet closes the gap to LionNet.", "comparable"),
     ("ZebraNet narrows the accuracy gap with LionNet.", "comparable"),
     ("By bridging the gap to LionNet, ZebraNet makes attention cheap.", "comparable"),
+    # a cost or an error of the rival made smaller
+    ("ZebraNet reduces the parameter count and MACs of LionNet by half.", "outperforms"),
+    ("ZebraNet lowers the word error rate of LionNet by 10% relative.", "outperforms"),
 ])
 def test_other_ways_to_front_a_comparison_or_close_a_gap(sentence, outcome):
     got = pairs(paper("ZebraNet: Stripes Help", "We propose ZebraNet. " + sentence))

@@ -56,6 +56,10 @@ CUES: list[tuple[Caseless, str, float, Prefilter]] = [
          + _GAIN_NOUN + r"\s+(?:\w+(?:\.\d+)?\s+){0,4}?(?:over|upon|against)|"
          r"(?:%|points?|pp|ap|miou|x|×)\s+(?:\w+\s+){0,3}?(?:over|than)|(?:compares?|compet\w*)\s+favou?rably\s+(?:to|with|against)|"
          r"(?:improv|enhanc|boost)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:accuracy|performance|effectiveness|results?|robustness)\s+of|"
+         # "reduces the parameter count and MACs of vanilla ViT", "lowers the error rate of X": a cost
+         # or an error of X made smaller
+         r"(?:reduc|lower|decreas|halv)\w*\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+)?){0,3}?(?:param\w*|flops|macs|latency|"
+         r"memory|cost|comput\w+|errors?|error\s+rates?|wer|cer|perplexity|size)\s+of|"
          # "state-of-the-art results among NF-based methods", "the best ... result among pure CNN models"
          r"(?:best|lowest|highest|state-of-the-art|sota)\s+(?:[\w-]+\s+){0,6}?among)",
          "outperforms", 0.85),
