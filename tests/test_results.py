@@ -650,6 +650,15 @@ def test_a_summary_word_before_a_metric_joins_it_to_its_number():
     assert ("HeronBot", "Meta-World", "success rate", "92") in found, found
 
 
+def test_a_normalised_score_may_pass_100_percent_and_a_share_may_not():
+    # RL reports "a mean human-normalized score of 121%"; "improves accuracy by 120%" is a gain
+    found = _results(Paper(title="HeronAgent", abstract=(
+        "We propose HeronAgent. HeronAgent achieves a mean human-normalized score of 121% on Atari 57. "
+        "HeronAgent-S reaches a 230% median human normalized score on Atari 57. "
+        "HeronAgent-T improves accuracy by 120% on CIFAR-10.")))
+    assert {r[3] for r in found} == {"121", "230"}, found
+
+
 def test_a_metrics_score_label_names_it_only_beside_a_score():
     # MAE is the masked autoencoder, and the mean absolute error beside a number (kgo:scoreLabel)
     found = _results(Paper(title="HeronNet", abstract=(

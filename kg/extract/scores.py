@@ -51,6 +51,10 @@ _NOT_SCORE_AFTER = re.compile(
     r"pixels?|param\w*|comput\w*|flops|macs|memory|data|train\w*|label\w*))\b|"
     r"\^|\*\s*\d|×\s*\d|[-–]\s*\d|:\s*\d|/\s*[a-z])",
     re.IGNORECASE)
+# "a mean human-normalized score of 121%", "230% median human normalized score": a score above 100%
+_NORMALISED_BEFORE = re.compile(r"normali[sz]ed\s+(?:score|return|performance)s?\s+(?:of\s+)?(?:about\s+)?$",
+                                re.IGNORECASE)
+_NORMALISED_AFTER = re.compile(r"\s*(?:mean\s+|median\s+)?human[- ]normali[sz]ed\b", re.IGNORECASE)
 # "5.5 mAP (from 40.4 to 45.9)", "0.3% accuracy drop": the number is a difference.
 _GAIN_AFTER = re.compile(
     r"^\s?(?:\\?%)?\s*(?:[\w-]+\s+){0,3}?(?:\(\s*from\b|(?:drop|degradation|loss|improvement|gain|"
@@ -121,8 +125,8 @@ def _is_score(n: Number, text: str, numbers: list[Number]) -> bool:
         return False
     if _NOT_SCORE_AFTER.match(after) or _GAIN_AFTER.match(after):
         return False
-    if n.percent and value > 100:
-        return False
+    if n.percent and value > 100 and not (_NORMALISED_BEFORE.search(before[-60:]) or _NORMALISED_AFTER.match(after)):
+        return False     # (a share above the whole is a gain, unless a normalised score: "121% of human")
     if _POINTS_AFTER.match(after):
         return False
     restated = _RESTATED.search(before[-30:])
