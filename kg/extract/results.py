@@ -171,7 +171,7 @@ def _score_labels(doc: Document) -> tuple[dict[str, str], re.Pattern | None]:
     if found is None:
         labels = {a: c.label for c in doc.vocab.concepts.values() for a in c.score_labels}
         names = "|".join(re.escape(a) for a in sorted(labels, key=len, reverse=True))
-        pattern = (re.compile(rf"(?<=\d)\s?%?\s?\b(?P<after>{names})\b|"
+        pattern = (re.compile(rf"(?<![\w.\-/])\d+(?:\.\d+)?\s?%?\s?(?P<after>{names})\b|"
                               rf"\b(?P<before>{names})\b(?=\s*(?:of|=|:|is|was)?\s*\d)") if labels else None)
         found = memo.put("", (labels, pattern))
     return found
