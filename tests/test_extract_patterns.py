@@ -1281,6 +1281,10 @@ def test_pretraining_only_data_and_task_names_are_not_evaluated_on():
     doc = Document(paper("FooNet", "FooNet is trained on CIFAR-100 from scratch and pre-trained on JFT-300M."),
                    default_vocabulary())
     assert {c.label for c in dataset_candidates(doc)} == {"CIFAR-100"}
+    # unless its own sentence says the model is tested elsewhere: training data only
+    doc = Document(paper("FooNet", "FooNet is trained on MS MARCO and evaluated zero-shot on the BEIR benchmark."),
+                   default_vocabulary())
+    assert {c.label for c in dataset_candidates(doc)} == {"BEIR"}
 
 
 def test_short_names_with_inner_capitals_match_as_written_and_plurals_in_the_singular():

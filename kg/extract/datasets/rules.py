@@ -29,6 +29,10 @@ _PRETRAIN_BEFORE = re.compile(r"(?:" + _PRETRAIN_WORDS + r"|trained|training\s+(
 _EXPLICIT_PRETRAIN_BEFORE = re.compile(r"(?:" + _PRETRAIN_WORDS + r")" + _TRAINED_ON, re.IGNORECASE)
 _PRETRAIN_AFTER = re.compile(r"^\W{0,3}(?:pre-?train(?:ed|ing)|pretrain|weights|initiali[sz]ation|-based pre)",
                              re.IGNORECASE)
+# "trained on MS MARCO and evaluated zero-shot on BEIR": training data, as its own sentence says
+_TRAINED_BEFORE = re.compile(r"\btrained\s+(?:only\s+|solely\s+)?(?:on|using|with)\s+(?:the\s+)?$", re.IGNORECASE)
+_TESTED_AFTER = re.compile(r"[^.;]{0,60}?\b(?:and|then|but)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:\w+\s+)?"
+                           r"(?:evaluat|test|transferr)\w*\s+(?:[\w-]+\s+)?(?:on|to)\b", re.IGNORECASE)
 _EVAL_CUE = Caseless.compile(
     r"\b(?:evaluat|experiment|test|benchmark|achiev|obtain|report|result|outperform|surpass|"
     r"accuracy|map|ap\b|miou|top-?1|score|state-of-the-art|sota|validat|fine-?tun|perform)",
@@ -98,6 +102,8 @@ def is_pretraining(sentence: Sentence, start: int, end: int, text: str, explicit
     before = text[max(0, start - 90):start]
     after = text[end:end + 25]
     pattern = _EXPLICIT_PRETRAIN_BEFORE if explicit else _PRETRAIN_BEFORE
+    if explicit and _TRAINED_BEFORE.search(before) and _TESTED_AFTER.match(text, end, sentence.end):
+        return True
     return bool(pattern.search(before) or _PRETRAIN_AFTER.search(after))
 
 
