@@ -572,6 +572,19 @@ def test_other_ways_to_front_a_comparison_or_close_a_gap(sentence, outcome):
     assert got == {("ZebraNet", "LionNet", outcome)}, got
 
 
+@pytest.mark.parametrize("sentence,outcome", [
+    # "compared to" says no winner: the two scores and the metric's direction do
+    ("On Meta-World, ZebraNet solves 45 of 50 tasks with a 92% average success rate, compared to 61% for LionNet.",
+     "outperforms"),
+    ("On ImageNet, ZebraNet-S reaches 81.2% top-1 accuracy, compared to 82.0% for LionNet.", "underperforms"),
+    ("On the Penn Treebank, ZebraNet reaches a perplexity of 55.1, compared with 57.3 for LionNet.", "outperforms"),
+    ("We compare ZebraNet with LionNet on ImageNet.", "compared"),
+])
+def test_a_comparison_with_no_winner_in_words_takes_it_from_the_scores(sentence, outcome):
+    got = pairs(paper("ZebraNet: Stripes Help", "We propose ZebraNet. " + sentence))
+    assert got == {("ZebraNet", "LionNet", outcome)}, got
+
+
 def test_a_side_named_by_its_kind_before_a_cue_is_its_subject_even_with_no_name_in_the_sentence():
     got = pairs(paper("Globally Normalized Transition-Based Neural Networks",
                       "A key insight is that the label bias problem implies that globally normalized models can be "

@@ -38,7 +38,8 @@ from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, number_runs, sentenc
 from kg.records import Extraction
 from kg.text import Sentence, match_key
 
-_METRIC_VALUE_BEFORE = re.compile(r"=\s?$|\bwith\s$")   # after these, a number is a metric's value or nothing
+# after these, a number is a metric's value or nothing (not after "compared with": a reference's score)
+_METRIC_VALUE_BEFORE = re.compile(r"=\s?$|(?<!compared )(?<!comparison )\bwith\s$", re.IGNORECASE)
 _EQUALS_GAP = re.compile(r"\s?=?\s?")                    # "EPE=4.26", "RMSE = 1.23"
 _DATASET_WITH = re.compile(r"(?:\s+(?:val|validation|test)\s+set)?,?\s+with\s+", re.IGNORECASE)
 _SHORT_FORM_GAP = re.compile(r"(?:\s+(?:dataset|data\s+set|benchmark|corpus))?\s*\(\s*", re.IGNORECASE)
