@@ -566,21 +566,14 @@ def test_a_fronted_comparing_phrase_names_the_rivals_and_its_main_clause_the_sub
     # a cost or an error of the rival made smaller
     ("ZebraNet reduces the parameter count and MACs of LionNet by half.", "outperforms"),
     ("ZebraNet lowers the word error rate of LionNet by 10% relative.", "outperforms"),
-])
-def test_other_ways_to_front_a_comparison_or_close_a_gap(sentence, outcome):
-    got = pairs(paper("ZebraNet: Stripes Help", "We propose ZebraNet. " + sentence))
-    assert got == {("ZebraNet", "LionNet", outcome)}, got
-
-
-@pytest.mark.parametrize("sentence,outcome", [
-    # "compared to" says no winner: the two scores and the metric's direction do
+    # "compared to" names no winner: the two scores and the metric's direction do
     ("On Meta-World, ZebraNet solves 45 of 50 tasks with a 92% average success rate, compared to 61% for LionNet.",
      "outperforms"),
     ("On ImageNet, ZebraNet-S reaches 81.2% top-1 accuracy, compared to 82.0% for LionNet.", "underperforms"),
     ("On the Penn Treebank, ZebraNet reaches a perplexity of 55.1, compared with 57.3 for LionNet.", "outperforms"),
     ("We compare ZebraNet with LionNet on ImageNet.", "compared"),
 ])
-def test_a_comparison_with_no_winner_in_words_takes_it_from_the_scores(sentence, outcome):
+def test_other_ways_to_state_a_comparison_and_its_winner(sentence, outcome):
     got = pairs(paper("ZebraNet: Stripes Help", "We propose ZebraNet. " + sentence))
     assert got == {("ZebraNet", "LionNet", outcome)}, got
 
