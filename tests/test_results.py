@@ -502,6 +502,14 @@ def test_drops_and_a_previous_best_are_not_results():
         "Fréchet Inception Distance (FID) of 7.4, improving over the previous best IS of 52.52 and FID of 18.65. "
         "Its accuracy on ImageNet is decreased by only 0.3% and the top-5 accuracy drop is only 0.07% on ImageNet.")))}
     assert {"166.5", "7.4"} <= found and not {"52.52", "18.65", "0.3", "0.07"} & found, found
+    # a score "below" or "above" something is a difference too; a named metric from another field
+    # ("joint goal accuracy") keeps its own name
+    found = _results(Paper(title="HeronMT", abstract=(
+        "We propose HeronMT. Our distilled HeronMT-S achieves 27.9 BLEU on WMT14 English-German, only 0.5 BLEU "
+        "below its teacher, and HeronMT-B reaches 29.1 BLEU, 1.2 points above it. HeronMT achieves a joint "
+        "goal accuracy of 56.2% on MultiWOZ 2.1.")))
+    assert {r[3] for r in found} == {"27.9", "29.1", "56.2"}, found
+    assert ("HeronMT", "MultiWOZ 2.1", "joint goal accuracy", "56.2") in found, found
 
 
 @pytest.mark.parametrize("sentence", [
