@@ -566,7 +566,14 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
 
 @register_extractor("results", "reportsResult")
 def extract_results(doc: Document) -> Iterator[Extraction]:
-    """paper reportsResult (method, dataset, metric, value): absolute scores with their sentence."""
+    """paper reportsResult (method, dataset, metric, value): absolute scores with their sentence.
+    Cached on the document: a comparison's outcome reads them too (kg.extract.compares)."""
+    if "results" not in doc.cache:
+        doc.cache["results"] = list(_paper_results(doc))
+    yield from doc.cache["results"]
+
+
+def _paper_results(doc: Document) -> Iterator[Extraction]:
     seen: set[tuple[str, str, str, str]] = set()
     for sentence, n, method, dataset, metric, confidence in result_candidates(doc):
         key = (match_key(method), dataset.label.casefold(), metric.label.casefold(), n.text)

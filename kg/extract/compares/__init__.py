@@ -34,9 +34,7 @@ def outcome_from_scores(doc: Document, comparison: Extraction) -> str:
     results = available_extractors().get("results")
     if results is None:
         return comparison.outcome
-    if "compares.results" not in doc.cache:
-        doc.cache["compares.results"] = list(results.fn(doc))
-    here = [r for r in doc.cache["compares.results"] if r.evidence.start == comparison.evidence.start]
+    here = [r for r in results.fn(doc) if r.evidence.start == comparison.evidence.start]
     subject = _scores_of(here, comparison.subject)
     other = _scores_of(here, comparison.object)
     for (dataset, metric), value in subject.items():
