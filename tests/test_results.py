@@ -208,6 +208,22 @@ def test_a_task_is_described_against_the_papers_other_tasks():
     assert {"only-task", "task-candidates:1"} <= set(task_features(alone, only))
 
 
+def test_a_task_listed_beside_another_is_marked_so():
+    # (sentences like the ResNet and Twins abstracts) the tasks a paper reports on come as a list;
+    # a task named alone, or two tasks with words between them, are not one
+    from kg.extract import Document
+    from kg.extract.tasks import task_candidates, task_features
+    from kg.vocab import default_vocabulary
+
+    vocab = default_vocabulary()
+    doc = Document(Paper(title="A Backbone", abstract=(
+        "Image classification drives progress. We report results on object detection, instance "
+        "segmentation and semantic segmentation. Unlike pose estimation, our task needs no keypoints.")), vocab)
+    cands = {c.concept.label: c for c in task_candidates(doc) if c.concept is not None}
+    listed = {label for label, c in cands.items() if "listed" in task_features(doc, c)}
+    assert listed == {"object detection", "instance segmentation", "semantic segmentation"}, sorted(cands)
+
+
 def test_a_task_opening_the_title_before_its_means_is_what_the_title_names():
     # "Crowd Counting with Density Pyramids" names its problem as "... for Crowd Counting" does; a
     # task that does not open the title ("Fast Crowd Counting with ...") is not marked so

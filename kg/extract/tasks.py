@@ -84,6 +84,7 @@ class TaskCandidate:
     found_by: set[str] = field(default_factory=set)   # vocabulary, title-start, title, abstract; then-task-word
     narrows: Concept | None = None     # the known task this phrase narrows ("Dense | Face Alignment")
     modifier: str = ""                 # the words that narrow it ("Dense")
+    listed: int = 0                    # mentions listed beside another task ("detection and segmentation")
 
 
 def _add(cands: dict[str, TaskCandidate], key: str, surface: str, sentence: Sentence, is_title: bool,
@@ -125,8 +126,10 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
         own = bool(_OWN_WORK.search(text))
         background = not is_title and bool(_BACKGROUND.search(text)) and not re.search(
             r"\b(?:we|our)\b", text, re.IGNORECASE)
+        listed = _listed_keys(text, mentions)
         for m in mentions:
             _add(cands, m.concept.key, m.surface, sentence, is_title, own, background, m.concept)
+            cands[m.concept.key].listed += m.concept.key in listed
             modifier = _modifier(doc, text, m.start)
             if modifier:
                 narrowed = _phrase_name((modifier + ("" if modifier.endswith("-") else " ") + m.surface).split())
@@ -141,6 +144,20 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
         cands[key].surfaces.append(gerund)
     doc.cache["task_candidates"] = list(cands.values())
     return doc.cache["task_candidates"]
+
+
+_LISTED = re.compile(LIST_SEPARATOR + r"$")
+
+
+def _listed_keys(text: str, mentions: list) -> set[str]:
+    """The tasks of ``mentions`` (vocabulary matches in ``text``) written next to another of them,
+    with only a list mark between: "classification, detection and segmentation"."""
+    spans = sorted((m.start, m.end, m.concept.key) for m in mentions)
+    out: set[str] = set()
+    for (_, end, a), (start, _, b) in zip(spans, spans[1:]):
+        if a != b and start > end and _LISTED.match(text, end, start):
+            out.update((a, b))
+    return out
 
 
 # "Detecting Faces Using ...", "... by Generating Images from Captions": a title's verb of a task
@@ -407,6 +424,9 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
         # an item listed with a known task in a sentence about the paper's own results is one of
         # its tasks as much as the known one ("results on tagging, parsing and entailment")
         f["coordinated&" + where] = 1.0
+    if cand.listed:
+        # one of a list of tasks: a paper lists the tasks it reports on, background rarely does
+        f["listed"] = 1.0
     f["own-work:" + bucket(cand.own_work, 3)] = 1.0
     f["background:" + bucket(cand.background, 3)] = 1.0
     mentions = len(cand.sentences)
