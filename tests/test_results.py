@@ -674,6 +674,18 @@ def test_a_summary_word_before_a_metric_joins_it_to_its_number():
     assert ("HeronBot", "Meta-World", "success rate", "92") in found, found
 
 
+def test_words_between_a_score_and_a_known_metric_make_a_metric_of_their_own():
+    # dialogue-state-tracking abstracts report "joint goal accuracy and slot accuracy": the second
+    # is no joint goal accuracy; "test accuracy" and "higher accuracy" qualify nothing
+    found = _results(Paper(title="HeronDST", abstract=(
+        "We propose HeronDST. HeronDST achieves 48.6% joint goal accuracy and 96.9% slot accuracy on "
+        "MultiWOZ. HeronDST reaches 97.1% request accuracy on DSTC2 and 0.912 macro F1 on CoNLL-2003. "
+        "HeronDST-S gets 88.5% test accuracy on SST-2 and a 3.2% higher accuracy on MR.")))
+    assert found == {("HeronDST", "MultiWOZ", "joint goal accuracy", "48.6"), ("HeronDST", "MultiWOZ", "slot accuracy", "96.9"),
+                     ("HeronDST", "DSTC2", "request accuracy", "97.1"), ("HeronDST", "CoNLL-2003", "macro F1", "0.912"),
+                     ("HeronDST-S", "SST-2", "test accuracy", "88.5")}, found
+
+
 def test_a_normalised_score_may_pass_100_percent_and_a_share_may_not():
     # RL reports "a mean human-normalized score of 121%"; "improves accuracy by 120%" is a gain
     found = _results(Paper(title="HeronAgent", abstract=(

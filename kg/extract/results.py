@@ -8,9 +8,10 @@ cross-validation, see docs/extraction.md):
 - decisions, each a small rule on the number's neighbourhood:
   * is it a score at all? (:mod:`kg.extract.scores`: gains, bounds, efficiency figures, years and
     numbers inside names are not); after "=" or "with", only with its metric named right there;
-  * its metric: a metric name right after it ("87.1% top-1 accuracy", "52.1 box AP") or right
-    before it ("mIoU of 55.6", "EPE=4.26"), shared along a list; a bare percentage in a paper about
-    classification or recognition is an accuracy; no metric, no result;
+  * its metric (:mod:`kg.extract.metrics`): a metric name right after it ("87.1% top-1 accuracy",
+    "52.1 box AP", "96.9% slot accuracy") or right before it ("mIoU of 55.6", "EPE=4.26"), shared
+    along a list; a bare percentage in a paper about classification or recognition is an accuracy;
+    no metric, no result;
   * its dataset: the one named before its metric ("COCO box AP of 56.4"), paired in order with a
     list of datasets ("94.1% and 69.0% on UCF101 and HMDB51, respectively", "Kinetics-400/600"),
     the next one after it ("... on ImageNet-1K"), else the last one before it in the sentence,
@@ -27,14 +28,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract import Document, available_extractors, register_extractor
 from kg.extract.datasets.rules import joined_to_a_name
 from kg.extract.features import cue_alternation
 from kg.extract.names import NOT_NAMES, WORD, alternation, is_namey
-from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, number_runs, sentence_scores
+from kg.extract.metrics import metric_for, metric_spans
+from kg.extract.scores import LIST_GAP, NUM, VALUE, Number, Span, number_runs, sentence_scores
 from kg.records import Extraction
 from kg.text import Sentence, match_key
 
@@ -96,24 +97,11 @@ def _on_a_task() -> re.Pattern:
 
 # "On BiodaVid, X achieves 80.0%": the sentence names where its numbers are measured
 _LEADING_PLACE = re.compile(r"\s*(?:On|For|In)\s+(?:the\s+)?(?:[A-Z]|\d+[A-Za-z-])[\w-]*\s*,")
-_METRIC_BEFORE_GAP = re.compile(r"^\s*\)?\s*(?:scores?\s+)?(?:of|=|:|is|was|reaches|reached|reaching|at|\(|as|to)?\s*"
-                                r"(?:only\s+)?(?:\(?)\s*$", re.IGNORECASE)
-_METRIC_GAP_STOP = re.compile(r";|\b(?:by|than|over|improv\w*|gain\w*|increas\w*|reduc\w*|drop\w*)\b",
-                              re.IGNORECASE)
-_NUMBER_BEFORE_METRIC = re.compile(r"\d\s*(?:%|\\%)?\s*$")
 _CLASSIFICATION_CUE = re.compile(r"classif|recogni|accura|top-?1|imagenet|cifar", re.IGNORECASE)
 _WORD_RE = re.compile(WORD)
 _VARIANT_SUFFIX = re.compile(
     r"(?:[-\s](?:T|S|M|B|L|H|G|N|X|XS|XL|XXL|Ti|Tiny|Small|Base|Medium|Large|Huge|Giant|Gaint|Nano|Mini|Micro|"
     r"[A-Z]?\d+[A-Za-z]?|[BDLSW]\d+)|/\d+)$")
-
-
-@dataclass(frozen=True)
-class Span:
-    name: str
-    start: int
-    end: int
-    label: str = ""    # the vocabulary's label, when known
 
 
 def own_methods(doc: Document) -> list[tuple[str, ...]]:
@@ -163,49 +151,6 @@ def paper_dataset_names(doc: Document) -> list[str]:
     return doc.cache["results.datasets"]
 
 
-def _score_labels(doc: Document) -> tuple[dict[str, str], re.Pattern | None]:
-    """The metrics' score labels (``kgo:scoreLabel``: "MAE" → mean absolute error) and where one
-    stands beside a score ("an MAE of 0.31", "MAE = 0.31", "0.31 MAE"); memoised on the
-    vocabulary, which they depend on."""
-    memo = doc.vocab.memo("results.score-labels")
-    found = memo.get("")
-    if found is None:
-        labels = {a: c.label for c in doc.vocab.concepts.values() for a in c.score_labels}
-        names = "|".join(re.escape(a) for a in sorted(labels, key=len, reverse=True))
-        pattern = (re.compile(rf"(?<![\w.\-/])\d+(?:\.\d+)?\s?%?\s?(?P<after>{names})\b|"
-                              rf"\b(?P<before>{names})\b(?=\s*(?:of|=|:|is|was)?\s*\d)") if labels else None)
-        found = memo.put("", (labels, pattern))
-    return found
-
-
-# "a 92% average success rate": a summary word before a metric belongs to its name
-_SUMMARY_BEFORE = re.compile(r"\b(?:average|mean|overall|median)\s+$", re.IGNORECASE)
-
-
-def _metric_spans(doc: Document, text: str) -> list[Span]:
-    out = []
-    for m in doc.find(text, kind="metric"):
-        summary = _SUMMARY_BEFORE.search(text, max(0, m.start - 10), m.start)
-        start = summary.start() if summary else m.start
-        out.append(Span(m.surface, start, m.end, m.concept.label))
-    labels, pattern = _score_labels(doc)
-    if pattern is not None:
-        for m in pattern.finditer(text):
-            which = "after" if m.group("after") else "before"
-            at, end = m.span(which)
-            if not any(s.start < end and at < s.end for s in out):
-                out.append(Span(labels[m.group(which)], at, end, labels[m.group(which)]))   # (the label resolves)
-    # "box/mask AP": two metrics sharing a head
-    for m in re.finditer(r"\b([A-Za-z]+)/([A-Za-z]+)\s+([A-Za-z][\w-]*)", text):
-        a, b = f"{m.group(1)} {m.group(3)}", f"{m.group(2)} {m.group(3)}"
-        ca, cb = doc.vocab.lookup(a, kind="metric"), doc.vocab.lookup(b, kind="metric")
-        if ca and cb:
-            out = [s for s in out if not (m.start() <= s.start < m.end())]
-            out.append(Span(a, m.start(1), m.end(1), ca.label))
-            out.append(Span(b, m.start(2), m.end(3), cb.label))
-    return sorted(out, key=lambda s: s.start)
-
-
 def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[Span]) -> list[Span]:
     """Methods named in the sentence: the paper's own names, known methods, name-shaped words."""
     taken = [(s.start, s.end) for s in (*datasets, *metrics)]
@@ -245,47 +190,6 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
                 continue   # "the extended Cohn-Kanade dataset (CK +)": the dataset's short name
             out.append(Span(word, m.start(), m.end()))
     return sorted(out, key=lambda s: s.start)
-
-
-def _metric_for(n: Number, run: list[Number], text: str, metrics: list[Span],
-                datasets: list[Span] = ()) -> Span | None:
-    """The metric named right after the number (or after its list; "87.8% ImageNet top-1 accuracy"
-    has the dataset between), or right before it."""
-    last = run[-1]
-    between = [d for d in datasets if d.start >= n.end]
-    for anchor in (n, last):
-        for s in metrics:
-            gap = text[anchor.end:s.start]
-            if between and s.start >= anchor.end and any(
-                    text[anchor.end:d.start].strip() in ("", "%", "\\%") and not text[d.end:s.start].strip()
-                    for d in between):
-                return s
-            if s.start >= anchor.end and len(gap) <= 3 and not re.search(r"[,;()]", gap):
-                if anchor is last and n.group == last.group and len(run) > 1 and n is not last:
-                    pass
-                return s
-    # slash group with slash metrics: "53.8/46.4 box/mask AP"
-    for s in metrics:
-        gap = text[n.end:s.start]
-        if 0 <= len(gap) <= 40 and s.start >= n.end and re.fullmatch(r"[\s/\d.%\\]*", gap):
-            following = [m for m in metrics if m.start >= n.end and re.fullmatch(r"[\s/\d.%\\]*", text[n.end:m.start]) or
-                         (m.start >= n.end and re.fullmatch(r"[\s/\d.%\\]*[A-Za-z]+/", text[n.end:m.start]))]
-            if n.slot < len(following):
-                return following[n.slot]
-            return s
-    first = run[0]
-    for s in reversed(metrics):
-        if s.end <= first.start and _METRIC_BEFORE_GAP.match(text[s.end:first.start]):
-            return s
-    # "achieved the lowest error rate among state-of-the-art NAS models, with 2.46% for CIFAR-10,
-    # 15.02% for CIFAR-100": the sentence's last metric before a percentage, no gain or comparison
-    # between (else a percentage defaults to accuracy, and a bare count is no score)
-    before = next((s for s in reversed(metrics) if s.end <= first.start), None)
-    if (before is not None and n.percent and first.start - before.end <= 120
-            and not _METRIC_GAP_STOP.search(text, before.end, first.start)
-            and not _NUMBER_BEFORE_METRIC.search(text, 0, before.start)):   # ("3.3 mAP": another number's)
-        return before
-    return None
 
 
 def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], metric: Span | None,
@@ -508,7 +412,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         scores = sentence_scores(text)
         if not scores:
             continue
-        metrics = _metric_spans(doc, text)
+        metrics = metric_spans(doc, text)
         # after "=" or "with", only a metric's value: "EPE=4.26", "with 75.1% EM accuracy"; not "k=3"
         scores = [n for n in scores if not _METRIC_VALUE_BEFORE.search(text, max(0, n.start - 5), n.start)
                   or any((m.end <= n.start and _EQUALS_GAP.fullmatch(text, m.end, n.start)) or 0 <= m.start - n.end <= 1
@@ -527,7 +431,7 @@ def result_candidates(doc: Document) -> Iterator[tuple[Sentence, Number, str, Sp
         previous_percent = False
         for run in runs:
             for n in run:
-                metric = _metric_for(n, run, text, metrics, datasets)
+                metric = metric_for(n, run, text, metrics, datasets)
                 confidence = 0.85
                 if metric is None:   # "mAP (from 40.4 to 45.9)": the metric before the range
                     ft = next((f for f in _FROM_TO.finditer(text) if f.start() <= n.start < f.end()), None)

@@ -101,6 +101,16 @@ class Number:
     slot: int          # its place in the slash group
 
 
+@dataclass(frozen=True)
+class Span:
+    """A name in a sentence beside its numbers: a dataset, a metric or a method."""
+
+    name: str
+    start: int
+    end: int
+    label: str = ""    # the vocabulary's label, when known
+
+
 def _all_numbers(text: str) -> list[Number]:
     out: list[Number] = []
     for gi, m in enumerate(_GROUP.finditer(text)):
