@@ -616,6 +616,16 @@ def test_a_task_short_name_is_never_a_comparison_side():
                                                             "ZebraNAS outperforms NAS methods on StripeSet.")))
 
 
+def test_a_task_short_form_the_abstract_defines_is_no_comparison_side():
+    # (as in recommendation and knowledge-graph abstracts) "click-through rate (CTR) prediction",
+    # "knowledge base completion (KBC)": "CTR" and "KBC" alone name the task later
+    got = pairs(paper("ZebraNet: Stripes Help", (
+        "Click-through rate (CTR) prediction and knowledge base completion (KBC) are hard. We propose "
+        "ZebraNet. ZebraNet outperforms CTR and KBC models and LionNet.")))
+    assert ("ZebraNet", "LionNet", "outperforms") in got, got
+    assert not any({"CTR", "KBC"} & {a, b} for a, b, _ in got), got
+
+
 def test_confidence_and_outcome_on_every_comparison():
     p = paper("ZebraNet: Stripes Help", "ZebraNet outperforms LionNet. ZebraNet is comparable to TigerNet.")
     found = extract(p)

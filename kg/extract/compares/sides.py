@@ -14,6 +14,7 @@ from kg.extract.datasets import dataset_names
 from kg.extract.features import cue_alternation, cue_words, is_word_char
 from kg.extract.names import NOT_NAMES, STOPWORDS, VARIANT_TAIL, WORD, is_namey
 from kg.extract.proposes import find_proposals, primary_method
+from kg.extract.proposes.rules import definitions, trim_long
 from kg.extract.prefilter import prefilter
 from kg.text import Caseless
 
@@ -187,6 +188,28 @@ def _capitalised_words(text: str) -> list[MethodMention]:
     return out
 
 
+_WORD_AFTER = re.compile(r"\s*([\w-]+)")
+
+
+def task_short_forms(doc: Document) -> frozenset[str]:
+    """The short forms (case-folded) the abstract defines for a task the vocabulary knows, with the
+    word after the bracket or without: "knowledge base completion (KBC)", "part-of-speech (POS)
+    tagging", "click-through rate (CTR) prediction". Written alone later, they name the task."""
+    found = doc.cache.get("task_short_forms")
+    if found is None:
+        shorts = set()
+        for sentence in doc.abstract_sentences:
+            for d in definitions(sentence.text):
+                short = d.group("short").strip()
+                long_ = trim_long(" ".join(d.group("long").split()), short)
+                after = _WORD_AFTER.match(sentence.text, d.end())
+                if long_ and any(doc.vocab.lookup(name, kind="task") is not None
+                                 for name in (long_, *((f"{long_} {after.group(1)}",) if after else ()))):
+                    shorts.add(short.casefold())
+        found = doc.cache["task_short_forms"] = frozenset(shorts)
+    return found
+
+
 def method_mentions(doc: Document, text: str, weak: bool = False) -> list[MethodMention]:
     """Methods and method families named in ``text`` (one sentence); with ``weak``, as weak
     mentions for a learned decision to weigh, also the generic techniques the vocabulary knows
@@ -242,8 +265,10 @@ def method_mentions(doc: Document, text: str, weak: bool = False) -> list[Method
         start, end = x.start, x.end
         if _overlaps(start, end, kept) or _overlaps(start, end, datasets) or x.name.casefold() in data_names:
             continue
-        if x.key.startswith(("name:", "capital:")) and doc.vocab.lookup(x.name, kind="task") is not None:
-            continue  # "SR", "NER": a task's short name is no side (a method's, "NAS", is a vocab: mention)
+        if x.key.startswith(("name:", "capital:")) and (doc.vocab.lookup(x.name, kind="task") is not None
+                                                        or x.name.casefold() in task_short_forms(doc)):
+            continue  # "SR", "NER", a "KBC" the abstract defines: a task's short name is no side
+            # (a method's, "NAS", is a vocab: mention)
         # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
         # but "transformer-based architectures" is the family itself (the patterns below look at
         # the text after the mention from x.end on: none looks behind its start)
