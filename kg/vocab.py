@@ -152,7 +152,11 @@ class Vocabulary:
             exact = "".join(t.text for t in tokens(alias)) if _case_sensitive(alias, concept.kind) else ""
             variants = {key: exact}
             firsts = {alias_tokens[0]}
-            if not key.endswith("s") and not key[-1:].isdigit():
+            if re.search(r"[^aeiou]y$", key) and alias_tokens[-1].endswith("y"):
+                variants[key[:-1] + "ies"] = exact[:-1] + "ies" if exact else ""   # perplexity → perplexities
+                if len(alias_tokens) == 1:
+                    firsts.add(alias_tokens[0][:-1] + "ies")
+            elif not key.endswith("s") and not key[-1:].isdigit():
                 variants[key + "s"] = exact + "s" if exact else ""   # ViT → ViTs
                 if len(alias_tokens) == 1:
                     firsts.add(alias_tokens[0] + "s")

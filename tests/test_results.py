@@ -686,6 +686,20 @@ def test_words_between_a_score_and_a_known_metric_make_a_metric_of_their_own():
                      ("HeronDST-S", "SST-2", "test accuracy", "88.5")}, found
 
 
+def test_a_list_of_scores_pairs_in_order_with_a_list_of_as_many_datasets():
+    # language-modelling and tagging abstracts: "perplexities of 18.3 and 20.5 on WikiText-103 and
+    # PTB" (a plural in -ies names its metric too), "respectively" or not; a list of datasets
+    # longer than the scores' pairs nothing, and a list of scores before one dataset shares it
+    found = _results(Paper(title="HeronLM", abstract=(
+        "We propose HeronLM. HeronLM achieves perplexities of 18.3 and 20.5 on WikiText-103 and PTB. "
+        "HeronLM-B reaches F1 scores of 90.1 and 91.2 on CoNLL-2003 and OntoNotes, respectively. "
+        "HeronLM-S gets 84.1% and 85.3% accuracy on ImageNet and 52.1 AP on COCO.")))
+    assert found == {("HeronLM", "WikiText-103", "perplexities", "18.3"), ("HeronLM", "PTB", "perplexities", "20.5"),
+                     ("HeronLM-B", "CoNLL-2003", "F1 scores", "90.1"), ("HeronLM-B", "OntoNotes", "F1 scores", "91.2"),
+                     ("HeronLM-S", "ImageNet", "accuracy", "84.1"), ("HeronLM-S", "ImageNet", "accuracy", "85.3"),
+                     ("HeronLM-S", "COCO", "AP", "52.1")}, found
+
+
 def test_a_normalised_score_may_pass_100_percent_and_a_share_may_not():
     # RL reports "a mean human-normalized score of 121%"; "improves accuracy by 120%" is a gain
     found = _results(Paper(title="HeronAgent", abstract=(

@@ -192,6 +192,12 @@ def _method_spans(doc: Document, text: str, datasets: list[Span], metrics: list[
     return sorted(out, key=lambda s: s.start)
 
 
+def _listed_on(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, between a list of numbers and a list of datasets, says the one
+    is on the other ("% on", "F1 on the"): a preposition, within a few words."""
+    return end - start <= 60 and _PREP_GAP.search(text, start, end) is not None and ";" not in text[start:end]
+
+
 def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], metric: Span | None,
                  numbers: list[Number], respectively: bool, metrics: list[Span] = ()) -> tuple[Span | None, float]:
     usable = [d for d in datasets if not _PRETRAINING.search(text[max(0, d.start - 40):d.start])]
@@ -219,6 +225,15 @@ def _dataset_for(n: Number, run: list[Number], text: str, datasets: list[Span], 
         if len(after) >= len(run):
             pool = after[:len(run)] if after[0].start > run[-1].end else after[-len(run):]
             return pool[index], 0.9
+    elif len(run) > 1:
+        # "F1 scores of 90.1 and 91.2 on CoNLL-2003 and OntoNotes": a list of exactly as many
+        # datasets, said to be where the numbers are, pairs with them in order, "respectively" or not
+        after = [d for d in usable if d.start > run[-1].end]
+        together = 1    # how many datasets after the numbers are listed together
+        while together < len(after) and LIST_GAP.match(text[after[together - 1].end:after[together].start]):
+            together += 1
+        if together == len(run) and _listed_on(text, run[-1].end, after[0].start):
+            return after[index], 0.85
     slash = [x for x in numbers if x.group == n.group]
     if len(slash) > 1:
         after = [d for d in usable if d.start > slash[-1].end]
