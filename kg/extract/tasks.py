@@ -26,7 +26,7 @@ from kg.extract.features import (WE_OR_OUR, Features, bucket, candidate_group, c
 from kg.extract.names import STOPWORDS, alternation, lexicon
 from kg.records import Extraction
 from kg.text import LIST_SEPARATOR, Sentence, heads_of, listed_spans, match_key, may_contain, may_start
-from kg.vocab import Concept, singular
+from kg.vocab import Concept, Mention, singular
 
 # Sentences about the paper's own work, its experiments or results.
 _OWN_WORK = re.compile(
@@ -149,7 +149,7 @@ def task_candidates(doc: Document) -> list[TaskCandidate]:
 _LISTED = re.compile(LIST_SEPARATOR + r"$")
 
 
-def _listed_keys(text: str, mentions: list) -> set[str]:
+def _listed_keys(text: str, mentions: list[Mention]) -> set[str]:
     """The tasks of ``mentions`` (vocabulary matches in ``text``) written next to another of them,
     with only a list mark between: "classification, detection and segmentation"."""
     spans = sorted((m.start, m.end, m.concept.key) for m in mentions)

@@ -265,10 +265,11 @@ def method_mentions(doc: Document, text: str, weak: bool = False) -> list[Method
         start, end = x.start, x.end
         if _overlaps(start, end, kept) or _overlaps(start, end, datasets) or x.name.casefold() in data_names:
             continue
+        # "SR", "NER", a "KBC" the abstract defines: a task's short name is no side (a method's,
+        # "NAS", is a vocab: mention)
         if x.key.startswith(("name:", "capital:")) and (doc.vocab.lookup(x.name, kind="task") is not None
                                                         or x.name.casefold() in task_short_forms(doc)):
-            continue  # "SR", "NER", a "KBC" the abstract defines: a task's short name is no side
-            # (a method's, "NAS", is a vocab: mention)
+            continue
         # "RNN-based ReNet", "ViT-inspired design": a modifier is not a side of the comparison,
         # but "transformer-based architectures" is the family itself (the patterns below look at
         # the text after the mention from x.end on: none looks behind its start)
