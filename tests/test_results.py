@@ -210,7 +210,7 @@ def test_a_task_is_described_against_the_papers_other_tasks():
 
 def test_a_task_listed_beside_another_is_marked_so():
     # (sentences like the ResNet and Twins abstracts) the tasks a paper reports on come as a list;
-    # a task named alone, or two tasks with words between them, are not one
+    # a task named alone, or two tasks with words between them, are not one; a background list is one
     from kg.extract import Document
     from kg.extract.tasks import task_candidates, task_features
     from kg.vocab import default_vocabulary
@@ -218,10 +218,15 @@ def test_a_task_listed_beside_another_is_marked_so():
     vocab = default_vocabulary()
     doc = Document(Paper(title="A Backbone", abstract=(
         "Image classification drives progress. We report results on object detection, instance "
-        "segmentation and semantic segmentation. Unlike pose estimation, our task needs no keypoints.")), vocab)
+        "segmentation and semantic segmentation. Unlike pose estimation, our task needs no keypoints. "
+        "Detection and segmentation are popular.")), vocab)
     cands = {c.concept.label: c for c in task_candidates(doc) if c.concept is not None}
     listed = {label for label, c in cands.items() if "listed" in task_features(doc, c)}
-    assert listed == {"object detection", "instance segmentation", "semantic segmentation"}, sorted(cands)
+    assert listed == {"object detection", "instance segmentation", "semantic segmentation", "detection",
+                      "segmentation"}, sorted(cands)
+    # a list in a sentence about evaluation is marked so too: the model cannot combine two features
+    evaluated = {label for label, c in cands.items() if "listed&eval" in task_features(doc, c)}
+    assert evaluated == {"object detection", "instance segmentation", "semantic segmentation"}, sorted(cands)
 
 
 def test_a_task_opening_the_title_before_its_means_is_what_the_title_names():

@@ -457,6 +457,8 @@ def task_features(doc: Document, cand: TaskCandidate) -> Features:
     texts = [s.text for s in cand.sentences]
     if any(cue_in_sentence(doc, "eval_sentence", t) for t in texts):
         f["sentence:eval"] = 1.0
+        if cand.listed:
+            f["listed&eval"] = 1.0
     if any(cue_in_sentence(doc, "proposer", t) for t in texts):
         f["sentence:proposer"] = 1.0
     if any(WE_OR_OUR.search(t) for t in texts):
