@@ -693,8 +693,8 @@ def test_words_between_a_score_and_a_known_metric_make_a_metric_of_their_own():
 
 def test_a_list_of_scores_pairs_in_order_with_a_list_of_as_many_datasets():
     # language-modelling and tagging abstracts: "perplexities of 18.3 and 20.5 on WikiText-103 and
-    # PTB" (a plural in -ies names its metric too), "respectively" or not; a list of datasets
-    # longer than the scores' pairs nothing, and a list of scores before one dataset shares it
+    # PTB" (a plural in -ies names its metric too), "respectively" or not; a list of scores before
+    # a single dataset (the next one is another score's) shares it
     found = _results(Paper(title="HeronLM", abstract=(
         "We propose HeronLM. HeronLM achieves perplexities of 18.3 and 20.5 on WikiText-103 and PTB. "
         "HeronLM-B reaches F1 scores of 90.1 and 91.2 on CoNLL-2003 and OntoNotes, respectively. "

@@ -24,7 +24,7 @@ def _score_labels(doc: Document) -> tuple[dict[str, str], re.Pattern | None]:
     """The metrics' score labels (``kgo:scoreLabel``: "MAE" → mean absolute error) and where one
     stands beside a score ("an MAE of 0.31", "MAE = 0.31", "0.31 MAE"); memoised on the
     vocabulary, which they depend on."""
-    memo = doc.vocab.memo("results.score-labels")
+    memo = doc.vocab.memo("metrics.score-labels")
     found = memo.get("")
     if found is None:
         labels = {a: c.label for c in doc.vocab.concepts.values() for a in c.score_labels}
